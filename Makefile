@@ -1,0 +1,27 @@
+# cms — two commands matter: `make demo` and `make test`. Both set up a fresh Debian 12 machine.
+SWIFT ?= swift
+BUILD_FLAGS ?=
+
+.PHONY: setup build test demo bench lint-example clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build $(BUILD_FLAGS)
+
+test: setup
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+lint-example: build
+	$(SWIFT) run $(BUILD_FLAGS) cms-lint examples/tenant-repo
+
+# Until the reconciler lands, the demo lints the example tenant repository.
+demo: lint-example
+
+bench: setup
+	@bash bench/run-all.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,1 @@
+// CMSImport — placeholder, replaced by its issue's work.

@@ -1,0 +1,1 @@
+// CMSModel — placeholder, replaced by its issue's work.

@@ -1,0 +1,1 @@
+// CMSSchema — placeholder, replaced by its issue's work.

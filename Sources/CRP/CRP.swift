@@ -1,0 +1,1 @@
+// CRP — placeholder, replaced by its issue's work.

@@ -1,0 +1,1 @@
+// GitSource — placeholder, replaced by its issue's work.

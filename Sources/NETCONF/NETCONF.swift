@@ -1,0 +1,1 @@
+// NETCONF — placeholder, replaced by its issue's work.

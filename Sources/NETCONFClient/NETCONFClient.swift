@@ -1,0 +1,1 @@
+// NETCONFClient — placeholder, replaced by its issue's work.

@@ -1,0 +1,1 @@
+// NXRSim — placeholder, replaced by its issue's work.
