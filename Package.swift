@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "GitSource", dependencies: ["CLibGit2"], swiftSettings: strict),
         .target(name: "CMSImport",
                 dependencies: ["CMSModel", "CMSSchema",
+                               .product(name: "Yams", package: "Yams"),
                                .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: strict),
         .target(name: "NETCONFClient",
