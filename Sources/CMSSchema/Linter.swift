@@ -66,3 +66,15 @@ public enum Linter {
         }
     }
 }
+
+extension Linter {
+    /// A file that could not be read or decoded as UTF-8: one `yaml.syntax` finding at its start.
+    public static func unreadable(path: String, reason: String) -> ParsedFile {
+        ParsedFile(
+            path: path,
+            diagnostics: [
+                Diagnostic(.yamlSyntax, file: path, at: .start, "cannot read the file: \(reason)",
+                           hint: "save it as UTF-8 YAML")
+            ], documents: [])
+    }
+}
