@@ -11,7 +11,9 @@ public enum Linter {
         var documents: [ParsedDocument] = []
         var diagnostics: [Diagnostic] = []
         do {
-            let parser = try Parser(yaml: file.text)
+            // No implicit tag resolution: every field reads the scalar text itself, and Yams' regex-based
+            // resolver (used when it hashes keys for the duplicate check) was most of the parse time.
+            let parser = try Parser(yaml: file.text, resolver: .basic, encoding: .utf8)
             while let root = try parser.nextRoot() {
                 let (document, found) = DocumentDecoder.decode(root, file: file.path, limits: limits)
                 diagnostics += found

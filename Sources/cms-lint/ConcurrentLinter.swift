@@ -28,7 +28,7 @@ enum ConcurrentLinter {
         } catch {
             return Linter.unreadable(path: file.path, reason: "\(error)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             return Linter.unreadable(path: file.path, reason: "the file is not UTF-8 text")
         }
         return Linter.parse(SourceFile(path: file.path, text: text), limits: limits)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import GitSource
 
@@ -15,27 +20,48 @@ enum RepositoryLoader {
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InputError(description: "\(root) is not a folder")
         }
-        let base = URL(fileURLWithPath: root).standardizedFileURL
-        let keys: [URLResourceKey] = [.isRegularFileKey, .isDirectoryKey]
-        guard
-            let enumerator = FileManager.default.enumerator(
-                at: base, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles])
-        else { throw InputError(description: "cannot read the folder \(root)") }
-        let prefix = base.path.hasSuffix("/") ? base.path : base.path + "/"
+        let base = root.hasSuffix("/") ? String(root.dropLast()) : root
+        var relativePaths: [String] = []
+        // readdir with d_type: Foundation's URL enumeration with resource values cost a quarter of the run.
+        try walk(base, relative: "", into: &relativePaths)
         var files: [RepositoryInput.File] = []
-        var paths: Set<String> = []
-        for case let url as URL in enumerator {
-            let values = try? url.resourceValues(forKeys: Set(keys))
-            guard values?.isRegularFile == true else { continue }
-            let full = url.standardizedFileURL.path
-            guard full.hasPrefix(prefix) else { continue }
-            let relative = String(full.dropFirst(prefix.count))
-            paths.insert(relative)
-            if isLinted(relative) {
-                files.append(RepositoryInput.File(path: relative) { try Data(contentsOf: URL(fileURLWithPath: full)) })
+        for relative in relativePaths where isLinted(relative) {
+            let full = base + "/" + relative
+            files.append(RepositoryInput.File(path: relative) { try Data(contentsOf: URL(fileURLWithPath: full)) })
+        }
+        return RepositoryInput(
+            files: files.sorted { $0.path < $1.path }, paths: Set(relativePaths), revision: nil)
+    }
+
+    /// Regular files below `directory`, skipping hidden entries; symbolic links are not followed.
+    private static func walk(_ directory: String, relative: String, into paths: inout [String]) throws {
+        guard let handle = opendir(directory) else {
+            throw InputError(description: "cannot read the folder \(directory): \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(handle) }
+        var subdirectories: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }
+            let path = relative.isEmpty ? name : relative + "/" + name
+            var type = Int32(entry.pointee.d_type)
+            if type == Int32(DT_UNKNOWN) {
+                var info = stat()
+                guard lstat(directory + "/" + name, &info) == 0 else { continue }
+                type = (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : (info.st_mode & S_IFMT) == S_IFREG
+                    ? Int32(DT_REG) : Int32(DT_LNK)
+            }
+            if type == Int32(DT_DIR) {
+                subdirectories.append(name)
+            } else if type == Int32(DT_REG) {
+                paths.append(path)
             }
         }
-        return RepositoryInput(files: files.sorted { $0.path < $1.path }, paths: paths, revision: nil)
+        for name in subdirectories {
+            try walk(directory + "/" + name, relative: relative.isEmpty ? name : relative + "/" + name, into: &paths)
+        }
     }
 
     static func git(repository: String, revision: String) throws -> RepositoryInput {
