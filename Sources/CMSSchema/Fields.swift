@@ -6,7 +6,8 @@ struct Fields {
     let reader: DocumentReader
     let path: String
     let position: SourcePosition
-    private let entries: [String: (key: Node, value: Node)]
+    /// Linear storage: mappings have a handful of keys, and hashing cost more than scanning.
+    private let entries: [(name: String, key: Node, value: Node)]
 
     /// Returns `nil` (after reporting) when the node is not a mapping. Unknown keys are reported here.
     init?(_ node: Node, path: String, allowed: [String], reader: DocumentReader) {
@@ -19,7 +20,7 @@ struct Fields {
                 "`\(path.isEmpty ? "document" : path)` must be a mapping, found \(node.yamlTypeName)")
             return nil
         }
-        var entries: [String: (key: Node, value: Node)] = [:]
+        var entries: [(name: String, key: Node, value: Node)] = []
         entries.reserveCapacity(mapping.count)
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
@@ -40,7 +41,7 @@ struct Fields {
                 }
                 continue
             }
-            entries[name] = (key, value)
+            entries.append((name, key, value))
         }
         self.entries = entries
     }
@@ -48,8 +49,12 @@ struct Fields {
     func qualified(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The value node, `nil` when absent or null.
+    private func entry(_ key: String) -> (name: String, key: Node, value: Node)? {
+        entries.first { $0.name == key }
+    }
+
     func node(_ key: String) -> Node? {
-        guard let entry = entries[key], !entry.value.isNull else { return nil }
+        guard let entry = entry(key), !entry.value.isNull else { return nil }
         return entry.value
     }
 
@@ -57,12 +62,12 @@ struct Fields {
 
     /// Position of a key's value, else of the key, else of this mapping.
     func position(of key: String) -> SourcePosition {
-        guard let entry = entries[key] else { return position }
+        guard let entry = entry(key) else { return position }
         return entry.value.position ?? entry.key.position ?? position
     }
 
     func keyPosition(of key: String) -> SourcePosition {
-        entries[key]?.key.position ?? position
+        entry(key)?.key.position ?? position
     }
 
     @discardableResult

@@ -126,18 +126,31 @@ enum Formats {
         return fqdnProblem(fqdn)
     }
 
+    /// One pass over the bytes (this runs for every device's default ID, so no splitting or substring search).
     private static func fqdnProblem(_ fqdn: Substring) -> String? {
-        guard !fqdn.isEmpty else { return "has an empty FQDN" }
-        guard fqdn.unicodeScalars.allSatisfy({ Chars.isAlnum($0) || $0 == "-" || $0 == "." }) else {
-            return "may hold only letters, digits, `-` and `.` in its FQDN"
+        let bytes = fqdn.utf8
+        guard let first = bytes.first else { return "has an empty FQDN" }
+        if first == UInt8(ascii: ".") { return "must not start with `.`" }
+        var previous: UInt8 = 0
+        var labelLength = 0
+        for byte in bytes {
+            let isAlnum = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+            let isDash = byte == UInt8(ascii: "-")
+            let isDot = byte == UInt8(ascii: ".")
+            guard isAlnum || isDash || isDot else { return "may hold only letters, digits, `-` and `.` in its FQDN" }
+            if isDot && previous == UInt8(ascii: ".") { return "must not contain `..`" }
+            if isDash && previous == UInt8(ascii: "-") { return "must not contain `--`" }
+            if isDot {
+                if previous == UInt8(ascii: "-") { return "has a label starting or ending with `-`" }
+                labelLength = 0
+            } else {
+                if isDash && labelLength == 0 { return "has a label starting or ending with `-`" }
+                labelLength += 1
+                if labelLength > 63 { return "has a label longer than 63 characters" }
+            }
+            previous = byte
         }
-        if fqdn.hasPrefix(".") { return "must not start with `.`" }
-        if fqdn.contains("..") { return "must not contain `..`" }
-        if fqdn.contains("--") { return "must not contain `--`" }
-        for label in fqdn.split(separator: ".") {
-            if label.count > 63 { return "has a label longer than 63 characters" }
-            if label.hasPrefix("-") || label.hasSuffix("-") { return "has a label starting or ending with `-`" }
-        }
+        if previous == UInt8(ascii: "-") { return "has a label starting or ending with `-`" }
         return nil
     }
 }
