@@ -1,3 +1,4 @@
+import Foundation
 import CMSModel
 import CMSSchema
 import Testing
@@ -195,6 +196,15 @@ struct RuleTests {
         let covered = Set(ruleCases.map(\.rule))
         let missing = Rule.allCases.map(\.rawValue).filter { !covered.contains($0) }
         #expect(missing == [])
+    }
+
+    @Test("every catalogued rule is documented in docs/lint-rules.md with its severity")
+    func everyRuleIsDocumented() throws {
+        let doc = try String(
+            contentsOf: Support.packageRoot.appendingPathComponent("docs/lint-rules.md"), encoding: .utf8)
+        for rule in Rule.allCases {
+            #expect(doc.contains("| `\(rule.rawValue)` | \(rule.severity.rawValue) |"), "\(rule.rawValue)")
+        }
     }
 
     @Test("the base tenant alone lints clean and yields a snapshot")
