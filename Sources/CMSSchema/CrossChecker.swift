@@ -41,7 +41,8 @@ struct CrossChecker {
         }
 
         if tenants.isEmpty {
-            diagnostics.append(Diagnostic(.tenantMissing, file: ".", at: .start, "the repository has no Tenant document"))
+            diagnostics.append(
+                Diagnostic(.tenantMissing, file: ".", at: .start, "the repository has no Tenant document"))
         }
         for (_, document) in tenants.dropFirst() {
             report(
@@ -103,7 +104,8 @@ struct CrossChecker {
             let suggestion = Suggest.closest(to: target.image, in: Array(images.keys).sorted())
             report(
                 .firmwareUnknownImage, document, path,
-                "firmware image `\(target.image)` is not declared" + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
+                "firmware image `\(target.image)` is not declared"
+                    + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
                 hint: "add a Firmware document named `\(target.image)`")
             return nil
         }
@@ -209,7 +211,8 @@ struct CrossChecker {
                         deviceCodes.count < 5000 ? Suggest.closest(to: member.device, in: deviceCodes.sorted()) : nil
                     report(
                         .groupUnknownDevice, document, "member:\(member.device)",
-                        "device `\(member.device)` is not declared" + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
+                        "device `\(member.device)` is not declared"
+                            + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
                         hint: "add a Device document with code: \(member.device), or remove the member")
                     continue
                 }
@@ -266,7 +269,8 @@ struct CrossChecker {
                     let suggestion = Suggest.closest(to: name, in: Array(images.keys).sorted())
                     report(
                         .firmwareUnknownImage, document, "firmware",
-                        "firmware image `\(name)` is not declared" + (suggestion.map { "; did you mean `\($0)`?" } ?? ""))
+                        "firmware image `\(name)` is not declared"
+                            + (suggestion.map { "; did you mean `\($0)`?" } ?? ""))
                 }
             }
             if schedule.command.usesScheduleConfig {

@@ -96,7 +96,8 @@ extension DiagnosticRenderer {
 
     /// A relative URI reference: path segments percent-encoded (Japanese file names, spaces).
     static func uri(_ path: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        var allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
         allowed.insert(charactersIn: "-._~/")
         return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
     }

@@ -53,7 +53,8 @@ public enum DiagnosticRenderer {
             let command = d.severity == .error ? "error" : "warning"
             var message = d.message
             if let hint = d.hint { message += "\nhint: \(hint)" }
-            out += "::\(command) file=\(escapeProperty(d.file)),line=\(d.line),col=\(d.column),"
+            out +=
+                "::\(command) file=\(escapeProperty(d.file)),line=\(d.line),col=\(d.column),"
                 + "title=\(escapeProperty(d.ruleID))::\(escapeData(message))\n"
         }
         return out

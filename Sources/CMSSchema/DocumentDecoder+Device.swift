@@ -79,7 +79,8 @@ extension DocumentDecoder {
                 if let declared, let implied, declared != implied {
                     reader.report(
                         .configTypeMismatch, at: c.position(of: "type"),
-                        "config file `\(file)` has type \(declared.rawValue) but its extension says \(implied.rawValue)")
+                        "config file `\(file)` has type \(declared.rawValue) but its extension says \(implied.rawValue)"
+                    )
                 }
                 let type = declared ?? implied ?? .xml
                 let ref = ConfigFileRef(
@@ -100,7 +101,8 @@ extension DocumentDecoder {
                 if ref.autoConfigSave && !ref.autoConfig {
                     reader.report(
                         .configAutoSaveWithoutAuto, at: c.position(of: "autoConfigSave"),
-                        "`\(file)` has autoConfigSave without autoConfig", hint: "set autoConfig: true on the same file")
+                        "`\(file)` has autoConfigSave without autoConfig", hint: "set autoConfig: true on the same file"
+                    )
                 }
                 if ref.enforce && ref.type != .xml {
                     reader.report(

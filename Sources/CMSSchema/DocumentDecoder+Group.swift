@@ -32,7 +32,8 @@ extension DocumentDecoder {
         } else if f.has("ipsec") {
             reader.report(
                 .groupIPsecOnPlainGroup, at: f.keyPosition(of: "ipsec"),
-                "a \(type.rawValue) group has no IPsec parameters", hint: "remove `ipsec` or set type: ipsec-mesh/ipsec-star")
+                "a \(type.rawValue) group has no IPsec parameters",
+                hint: "remove `ipsec` or set type: ipsec-mesh/ipsec-star")
         }
         let members = decodeMembers(f, type: type, ipsec: ipsec, reader: reader)
         guard let name else { return nil }
@@ -45,7 +46,8 @@ extension DocumentDecoder {
     {
         guard let list = f.sequence("members") else {
             if type == .ipsecStar {
-                reader.report(.groupStarCenter, at: f.position, "an IPsec star needs exactly one member with role: center")
+                reader.report(
+                    .groupStarCenter, at: f.position, "an IPsec star needs exactly one member with role: center")
             }
             return []
         }
@@ -114,7 +116,8 @@ extension DocumentDecoder {
         // Backup interfaces belong to spokes of a star that has a backup center; without them the spoke
         // reaches only the center.
         for (member, m) in parsed {
-            let hasBackupFields = member.backupWan != nil || member.backupLan != nil || m.has("backupWan")
+            let hasBackupFields =
+                member.backupWan != nil || member.backupLan != nil || m.has("backupWan")
                 || m.has("backupLan")
             let spokeWithBackup = type == .ipsecStar && member.effectiveRole == .spoke && backups > 0
             if hasBackupFields && !spokeWithBackup {
@@ -144,7 +147,8 @@ extension DocumentDecoder {
         guard let name = m.string(key) else { return nil }
         guard Formats.isInterfaceName(name) else {
             reader.report(
-                .groupInterfaceName, at: m.position(of: key), "`\(name)` is not an interface name (ethernetN, pppN, tunnelN)")
+                .groupInterfaceName, at: m.position(of: key),
+                "`\(name)` is not an interface name (ethernetN, pppN, tunnelN)")
             return nil
         }
         return name

@@ -40,7 +40,8 @@ extension DocumentDecoder {
                 let name = e.string("name", required: true, maxLength: 32, nonEmpty: true)
                 let address = e.string("address", required: true, maxLength: 64)
                 if let address, !Formats.isMailAddress(address) {
-                    reader.report(.mailAddressFormat, at: e.position(of: "address"), "`\(address)` is not a mail address")
+                    reader.report(
+                        .mailAddressFormat, at: e.position(of: "address"), "`\(address)` is not a mail address")
                 }
                 guard let name, let address else { continue }
                 if !names.insert(name).inserted {
@@ -115,7 +116,8 @@ extension DocumentDecoder {
                     .mailAuthFields, at: s.keyPosition(of: "auth"), "auth: pop-before-smtp needs `\(path).pop`")
             } else if auth != .popBeforeSMTP && s.has("pop") {
                 reader.report(
-                    .mailAuthFields, at: s.keyPosition(of: "pop"), "`\(path).pop` is used only with auth: pop-before-smtp")
+                    .mailAuthFields, at: s.keyPosition(of: "pop"),
+                    "`\(path).pop` is used only with auth: pop-before-smtp")
             }
         }
         guard let name, let host, let port, let from else { return nil }

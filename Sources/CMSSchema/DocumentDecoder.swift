@@ -10,7 +10,9 @@ enum DocumentDecoder {
         let start = root.position ?? .start
         let reader = DocumentReader(file: file, start: start, limits: limits)
         guard case .mapping(let mapping) = root else {
-            reader.report(.docNotMapping, at: start, "a document must be a mapping with apiVersion and kind, found \(root.yamlTypeName)")
+            reader.report(
+                .docNotMapping, at: start,
+                "a document must be a mapping with apiVersion and kind, found \(root.yamlTypeName)")
             return (nil, reader.diagnostics)
         }
         let kindNode = mapping["kind"]
@@ -19,12 +21,14 @@ enum DocumentDecoder {
             if let kind, !kind.isEmpty {
                 let suggestion = Suggest.closest(to: kind, in: kinds)
                 reader.report(
-                    .docKind, at: kindNode?.position, "unknown kind `\(kind)`"
+                    .docKind, at: kindNode?.position,
+                    "unknown kind `\(kind)`"
                         + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
                     hint: "kind is one of " + kinds.joined(separator: ", "))
             } else {
-                reader.report(.docKind, at: start, "the document has no kind",
-                              hint: "add kind: Tenant | Device | Group | Schedule | Mail | Firmware")
+                reader.report(
+                    .docKind, at: start, "the document has no kind",
+                    hint: "add kind: Tenant | Device | Group | Schedule | Mail | Firmware")
             }
             checkAPIVersion(mapping, reader: reader)
             return (nil, reader.diagnostics)
@@ -52,7 +56,8 @@ enum DocumentDecoder {
         }
         let value = node.scalar?.string ?? ""
         if value != apiVersion {
-            reader.report(.docAPIVersion, at: node.position, "apiVersion is `\(value)`; this linter reads \(apiVersion)")
+            reader.report(
+                .docAPIVersion, at: node.position, "apiVersion is `\(value)`; this linter reads \(apiVersion)")
         }
     }
 

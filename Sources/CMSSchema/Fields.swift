@@ -207,7 +207,8 @@ struct Fields {
             return nil
         }
         guard case .sequence(let sequence) = value else {
-            reader.report(.fieldType, at: value.position, "`\(qualified(key))` must be a list, found \(value.yamlTypeName)")
+            reader.report(
+                .fieldType, at: value.position, "`\(qualified(key))` must be a list, found \(value.yamlTypeName)")
             markInvalid(key)
             return nil
         }
@@ -227,7 +228,9 @@ struct Fields {
             markInvalid(key)
             return nil
         }
-        guard let ref = Fields(value, path: qualified(key), allowed: ["env", "file"], reader: reader) else { return nil }
+        guard let ref = Fields(value, path: qualified(key), allowed: ["env", "file"], reader: reader) else {
+            return nil
+        }
         let env = ref.string("env")
         let file = ref.string("file")
         switch (env, file) {

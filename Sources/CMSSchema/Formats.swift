@@ -134,7 +134,8 @@ enum Formats {
         var previous: UInt8 = 0
         var labelLength = 0
         for byte in bytes {
-            let isAlnum = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+            let isAlnum =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
             let isDash = byte == UInt8(ascii: "-")
             let isDot = byte == UInt8(ascii: ".")
             guard isAlnum || isDash || isDot else { return "may hold only letters, digits, `-` and `.` in its FQDN" }

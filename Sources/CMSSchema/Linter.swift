@@ -75,8 +75,9 @@ extension Linter {
         ParsedFile(
             path: path,
             diagnostics: [
-                Diagnostic(.yamlSyntax, file: path, at: .start, "cannot read the file: \(reason)",
-                           hint: "save it as UTF-8 YAML")
+                Diagnostic(
+                    .yamlSyntax, file: path, at: .start, "cannot read the file: \(reason)",
+                    hint: "save it as UTF-8 YAML")
             ], documents: [])
     }
 }

@@ -139,7 +139,8 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
         case .firmwareDuplicateName: return "Two firmware images have the same name."
         case .firmwareVersionFormat: return "A firmware version is not <=16 of [A-Za-z0-9_./-]."
         case .firmwareSHA256: return "A firmware sha256 is not 64 hex digits."
-        case .firmwareSource: return "A firmware image needs exactly one of url (http, https, ssh) or file (repo-relative)."
+        case .firmwareSource:
+            return "A firmware image needs exactly one of url (http, https, ssh) or file (repo-relative)."
         case .firmwareFileMissing: return "A firmware file is not in the repository."
         case .firmwareUnknownImage: return "A firmware image name that no Firmware document declares."
         case .firmwareProductMismatch: return "A firmware image's product differs from the device's."

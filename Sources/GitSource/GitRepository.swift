@@ -72,14 +72,16 @@ public final class GitRepository: @unchecked Sendable {
         let collector = Collector()
         let unmanaged = Unmanaged.passRetained(collector)
         defer { unmanaged.release() }
-        let status = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
-            guard let entry, let payload, git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
-            let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
-            let name = String(cString: git_tree_entry_name(entry))
-            let prefix = root.map { String(cString: $0) } ?? ""
-            collector.entries.append(Entry(path: prefix + name, oid: git_tree_entry_id(entry).pointee))
-            return 0
-        }, unmanaged.toOpaque())
+        let status = git_tree_walk(
+            tree, GIT_TREEWALK_PRE,
+            { root, entry, payload in
+                guard let entry, let payload, git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
+                let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
+                let name = String(cString: git_tree_entry_name(entry))
+                let prefix = root.map { String(cString: $0) } ?? ""
+                collector.entries.append(Entry(path: prefix + name, oid: git_tree_entry_id(entry).pointee))
+                return 0
+            }, unmanaged.toOpaque())
         guard status == 0 else { throw .readFailed(path: revision, detail: Self.lastError()) }
         let id = git_commit_id(commit).map { String(cString: git_oid_tostr_s($0)) } ?? ""
         return Tree(commit: id, entries: collector.entries)

@@ -19,7 +19,8 @@ struct CMSLint: AsyncParsableCommand {
     @Argument(help: "The tenant repository folder (with --rev: the git repository).")
     var path: String = "."
 
-    @Option(name: .long, help: "Lint this committed revision (HEAD, a branch, a tag, a sha) through libgit2, no checkout.")
+    @Option(
+        name: .long, help: "Lint this committed revision (HEAD, a branch, a tag, a sha) through libgit2, no checkout.")
     var rev: String?
 
     @Option(name: .long, help: "Output format: text, json, sarif or github.")
@@ -44,7 +45,8 @@ struct CMSLint: AsyncParsableCommand {
         let output = DiagnosticRenderer.render(result.diagnostics, format: format, toolVersion: Self.version)
         FileHandle.standardOutput.write(Data(output.utf8))
         if format == .text {
-            let summary = result.diagnostics.isEmpty
+            let summary =
+                result.diagnostics.isEmpty
                 ? "cms-lint: \(input.files.count) file(s) clean\(input.revision.map { " at \($0)" } ?? "")\n"
                 : "cms-lint: \(result.errorCount) error(s), \(result.warningCount) warning(s) in \(input.files.count) file(s)\n"
             FileHandle.standardError.write(Data(summary.utf8))

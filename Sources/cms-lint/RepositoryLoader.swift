@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 import GitSource
@@ -50,8 +50,11 @@ enum RepositoryLoader {
             if type == Int32(DT_UNKNOWN) {
                 var info = stat()
                 guard lstat(directory + "/" + name, &info) == 0 else { continue }
-                type = (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : (info.st_mode & S_IFMT) == S_IFREG
-                    ? Int32(DT_REG) : Int32(DT_LNK)
+                type =
+                    (info.st_mode & S_IFMT) == S_IFDIR
+                    ? Int32(DT_DIR)
+                    : (info.st_mode & S_IFMT) == S_IFREG
+                        ? Int32(DT_REG) : Int32(DT_LNK)
             }
             if type == Int32(DT_DIR) {
                 subdirectories.append(name)

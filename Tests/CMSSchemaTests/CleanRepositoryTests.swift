@@ -62,7 +62,8 @@ struct CleanRepositoryTests {
             nmae: x
             """)
         #expect(result.diagnostics.map(\.ruleID) == ["device.code-format", "field.enum", "field.unknown"])
-        #expect(result.diagnostics.first { $0.ruleID == "field.unknown" }?.message.contains("did you mean `name`") == true)
+        #expect(
+            result.diagnostics.first { $0.ruleID == "field.unknown" }?.message.contains("did you mean `name`") == true)
     }
 }
 
@@ -73,7 +74,8 @@ struct FormatTests {
         arguments: [
             ("id-a1", false, true), ("a.b-c.example", false, true), (".a", false, false), ("a..b", false, false),
             ("a--b", false, false), ("-a.b", false, false), ("a-.b", false, false), ("a_b", false, false),
-            (String(repeating: "a", count: 64) + ".jp", false, false), (String(repeating: "a.", count: 64) + "a", false, false),
+            (String(repeating: "a", count: 64) + ".jp", false, false),
+            (String(repeating: "a.", count: 64) + "a", false, false),
             ("u.s_er-1@vpn.example", true, true), ("vpn.example", true, false), ("a@b@c", true, false),
             ("us er@vpn", true, false), ("@vpn", true, false),
         ])
@@ -81,7 +83,9 @@ struct FormatTests {
         #expect((Formats.ikeIDProblem(value, userFQDN: user) == nil) == valid)
     }
 
-    @Test("the default IKE ID replaces _ with -x", arguments: [("nxr_01", "id-nxr-x01"), ("a__b", "id-a-x-xb"), ("ab", "id-ab")])
+    @Test(
+        "the default IKE ID replaces _ with -x",
+        arguments: [("nxr_01", "id-nxr-x01"), ("a__b", "id-a-x-xb"), ("ab", "id-ab")])
     func defaultIKEID(_ code: String, _ expected: String) {
         #expect(IKEID.default(forDeviceCode: code).value == expected)
         #expect(Formats.ikeIDProblem(expected, userFQDN: false) == nil)
@@ -89,7 +93,9 @@ struct FormatTests {
 
     @Test(
         "interface names are ethernetN, pppN or tunnelN",
-        arguments: [("ethernet0", true), ("ppp12", true), ("tunnel3", true), ("eth0", false), ("ppp", false), ("pppx", false)])
+        arguments: [
+            ("ethernet0", true), ("ppp12", true), ("tunnel3", true), ("eth0", false), ("ppp", false), ("pppx", false),
+        ])
     func interfaceNames(_ name: String, _ valid: Bool) {
         #expect(Formats.isInterfaceName(name) == valid)
     }
@@ -117,8 +123,10 @@ struct FormatTests {
 
     @Test(
         "device codes",
-        arguments: [("a", true), ("nxr_01", true), ("12345678901", true), ("1abc", false), ("Abc", false),
-                    ("a-b", false), ("abcdefghijklmnopq", false), ("1234567890", false)])
+        arguments: [
+            ("a", true), ("nxr_01", true), ("12345678901", true), ("1abc", false), ("Abc", false),
+            ("a-b", false), ("abcdefghijklmnopq", false), ("1234567890", false),
+        ])
     func deviceCodes(_ code: String, _ valid: Bool) {
         #expect(Formats.isDeviceCode(code) == valid)
     }

@@ -16,15 +16,19 @@ struct TemporaryGitRepository {
         self.url = url
         func git(_ arguments: String...) throws -> String { try Self.git(url, arguments) }
         func write(_ path: String, _ text: String) throws { try Self.write(url, path, text) }
-        try FileManager.default.createDirectory(at: url.appendingPathComponent("devices"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: url.appendingPathComponent("devices"), withIntermediateDirectories: true)
         _ = try git("init", "-q", "-b", "main")
         try write("tenant.yaml", Self.tenant)
         try write("devices/a1.yaml", "apiVersion: cms/v1\nkind: Device\ncode: a1\nproduct: NXR-999\n")
         _ = try git("add", "-A")
         _ = try git("commit", "-q", "-m", "bad product")
         let bad = try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-        try write("devices/a1.yaml", "apiVersion: cms/v1\nkind: Device\ncode: a1\nproduct: NXR-120\nconfigs: [{file: a.xml}]\n")
-        try FileManager.default.createDirectory(at: url.appendingPathComponent("configs/a1"), withIntermediateDirectories: true)
+        try write(
+            "devices/a1.yaml",
+            "apiVersion: cms/v1\nkind: Device\ncode: a1\nproduct: NXR-120\nconfigs: [{file: a.xml}]\n")
+        try FileManager.default.createDirectory(
+            at: url.appendingPathComponent("configs/a1"), withIntermediateDirectories: true)
         try write("configs/a1/a.xml", "<config/>")
         _ = try git("add", "-A")
         _ = try git("commit", "-q", "-m", "fix product")
@@ -70,7 +74,10 @@ struct GitSourceTests {
         defer { temp.remove() }
         let repository = try GitRepository(path: temp.url.path)
         let bad = try lint(repository, at: temp.badCommit)
-        #expect(bad.diagnostics.map { "\($0.ruleID)@\($0.file):\($0.line):\($0.column)" } == ["field.enum@devices/a1.yaml:4:10"])
+        #expect(
+            bad.diagnostics.map { "\($0.ruleID)@\($0.file):\($0.line):\($0.column)" } == [
+                "field.enum@devices/a1.yaml:4:10"
+            ])
         let good = try lint(repository, at: "main")
         #expect(good.diagnostics == [])
         #expect(try repository.tree(at: "HEAD").commit == temp.goodCommit)

@@ -39,7 +39,8 @@ struct OutputFormatTests {
         let d = Diagnostic(.groupInterfaceName, file: "g.yaml", at: .init(line: 4, column: 9), "`eth1` is bad")
         #expect(
             DiagnosticRenderer.text([d])
-                == "g.yaml:4:9: error: `eth1` is bad [group.interface-name]\n    hint: use ethernet0, ppp1, tunnel2 …\n")
+                == "g.yaml:4:9: error: `eth1` is bad [group.interface-name]\n    hint: use ethernet0, ppp1, tunnel2 …\n"
+        )
     }
 
     @Test("GitHub annotations escape newlines, commas and colons")
@@ -47,7 +48,8 @@ struct OutputFormatTests {
         let d = Diagnostic(
             ruleID: "x.y", severity: .warning, file: "a,b:c.yaml", line: 2, column: 3, message: "50% off\nnow",
             hint: nil)
-        #expect(DiagnosticRenderer.github([d]) == "::warning file=a%2Cb%3Ac.yaml,line=2,col=3,title=x.y::50%25 off%0Anow\n")
+        #expect(
+            DiagnosticRenderer.github([d]) == "::warning file=a%2Cb%3Ac.yaml,line=2,col=3,title=x.y::50%25 off%0Anow\n")
     }
 
     @Test("SARIF output validates against the SARIF 2.1.0 schema with Python jsonschema")

@@ -22,5 +22,7 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: URL? 
     process.waitUntilExit()
     try errHandle.close()
     let errData = (try? Data(contentsOf: errURL)) ?? Data()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
 }
