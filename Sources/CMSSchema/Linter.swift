@@ -15,6 +15,7 @@ public enum Linter {
             // resolver (used when it hashes keys for the duplicate check) was most of the parse time.
             let parser = try Parser(yaml: file.text, resolver: .basic, encoding: .utf8)
             while let root = try parser.nextRoot() {
+                if root.isNull { continue }  // an empty document between `---` markers
                 let (document, found) = DocumentDecoder.decode(root, file: file.path, limits: limits)
                 diagnostics += found
                 if let document { documents.append(document) }
