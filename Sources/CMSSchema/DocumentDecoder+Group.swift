@@ -120,11 +120,18 @@ extension DocumentDecoder {
                 member.backupWan != nil || member.backupLan != nil || m.has("backupWan")
                 || m.has("backupLan")
             let spokeWithBackup = type == .ipsecStar && member.effectiveRole == .spoke && backups > 0
-            if hasBackupFields && !spokeWithBackup {
+            if hasBackupFields {
                 let key = m.has("backupWan") ? "backupWan" : "backupLan"
-                reader.report(
-                    .groupBackupInterface, at: m.keyPosition(of: key),
-                    "`\(key)` is only for spokes of an ipsec-star that has a backup center")
+                if type != .ipsecStar || member.effectiveRole != .spoke {
+                    reader.report(
+                        .groupBackupInterface, at: m.keyPosition(of: key),
+                        "`\(key)` is only for spokes of an ipsec-star")
+                } else if backups == 0 {
+                    reader.report(
+                        .groupBackupUnused, at: m.keyPosition(of: key),
+                        "`\(key)` is unused: this star has no backup center",
+                        hint: "add a member with role: backup, or remove it")
+                }
             }
             var missing: [String] = []
             if member.wan == nil && !m.has("wan") { missing.append("wan") }

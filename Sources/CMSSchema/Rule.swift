@@ -68,6 +68,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
     case groupIPsecOnPlainGroup = "group.ipsec-on-plain-group"
     case groupMemberIPsecFields = "group.member-ipsec-fields"
     case groupBackupInterface = "group.backup-interface"
+    case groupBackupUnused = "group.backup-unused"
     case groupMemberIncomplete = "group.member-incomplete"
     // Schedules
     case scheduleDuplicateName = "schedule.duplicate-name"
@@ -90,7 +91,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
     /// Warnings fail a lint only with `--strict`; everything else is an error.
     public var severity: Diagnostic.Severity {
         switch self {
-        case .groupMemberIncomplete, .scheduleOverlap, .scheduleNoScheduleConfig, .mailNoRecipients: return .warning
+        case .groupMemberIncomplete, .groupBackupUnused, .scheduleOverlap, .scheduleNoScheduleConfig, .mailNoRecipients: return .warning
         default: return .error
         }
     }
@@ -157,7 +158,8 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
         case .groupIPv6Address: return "A member's ipv6 is not a valid IPv6 address."
         case .groupIPsecOnPlainGroup: return "IPsec parameters on a group that is not IPsec."
         case .groupMemberIPsecFields: return "IPsec member fields in a none or monitor group."
-        case .groupBackupInterface: return "backupWan/backupLan outside a spoke of a star with a backup center."
+        case .groupBackupInterface: return "backupWan/backupLan on a member that is not a star spoke."
+        case .groupBackupUnused: return "backupWan/backupLan on a spoke of a star that has no backup center."
         case .groupMemberIncomplete: return "An IPsec member lacks parameters and will stay pending."
         case .scheduleDuplicateName: return "Two schedules have the same name."
         case .scheduleIdentical: return "Two schedules have the same command, target and time."

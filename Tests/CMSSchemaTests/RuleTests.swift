@@ -228,6 +228,10 @@ let ruleCases: [RuleCase] = [
         rule: "group.backup-interface", line: 6, column: 40,
         yaml: grp + "name: m\ntype: ipsec-mesh\nmembers:\n  - {device: a1, wan: ppp0, lan: host, backupWan: ppp1}\n"),
     RuleCase(
+        rule: "group.backup-unused", line: 7, column: 40,
+        yaml: grp + "name: s\ntype: ipsec-star\nmembers:\n  - {device: a1, role: center, wan: ppp0, lan: host}\n"
+            + "  - {device: b1, wan: ppp0, lan: host, backupWan: ppp1, backupLan: host}\n"),
+    RuleCase(
         rule: "group.member-incomplete", line: 6, column: 5,
         yaml: grp + "name: m\ntype: ipsec-mesh\nmembers:\n  - {device: a1, wan: ppp0}\n"),
     // Schedules
