@@ -7,7 +7,14 @@ struct Fields {
     let path: String
     let position: SourcePosition
     /// Linear storage: mappings have a handful of keys, and hashing cost more than scanning.
-    private let entries: [(name: String, key: Node, value: Node)]
+    private let names: [String]
+    private let keys: [Node]
+    private let values: [Node]
+    /// Per value: nil when the value is a null scalar (read once; copying Yams nodes is costly).
+    private let valuePositions: [SourcePosition?]
+    private let isNull: [Bool]
+    /// Per value: its text when it is a scalar.
+    private let texts: [String?]
 
     /// Returns `nil` (after reporting) when the node is not a mapping. Unknown keys are reported here.
     init?(_ node: Node, path: String, allowed: [String], reader: DocumentReader) {
@@ -20,8 +27,10 @@ struct Fields {
                 "`\(path.isEmpty ? "document" : path)` must be a mapping, found \(node.yamlTypeName)")
             return nil
         }
-        var entries: [(name: String, key: Node, value: Node)] = []
-        entries.reserveCapacity(mapping.count)
+        var names: [String] = [], keys: [Node] = [], values: [Node] = []
+        names.reserveCapacity(mapping.count)
+        keys.reserveCapacity(mapping.count)
+        values.reserveCapacity(mapping.count)
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
                 reader.report(.fieldType, at: key.position, "a key of `\(path)` must be a plain word")
@@ -41,33 +50,48 @@ struct Fields {
                 }
                 continue
             }
-            entries.append((name, key, value))
+            names.append(name)
+            keys.append(key)
+            values.append(value)
         }
-        self.entries = entries
+        self.names = names
+        self.keys = keys
+        self.values = values
+        self.valuePositions = values.map(\.position)
+        self.isNull = values.map(\.isNull)
+        self.texts = values.map { node in
+            if case .scalar(let scalar) = node { return scalar.string }
+            return nil
+        }
     }
 
     func qualified(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    private func index(_ key: String) -> Int? {
+        for i in names.indices where names[i] == key { return i }
+        return nil
+    }
+
     /// The value node, `nil` when absent or null.
-    private func entry(_ key: String) -> (name: String, key: Node, value: Node)? {
-        entries.first { $0.name == key }
-    }
-
     func node(_ key: String) -> Node? {
-        guard let entry = entry(key), !entry.value.isNull else { return nil }
-        return entry.value
+        guard let i = index(key), !isNull[i] else { return nil }
+        return values[i]
     }
 
-    func has(_ key: String) -> Bool { node(key) != nil }
+    func has(_ key: String) -> Bool {
+        guard let i = index(key) else { return false }
+        return !isNull[i]
+    }
 
     /// Position of a key's value, else of the key, else of this mapping.
     func position(of key: String) -> SourcePosition {
-        guard let entry = entry(key) else { return position }
-        return entry.value.position ?? entry.key.position ?? position
+        guard let i = index(key) else { return position }
+        return valuePositions[i] ?? keys[i].position ?? position
     }
 
     func keyPosition(of key: String) -> SourcePosition {
-        entry(key)?.key.position ?? position
+        guard let i = index(key) else { return position }
+        return keys[i].position ?? position
     }
 
     @discardableResult
@@ -85,17 +109,18 @@ struct Fields {
     }
 
     private func scalarText(_ key: String, required: Bool) -> (String, SourcePosition)? {
-        guard let value = node(key) else {
+        guard let i = index(key), !isNull[i] else {
             if required { missing(key) }
             return nil
         }
-        guard case .scalar(let scalar) = value else {
+        guard let text = texts[i] else {
             reader.report(
-                .fieldType, at: value.position, "`\(qualified(key))` must be a scalar, found \(value.yamlTypeName)")
+                .fieldType, at: valuePositions[i],
+                "`\(qualified(key))` must be a scalar, found \(values[i].yamlTypeName)")
             markInvalid(key)
             return nil
         }
-        return (scalar.string, value.position ?? position)
+        return (text, valuePositions[i] ?? position)
     }
 
     /// A text field, checked for length in characters.
