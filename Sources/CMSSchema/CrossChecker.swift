@@ -265,6 +265,19 @@ struct CrossChecker {
                             .firmwareModeUnsupported, document, "firmware",
                             "\(image.product.rawValue) cannot update firmware without reboot")
                     }
+                    // Devices of another product are skipped at fire time (SPEC §8); none left means a no-op.
+                    let matches: Bool
+                    if let targets {
+                        matches = targets.contains { devices[$0]?.product == image.product }
+                    } else {
+                        matches = devices.values.contains { $0.product == image.product }
+                    }
+                    if !matches {
+                        report(
+                            .scheduleFirmwareNoTarget, document, "firmware",
+                            "no target device is an \(image.product.rawValue); `\(image.name)` would update nothing",
+                            hint: "target a group of \(image.product.rawValue) devices, or pick another image")
+                    }
                 } else {
                     let suggestion = Suggest.closest(to: name, in: Array(images.keys).sorted())
                     report(

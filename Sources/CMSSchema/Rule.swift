@@ -80,6 +80,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
     case scheduleImpossibleDate = "schedule.impossible-date"
     case scheduleOverlap = "schedule.overlap"
     case scheduleNoScheduleConfig = "schedule.no-schedule-config"
+    case scheduleFirmwareNoTarget = "schedule.firmware-no-target"
     // Mail
     case mailDuplicate = "mail.duplicate"
     case mailAuthFields = "mail.auth-fields"
@@ -91,7 +92,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
     /// Warnings fail a lint only with `--strict`; everything else is an error.
     public var severity: Diagnostic.Severity {
         switch self {
-        case .groupMemberIncomplete, .groupBackupUnused, .scheduleOverlap, .scheduleNoScheduleConfig, .mailNoRecipients: return .warning
+        case .groupMemberIncomplete, .groupBackupUnused, .scheduleOverlap, .scheduleNoScheduleConfig, .scheduleFirmwareNoTarget, .mailNoRecipients: return .warning
         default: return .error
         }
     }
@@ -170,6 +171,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
         case .scheduleImpossibleDate: return "when names a day that the month never has."
         case .scheduleOverlap: return "Two schedules act on the same devices at the same time."
         case .scheduleNoScheduleConfig: return "Target devices have no config file flagged schedule."
+        case .scheduleFirmwareNoTarget: return "No target device has the product of the schedule's firmware image."
         case .mailDuplicate: return "More than one Mail document."
         case .mailAuthFields: return "SMTP auth fields do not match the auth mode."
         case .mailAddressFormat: return "A mail address is not local@domain."

@@ -267,6 +267,10 @@ let ruleCases: [RuleCase] = [
         yaml: sch + "name: s1\ncommand: restore-config\ntarget: all\nwhen: {hour: 1, minute: 0}\n"),
     // Mail
     RuleCase(
+        rule: "schedule.firmware-no-target", line: 10, column: 11,
+        yaml: grp + "name: g\nmembers: [{device: c1}]\n---\n" + sch
+            + "name: s1\ncommand: firmware-update\nfirmware: fw120\ntarget: {group: g}\nwhen: {hour: 1, minute: 0}\n"),
+    RuleCase(
         rule: "mail.duplicate", line: 6, column: 1, yaml: mailHead + smtp + "---\n" + mailHead + smtp, path: "mail.yaml"
     ),
     RuleCase(
