@@ -20,9 +20,9 @@ public enum DeviceDocumentRenderer {
 
     /// One `configs` item, indented under `configs:` as in the format document.
     static func render(_ entry: ConfigEntry) -> String {
-        var block = YAMLText.pair(Node("file"), Node(entry.file, Tag(.str)))
-        if let type = entry.type { block += YAMLText.pair(Node("type"), Node(type, Tag(.str))) }
-        if let note = entry.note { block += YAMLText.pair(Node("note"), Node(note, Tag(.str))) }
+        var block = YAMLText.pair(Node("file"), YAMLText.string(entry.file))
+        if let type = entry.type { block += YAMLText.pair(Node("type"), YAMLText.string(type)) }
+        if let note = entry.note { block += YAMLText.pair(Node("note"), YAMLText.string(note)) }
         block += "autoConfig: \(entry.autoConfig)\n"
         block += "autoConfigSave: \(entry.autoConfigSave)\n"
         block += "schedule: \(entry.schedule)\n"

@@ -45,16 +45,16 @@ public enum DeviceListRules {
         return nil
     }
 
-    /// ≤32 characters of `[A-Za-z0-9_]` plus `.xml`, `.tgz` or `.config`.
+    /// 1–32 characters of `[A-Za-z0-9_]` plus `.xml`, `.tgz` or `.config` (the contract's reading of the guide).
     public static func configNameProblem(_ name: String) -> String? {
-        if name.unicodeScalars.count > maxConfigNameLength {
-            return "config file name \"\(name)\" is longer than \(maxConfigNameLength) characters"
-        }
         guard ConfigFileKind(fileName: name) != nil, let dot = name.lastIndex(of: ".") else {
             return "config file name \"\(name)\" must end in .xml, .tgz or .config"
         }
         let stem = name[..<dot]
         if stem.isEmpty { return "config file name \"\(name)\" has nothing before the extension" }
+        if stem.unicodeScalars.count > maxConfigNameLength {
+            return "config file name \"\(name)\" is longer than \(maxConfigNameLength) characters before the extension"
+        }
         for s in stem.unicodeScalars where !(s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_")) {
             return "config file name \"\(name)\" contains \"\(s)\"; use only A–Z, a–z, 0–9 and _"
         }

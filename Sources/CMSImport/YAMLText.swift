@@ -9,9 +9,14 @@ enum YAMLText {
         return text.hasSuffix("\n") ? text : text + "\n"
     }
 
+    /// A string node that is quoted when a plain scalar would read back as something else (`yes`, `123`, `~`).
+    static func string(_ value: String) -> Node {
+        .scalar(value.represented())
+    }
+
     /// A string as a YAML scalar on one line: plain when that reads back as the same string, else quoted.
     static func scalar(_ value: String) -> String {
-        let line = pair(Node("k"), Node(value, Tag(.str)))
+        let line = pair(Node("k"), string(value))
         var body = line.dropFirst(2)  // "k:"
         if body.first == " " { body = body.dropFirst() }
         return String(body.hasSuffix("\n") ? body.dropLast() : body)
