@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The character encodings a device-list CSV may be written in.
@@ -27,15 +27,16 @@ public enum CSVEncoding: String, CaseIterable, Sendable {
         }
     }
 
-    /// Decodes `bytes` to text. A UTF-8 byte-order mark is dropped. Throws ``ImportError/undecodable(encoding:byteOffset:)``
-    /// naming the first offending byte, so the operator can fix the file or choose another encoding.
+    /// Decodes `bytes` to text. A UTF-8 byte-order mark is dropped.
+    /// Throws ``ImportError/undecodable(encoding:byteOffset:)`` naming the first offending byte, so the operator can fix the file or choose another encoding.
     public func decode(_ bytes: Data) throws(ImportError) -> String {
         switch self {
         case .utf8:
             var body = bytes
             if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
             guard let text = String(validating: body, as: UTF8.self) else {
-                throw .undecodable(encoding: self, byteOffset: Self.firstInvalidUTF8Offset(body) + (bytes.count - body.count))
+                throw .undecodable(
+                    encoding: self, byteOffset: Self.firstInvalidUTF8Offset(body) + (bytes.count - body.count))
             }
             return text
         case .shiftJIS, .eucJP:
@@ -61,7 +62,8 @@ public enum CSVEncoding: String, CaseIterable, Sendable {
 
     /// Converts with glibc iconv into UTF-8. Foundation on Linux does not decode EUC-JP, and using one
     /// converter for both Japanese encodings keeps their behaviour consistent.
-    private static func iconvDecode(_ bytes: Data, names: [String], encoding: CSVEncoding) throws(ImportError) -> String {
+    private static func iconvDecode(_ bytes: Data, names: [String], encoding: CSVEncoding) throws(ImportError) -> String
+    {
         var converter: iconv_t?
         for name in names {
             let handle = iconv_open("UTF-8", name)

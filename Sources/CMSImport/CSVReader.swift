@@ -26,7 +26,7 @@ public enum CSVReader {
         var line = 1
         var recordLine = 1
         var inQuotes = false
-        var afterQuote = false      // a quoted field was just closed; only `,` or a break may follow
+        var afterQuote = false  // a quoted field was just closed; only `,` or a break may follow
         var malformed: String?
         var sawAnything = false
 

@@ -21,7 +21,9 @@ public enum ConfigFlag: Int, CaseIterable, Sendable {
     /// `true` for flag 4; the other flags import the file.
     public var deletes: Bool { self == .delete }
     /// The YAML flag `autoConfig` after the import.
-    public var setsAutoConfig: Bool { [.autoConfig, .autoConfigAndSchedule, .autoConfigSave, .autoConfigSaveAndSchedule].contains(self) }
+    public var setsAutoConfig: Bool {
+        [.autoConfig, .autoConfigAndSchedule, .autoConfigSave, .autoConfigSaveAndSchedule].contains(self)
+    }
     /// The YAML flag `autoConfigSave` after the import.
     public var setsAutoConfigSave: Bool { [.autoConfigSave, .autoConfigSaveAndSchedule].contains(self) }
     /// The YAML flag `schedule` after the import.

@@ -3,8 +3,10 @@ import Yams
 /// Writes a `kind: Device` document in the layout of `docs/tenant-repo.md`.
 public enum DeviceDocumentRenderer {
     /// The document body (no modeline), ending in a newline.
-    public static func render(code: String, name: String, product: String, note: String,
-                              preserved: [String], configs: [ConfigEntry]) -> String {
+    public static func render(
+        code: String, name: String, product: String, note: String,
+        preserved: [String], configs: [ConfigEntry]
+    ) -> String {
         var out = "apiVersion: cms/v1\nkind: Device\n"
         out += "code: \(YAMLText.scalar(code))\n"
         out += "name: \(YAMLText.scalar(name))\n"

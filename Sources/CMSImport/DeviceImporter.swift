@@ -66,7 +66,9 @@ public struct DeviceImporter: Sendable {
     }
 
     /// Reads the input file into a ``DeviceListBundle``; a `.zip` is opened with the archive safety checks.
-    public static func load(_ input: URL, limits: DeviceListBundle.Limits = .init()) throws(ImportError) -> DeviceListBundle {
+    public static func load(_ input: URL, limits: DeviceListBundle.Limits = .init()) throws(ImportError)
+        -> DeviceListBundle
+    {
         let ext = input.pathExtension.lowercased()
         guard ext == "csv" || ext == "zip" else { throw .unsupportedInput(path: input.path) }
         let values: URLResourceValues
@@ -78,7 +80,9 @@ public struct DeviceImporter: Sendable {
         guard values.isRegularFile == true else { throw .unreadable(path: input.path, reason: "not a regular file") }
         let size = values.fileSize ?? 0
         // Check the size before reading, so a huge file is never loaded.
-        if ext == "zip", size > limits.maxArchiveBytes { throw .archiveTooLarge(size: size, limit: limits.maxArchiveBytes) }
+        if ext == "zip", size > limits.maxArchiveBytes {
+            throw .archiveTooLarge(size: size, limit: limits.maxArchiveBytes)
+        }
         if ext == "csv", size > limits.maxCSVBytes {
             throw .inputTooLarge(path: input.path, size: size, limit: limits.maxCSVBytes)
         }

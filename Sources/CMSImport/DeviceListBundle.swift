@@ -51,7 +51,8 @@ public struct DeviceListBundle: Sendable {
             if let reason = unsafeNameReason(name) { throw .archiveUnsafeEntry(entry: name, reason: reason) }
             switch entry.type {
             case .directory:
-                throw .archiveUnsafeEntry(entry: name, reason: "it is a folder; the ZIP must be flat (files side by side)")
+                throw .archiveUnsafeEntry(
+                    entry: name, reason: "it is a folder; the ZIP must be flat (files side by side)")
             case .symlink:
                 throw .archiveUnsafeEntry(entry: name, reason: "it is a symbolic link; only plain files are accepted")
             case .file:
@@ -114,7 +115,9 @@ public struct DeviceListBundle: Sendable {
         if name.unicodeScalars.allSatisfy(\.isASCII), name.contains("\\") {
             return "it contains a backslash (a Windows folder separator); the ZIP must be flat"
         }
-        if name.unicodeScalars.contains(where: DeviceListRules.isControl) { return "its name holds a control character" }
+        if name.unicodeScalars.contains(where: DeviceListRules.isControl) {
+            return "its name holds a control character"
+        }
         return nil
     }
 

@@ -29,7 +29,10 @@ public struct DeviceListEntry: Equatable, Sendable {
             return fail("\(fields.count) field(s); a line needs code,name,product,note and optionally config-file,flag")
         }
         guard used.count <= 6 else {
-            return fail("\(used.count) fields; at most 6 (code,name,product,note,config-file,flag) — quote fields holding commas")
+            return fail(
+                "\(used.count) fields; at most 6 (code,name,product,note,config-file,flag) — "
+                    + "quote fields holding commas"
+            )
         }
         if let problem = DeviceListRules.codeProblem(code) { return fail(problem) }
         let name = used[1]
@@ -52,8 +55,10 @@ public struct DeviceListEntry: Equatable, Sendable {
             }
             directive = ConfigDirective(file: file, flag: flag)
         }
-        return .success(DeviceListEntry(line: record.line, code: code, name: name, product: product, note: note,
-                                        config: directive))
+        return .success(
+            DeviceListEntry(
+                line: record.line, code: code, name: name, product: product, note: note,
+                config: directive))
     }
 }
 

@@ -55,7 +55,8 @@ public enum DeviceListRules {
         if stem.unicodeScalars.count > maxConfigNameLength {
             return "config file name \"\(name)\" is longer than \(maxConfigNameLength) characters before the extension"
         }
-        for s in stem.unicodeScalars where !(s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_")) {
+        for s in stem.unicodeScalars
+        where !(s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_")) {
             return "config file name \"\(name)\" contains \"\(s)\"; use only A–Z, a–z, 0–9 and _"
         }
         return nil

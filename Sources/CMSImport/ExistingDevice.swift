@@ -21,9 +21,11 @@ public struct ExistingDevice: Equatable, Sendable {
     /// Reads a Device document. Returns nil when `node` is not a `kind: Device` mapping with a string code.
     public static func read(_ node: Node, path: String, segment: Int) -> ExistingDevice? {
         guard let mapping = node.mapping, mapping["kind"]?.string == "Device",
-              let code = mapping["code"]?.string else { return nil }
-        var device = ExistingDevice(path: path, segment: segment, code: code, product: mapping["product"]?.string,
-                                    preserved: [], configs: [])
+            let code = mapping["code"]?.string
+        else { return nil }
+        var device = ExistingDevice(
+            path: path, segment: segment, code: code, product: mapping["product"]?.string,
+            preserved: [], configs: [])
         for (key, value) in mapping {
             guard let name = key.string, !csvKeys.contains(name) else { continue }
             device.preserved.append(YAMLText.pair(key, value))

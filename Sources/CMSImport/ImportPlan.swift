@@ -82,6 +82,7 @@ public struct ImportPlan: Sendable {
     public var summary: String {
         let adds = lines.filter { $0.action == .add }.count
         let replaces = lines.filter { $0.action == .replace }.count
-        return "\(lines.count) line\(lines.count == 1 ? "" : "s"): \(adds) add, \(replaces) replace, \(errorCount) error"
+        return
+            "\(lines.count) line\(lines.count == 1 ? "" : "s"): \(adds) add, \(replaces) replace, \(errorCount) error"
     }
 }

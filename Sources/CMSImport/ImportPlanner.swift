@@ -7,21 +7,26 @@ public enum ImportPlanner {
     ///   - records: the CSV records, in file order.
     ///   - archiveFiles: config files that came in the ZIP, by name (empty for a plain CSV).
     ///   - snapshot: the repository as it is now.
-    public static func plan(records: [CSVRecord], archiveFiles: [String: Data] = [:],
-                            snapshot: RepoSnapshot) -> ImportPlan {
+    public static func plan(
+        records: [CSVRecord], archiveFiles: [String: Data] = [:],
+        snapshot: RepoSnapshot
+    ) -> ImportPlan {
         var firstLineOfCode: [String: Int] = [:]
         var lines: [LineResult] = []
         for record in records {
             let code = record.fields.first?.trimmingASCIIWhitespace() ?? ""
             if !code.isEmpty, let first = firstLineOfCode[code] {
-                lines.append(LineResult(line: record.line, code: code, action: .error,
-                                        message: "duplicate device code; already on line \(first) of the list"))
+                lines.append(
+                    LineResult(
+                        line: record.line, code: code, action: .error,
+                        message: "duplicate device code; already on line \(first) of the list"))
                 continue
             }
             if !code.isEmpty { firstLineOfCode[code] = record.line }
             switch DeviceListEntry.parse(record) {
             case .failure(let problem):
-                lines.append(LineResult(line: problem.line, code: problem.code, action: .error, message: problem.reason))
+                lines.append(
+                    LineResult(line: problem.line, code: problem.code, action: .error, message: problem.reason))
             case .success(let entry):
                 lines.append(check(entry, archiveFiles: archiveFiles, snapshot: snapshot))
             }
@@ -43,8 +48,9 @@ public enum ImportPlanner {
             return fail("its document in \(existing.path) cannot be updated: \(problem); fix it (cms-lint) first")
         }
         if let existing, let product = existing.product, product != entry.product {
-            return fail("product cannot change (\(product) in \(existing.path), \(entry.product) in the list); "
-                        + "delete the device and add it again")
+            return fail(
+                "product cannot change (\(product) in \(existing.path), \(entry.product) in the list); "
+                    + "delete the device and add it again")
         }
 
         var configs = existing?.configs ?? []
@@ -68,13 +74,15 @@ public enum ImportPlanner {
                         notes.append("\(file) identical to \(path), kept")
                     } else {
                         edits.append(.writeFile(path: path, data: fromArchive))
-                        notes.append(inRepo == nil ? "\(file) imported from the ZIP" : "\(file) overwritten by the ZIP's copy")
+                        notes.append(
+                            inRepo == nil ? "\(file) imported from the ZIP" : "\(file) overwritten by the ZIP's copy")
                     }
                 } else if inRepo != nil {
                     notes.append("\(file) already in \(path)")
                 } else {
-                    return fail("config file \(file) (flag \(directive.flag.rawValue)) is neither in the ZIP nor in \(path); "
-                                + "add it to the ZIP or the repository")
+                    return fail(
+                        "config file \(file) (flag \(directive.flag.rawValue)) is neither in the ZIP nor in \(path); "
+                            + "add it to the ZIP or the repository")
                 }
                 var entryConfig = index.map { configs[$0] } ?? ConfigEntry(file: file)
                 entryConfig.autoConfig = directive.flag.setsAutoConfig
@@ -99,15 +107,17 @@ public enum ImportPlanner {
                 notes.append("flags: \(directive.flag.summary)")
                 if configs.count > DeviceListRules.maxConfigFilesPerDevice {
                     let names = configs.map(\.file).joined(separator: ", ")
-                    return fail("the device would have \(configs.count) config files (\(names)); at most "
-                                + "\(DeviceListRules.maxConfigFilesPerDevice) — delete one first (flag 4)")
+                    return fail(
+                        "the device would have \(configs.count) config files (\(names)); at most "
+                            + "\(DeviceListRules.maxConfigFilesPerDevice) — delete one first (flag 4)")
                 }
             }
         }
 
-        let body = DeviceDocumentRenderer.render(code: entry.code, name: entry.name, product: entry.product,
-                                                 note: entry.note, preserved: existing?.preserved ?? [],
-                                                 configs: configs)
+        let body = DeviceDocumentRenderer.render(
+            code: entry.code, name: entry.name, product: entry.product,
+            note: entry.note, preserved: existing?.preserved ?? [],
+            configs: configs)
         if let existing {
             let segments = YAMLSegments.split(snapshot.yamlTexts[existing.path] ?? "")
             let original = segments.indices.contains(existing.segment) ? segments[existing.segment] : ""
@@ -117,8 +127,9 @@ public enum ImportPlanner {
             } else if edits.isEmpty {
                 notes.append("unchanged")
             }
-            var result = LineResult(line: entry.line, code: entry.code, action: .replace,
-                                    message: notes.joined(separator: "; ") + " (\(existing.path))")
+            var result = LineResult(
+                line: entry.line, code: entry.code, action: .replace,
+                message: notes.joined(separator: "; ") + " (\(existing.path))")
             result.edits = edits
             return result
         }
@@ -127,8 +138,9 @@ public enum ImportPlanner {
             return fail("\(path) exists but does not declare device \(entry.code); move or rename that file first")
         }
         edits.append(.document(path: path, segment: nil, text: snapshot.deviceModeline + "\n" + body))
-        var result = LineResult(line: entry.line, code: entry.code, action: .add,
-                                message: notes.joined(separator: "; "))
+        var result = LineResult(
+            line: entry.line, code: entry.code, action: .add,
+            message: notes.joined(separator: "; "))
         result.edits = edits
         return result
     }

@@ -58,7 +58,9 @@ public struct RepoReader: Sendable {
             for name in names where !name.hasPrefix(".") {
                 let relative = folder.isEmpty ? name : "\(folder)/\(name)"
                 if relative == "configs" { continue }
-                let values = try? url.appending(path: name).resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
+                let values = try? url.appending(path: name).resourceValues(forKeys: [
+                    .isDirectoryKey, .isSymbolicLinkKey,
+                ])
                 if values?.isSymbolicLink == true { continue }
                 if values?.isDirectory == true {
                     pending.append(relative)
@@ -86,7 +88,8 @@ public struct RepoReader: Sendable {
     /// Reuse the modeline of an existing device file; else point at a `schemas/` folder found in the repository
     /// or above it; else assume `schemas/` at the repository root.
     func deviceModeline(snapshot: RepoSnapshot) -> String {
-        for path in snapshot.yamlPaths.sorted() where path.hasPrefix("devices/") && path.split(separator: "/").count == 2 {
+        for path in snapshot.yamlPaths.sorted()
+        where path.hasPrefix("devices/") && path.split(separator: "/").count == 2 {
             let firstLine = (try? readText(path))?.split(separator: "\n").first.map(String.init) ?? ""
             if firstLine.hasPrefix("# yaml-language-server:") && firstLine.contains("device.schema.json") {
                 return firstLine

@@ -26,8 +26,9 @@ public struct RepoWriter: Sendable {
             let temp = target.deletingLastPathComponent()
                 .appending(path: ".\(target.lastPathComponent).cms-import-\(getpid()).tmp")
             do {
-                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(),
-                                                        withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: target.deletingLastPathComponent(),
+                    withIntermediateDirectories: true)
                 try data.write(to: temp)
             } catch {
                 try? FileManager.default.removeItem(at: temp)
@@ -64,7 +65,8 @@ public struct RepoWriter: Sendable {
             current = current.appending(path: String(component))
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: current.path) else { return }
             if attributes[.type] as? FileAttributeType == .typeSymbolicLink {
-                throw .writeFailed(path: relativePath, reason: "\(current.path) is a symbolic link; refusing to follow it")
+                throw .writeFailed(
+                    path: relativePath, reason: "\(current.path) is a symbolic link; refusing to follow it")
             }
         }
     }

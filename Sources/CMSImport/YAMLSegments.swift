@@ -36,8 +36,11 @@ public enum YAMLSegments {
         var header = ""
         for line in segment.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
-            if trimmed.isEmpty || trimmed.hasPrefix("#") || (isMarker(line) && line.dropFirst(3)
-                .allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" })) {
+            if trimmed.isEmpty || trimmed.hasPrefix("#")
+                || (isMarker(line)
+                    && line.dropFirst(3)
+                        .allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }))
+            {
                 header += line + "\n"
             } else {
                 break

@@ -6,7 +6,8 @@ struct CSVReaderTests {
     @Test("plain fields split on commas, one record per line, line numbers from 1")
     func plainFields() {
         let records = CSVReader.records(in: "a,b,c\nd,e,f\n")
-        #expect(records == [CSVRecord(line: 1, fields: ["a", "b", "c"]), CSVRecord(line: 2, fields: ["d", "e", "f"])])
+        #expect(
+            records == [CSVRecord(line: 1, fields: ["a", "b", "c"]), CSVRecord(line: 2, fields: ["d", "e", "f"])])
     }
 
     @Test("CRLF, CR and a missing final line break all end records")

@@ -18,7 +18,9 @@ struct DeviceImporterTests {
         return result
     }
 
-    func options(dryRun: Bool = false, skipErrors: Bool = false, encoding: CSVEncoding = .utf8) -> DeviceImporter.Options {
+    func options(dryRun: Bool = false, skipErrors: Bool = false, encoding: CSVEncoding = .utf8)
+        -> DeviceImporter.Options
+    {
         var options = DeviceImporter.Options()
         options.dryRun = dryRun
         options.skipErrors = skipErrors
@@ -60,16 +62,19 @@ struct DeviceImporterTests {
         #expect(blocked.plan.errorCount == 1)
         #expect(files(repo).isEmpty)
 
-        let written = try DeviceImporter(repo: repo, options: options(skipErrors: true, encoding: .shiftJIS)).run(input: zip)
+        let written = try DeviceImporter(repo: repo, options: options(skipErrors: true, encoding: .shiftJIS)).run(
+            input: zip)
         #expect(written.disposition == .written)
         let onDisk = files(repo)
-        #expect(onDisk.keys.sorted() == [
-            "configs/ichigaya/nxr4.config", "configs/iidabashi/nxr3.config", "configs/kichijoji/nxr7.config",
-            "configs/ochanomizu/nxr1.xml", "configs/shinjuku/nxr6.config", "configs/suidobashi/nxr2.tgz",
-            "devices/ichigaya.yaml", "devices/iidabashi.yaml", "devices/kichijoji.yaml", "devices/ochanomizu.yaml",
-            "devices/shinjuku.yaml", "devices/suidobashi.yaml",
-        ])
-        #expect(String(decoding: try #require(onDisk["devices/ochanomizu.yaml"]), as: UTF8.self).contains("name: 御茶ノ水"))
+        #expect(
+            onDisk.keys.sorted() == [
+                "configs/ichigaya/nxr4.config", "configs/iidabashi/nxr3.config", "configs/kichijoji/nxr7.config",
+                "configs/ochanomizu/nxr1.xml", "configs/shinjuku/nxr6.config", "configs/suidobashi/nxr2.tgz",
+                "devices/ichigaya.yaml", "devices/iidabashi.yaml", "devices/kichijoji.yaml", "devices/ochanomizu.yaml",
+                "devices/shinjuku.yaml", "devices/suidobashi.yaml",
+            ])
+        let ochanomizu = try #require(onDisk["devices/ochanomizu.yaml"])
+        #expect(String(decoding: ochanomizu, as: UTF8.self).contains("name: 御茶ノ水"))
         // No temporary file is left behind.
         #expect(!onDisk.keys.contains { $0.contains(".tmp") })
     }
@@ -84,23 +89,28 @@ struct DeviceImporterTests {
         let old = Date(timeIntervalSince1970: 1_000_000)
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: target.path)
         let zip = dir.appending(path: "l.zip")
-        try makeZip([ZipItem(path: "l.csv", data: Data("dev1,D,NXR-120,,a.xml,0\n".utf8)),
-                     ZipItem(path: "a.xml", data: Data("<same/>".utf8))]).write(to: zip)
+        try makeZip([
+            ZipItem(path: "l.csv", data: Data("dev1,D,NXR-120,,a.xml,0\n".utf8)),
+            ZipItem(path: "a.xml", data: Data("<same/>".utf8)),
+        ]).write(to: zip)
         _ = try DeviceImporter(repo: repo).run(input: zip)
         let mtime = try FileManager.default.attributesOfItem(atPath: target.path)[.modificationDate] as? Date
         #expect(mtime == old)
         #expect(FileManager.default.fileExists(atPath: repo.appending(path: "devices/dev1.yaml").path))
     }
 
-    @Test("a hostile ZIP is refused as a whole and nothing is written", arguments: ["../x.xml", "/etc/x.xml", "d/a.xml"])
+    @Test(
+        "a hostile ZIP is refused as a whole and nothing is written", arguments: ["../x.xml", "/etc/x.xml", "d/a.xml"])
     func hostileWritesNothing(path: String) throws {
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let repo = dir.appending(path: "repo")
         try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
         let zip = dir.appending(path: "h.zip")
-        try makeZip([ZipItem(path: "l.csv", data: Data("dev1,D,NXR-120,,x.xml,0\n".utf8)),
-                     ZipItem(path: path, data: Data("x".utf8))]).write(to: zip)
+        try makeZip([
+            ZipItem(path: "l.csv", data: Data("dev1,D,NXR-120,,x.xml,0\n".utf8)),
+            ZipItem(path: path, data: Data("x".utf8)),
+        ]).write(to: zip)
         #expect(throws: ImportError.self) { try DeviceImporter(repo: repo).run(input: zip) }
         #expect(files(dir).keys.sorted() == ["h.zip"])
     }
@@ -113,10 +123,13 @@ struct DeviceImporterTests {
         let outside = dir.appending(path: "outside")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: repo.appending(path: "configs"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: repo.appending(path: "configs/dev1"), withDestinationURL: outside)
+        try FileManager.default.createSymbolicLink(
+            at: repo.appending(path: "configs/dev1"), withDestinationURL: outside)
         let zip = dir.appending(path: "l.zip")
-        try makeZip([ZipItem(path: "l.csv", data: Data("dev1,D,NXR-120,,a.xml,0\n".utf8)),
-                     ZipItem(path: "a.xml", data: Data("<x/>".utf8))]).write(to: zip)
+        try makeZip([
+            ZipItem(path: "l.csv", data: Data("dev1,D,NXR-120,,a.xml,0\n".utf8)),
+            ZipItem(path: "a.xml", data: Data("<x/>".utf8)),
+        ]).write(to: zip)
         let error = try #require(throws: ImportError.self) { try DeviceImporter(repo: repo).run(input: zip) }
         #expect(error.description.contains("symbolic link"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
@@ -156,8 +169,9 @@ struct DeviceImporterTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let repo = dir.appending(path: "repo")
         let line = "# yaml-language-server: $schema=https://example.jp/schemas/device.schema.json"
-        try write("\(line)\napiVersion: cms/v1\nkind: Device\ncode: old\nname: O\nproduct: NXR-120\n",
-                  to: repo.appending(path: "devices/old.yaml"))
+        try write(
+            "\(line)\napiVersion: cms/v1\nkind: Device\ncode: old\nname: O\nproduct: NXR-120\n",
+            to: repo.appending(path: "devices/old.yaml"))
         let csv = dir.appending(path: "l.csv")
         try write("dev1,D,NXR-120,\n", to: csv)
         _ = try DeviceImporter(repo: repo).run(input: csv)

@@ -33,7 +33,9 @@ struct CMSBinary {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 }
 
@@ -47,18 +49,30 @@ struct ImportCommandTests {
         let repo = dir.appending(path: "repo")
         try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
         // The lines with flags need their config files in the repository (a plain CSV carries none).
-        for (code, file) in [("ochanomizu", "nxr1.xml"), ("suidobashi", "nxr2.tgz"), ("iidabashi", "nxr3.config"),
-                             ("ichigaya", "nxr4.config"), ("shinjuku", "nxr6.config"), ("kichijoji", "nxr7.config")] {
+        for (code, file) in [
+            ("ochanomizu", "nxr1.xml"), ("suidobashi", "nxr2.tgz"), ("iidabashi", "nxr3.config"),
+            ("ichigaya", "nxr4.config"), ("shinjuku", "nxr6.config"), ("kichijoji", "nxr7.config"),
+        ] {
             try write("hostname \(code)\n", to: repo.appending(path: "configs/\(code)/\(file)"))
         }
         let csv = dir.appending(path: "nodelist.csv")
         try iconvBytes(guideCSV, to: "SHIFT_JIS").write(to: csv)
 
-        let dry = try cms.run(["import", "devices", csv.path, "--encoding", "shift_jis", "--repo", repo.path, "--dry-run"])
+        let dry = try cms.run([
+            "import", "devices", csv.path, "--encoding", "shift_jis", "--repo", repo.path, "--dry-run",
+        ])
         #expect(dry.status == 1)
         let lines = dry.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "line 1: add ochanomizu: 御茶ノ水, NXR-120; nxr1.xml already in configs/ochanomizu/nxr1.xml; flags: none")
-        #expect(lines.contains("line 5: error ebisu: config file nxr5.config (flag 4: delete) is not in configs/ebisu/nxr5.config nor in the device's configs"))
+        #expect(
+            lines.first
+                == "line 1: add ochanomizu: 御茶ノ水, NXR-120; nxr1.xml already in configs/ochanomizu/nxr1.xml; "
+                + "flags: none"
+        )
+        #expect(
+            lines.contains(
+                "line 5: error ebisu: config file nxr5.config (flag 4: delete) is not in "
+                    + "configs/ebisu/nxr5.config nor in the device's configs"
+            ))
         #expect(lines.contains("7 lines: 6 add, 0 replace, 1 error"))
         #expect(!FileManager.default.fileExists(atPath: repo.appending(path: "devices").path))
 
@@ -67,29 +81,34 @@ struct ImportCommandTests {
         #expect(blocked.stdout.contains("nothing written: 1 line(s) are errors"))
         #expect(!FileManager.default.fileExists(atPath: repo.appending(path: "devices").path))
 
-        let done = try cms.run(["import", "devices", csv.path, "--encoding", "shift_jis", "--repo", repo.path,
-                                "--skip-errors"])
+        let done = try cms.run([
+            "import", "devices", csv.path, "--encoding", "shift_jis", "--repo", repo.path,
+            "--skip-errors",
+        ])
         #expect(done.status == 0)
         #expect(done.stdout.contains("wrote devices/kichijoji.yaml"))
         let yaml = try String(contentsOf: repo.appending(path: "devices/shinjuku.yaml"), encoding: .utf8)
-        #expect(yaml == """
-            # yaml-language-server: $schema=../schemas/device.schema.json
-            apiVersion: cms/v1
-            kind: Device
-            code: shinjuku
-            name: 新宿
-            product: NXR-155
-            note: メモ 6
-            configs:
-              - file: nxr6.config
-                autoConfig: true
-                autoConfigSave: true
-                schedule: false
+        #expect(
+            yaml == """
+                # yaml-language-server: $schema=../schemas/device.schema.json
+                apiVersion: cms/v1
+                kind: Device
+                code: shinjuku
+                name: 新宿
+                product: NXR-155
+                note: メモ 6
+                configs:
+                  - file: nxr6.config
+                    autoConfig: true
+                    autoConfigSave: true
+                    schedule: false
 
-            """)
+                """)
 
-        let again = try cms.run(["import", "devices", csv.path, "--encoding", "shift_jis", "--repo", repo.path,
-                                 "--skip-errors"])
+        let again = try cms.run([
+            "import", "devices", csv.path, "--encoding", "shift_jis", "--repo", repo.path,
+            "--skip-errors",
+        ])
         #expect(again.stdout.contains("6 replace"))
         #expect(again.stdout.contains("nothing to change"))
     }
@@ -107,8 +126,10 @@ struct ImportCommandTests {
         #expect(wrong.stderr.contains("--encoding"))
 
         let zip = dir.appending(path: "evil.zip")
-        try makeZip([ZipItem(path: "l.csv", data: Data("dev1,D,NXR-120,,x.xml,0\n".utf8)),
-                     ZipItem(path: "../x.xml", data: Data("x".utf8))]).write(to: zip)
+        try makeZip([
+            ZipItem(path: "l.csv", data: Data("dev1,D,NXR-120,,x.xml,0\n".utf8)),
+            ZipItem(path: "../x.xml", data: Data("x".utf8)),
+        ]).write(to: zip)
         let evil = try cms.run(["import", "devices", zip.path, "--repo", dir.path])
         #expect(evil.status == 2)
         #expect(evil.stderr.contains("\"../x.xml\" is refused"))

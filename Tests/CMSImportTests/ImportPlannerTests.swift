@@ -31,10 +31,12 @@ struct ImportPlannerTests {
         #expect(result.written("configs/ochanomizu/nxr1.xml") == "<config/>")
     }
 
-    @Test("each flag sets exactly its YAML flags on the file", arguments: [
-        (0, false, false, false), (1, true, false, false), (2, false, false, true), (3, true, false, true),
-        (5, true, true, false), (6, true, true, true),
-    ])
+    @Test(
+        "each flag sets exactly its YAML flags on the file",
+        arguments: [
+            (0, false, false, false), (1, true, false, false), (2, false, false, true), (3, true, false, true),
+            (5, true, true, false), (6, true, true, true),
+        ])
     func flagsInYAML(flag: Int, autoConfig: Bool, save: Bool, schedule: Bool) throws {
         let result = plan("dev1,D,NXR-120,,a.xml,\(flag)", archive: ["a.xml": "<x/>"])
         let yaml = try #require(result.written("devices/dev1.yaml"))
@@ -74,8 +76,9 @@ struct ImportPlannerTests {
 
     @Test("flag 4 deletes the file and its entry; replace keeps fields the CSV does not carry")
     func deleteAndKeep() throws {
-        let repo = snapshot(yaml: ["devices/ebisu.yaml": Self.existingEbisu],
-                            configs: ["ebisu": ["nxr5.config": "c5", "base.xml": "<b/>"]])
+        let repo = snapshot(
+            yaml: ["devices/ebisu.yaml": Self.existingEbisu],
+            configs: ["ebisu": ["nxr5.config": "c5", "base.xml": "<b/>"]])
         let result = plan("ebisu,恵比寿,NXR-120,メモ 5,nxr5.config,4", repo: repo)
         #expect(result.lines.map(\.action) == [.replace])
         #expect(result.changes.contains(.delete(path: "configs/ebisu/nxr5.config")))
@@ -100,8 +103,9 @@ struct ImportPlannerTests {
 
     @Test("a flag moves from another file of the device; auto-config-save goes with auto-config")
     func flagMoves() throws {
-        let repo = snapshot(yaml: ["devices/ebisu.yaml": Self.existingEbisu],
-                            configs: ["ebisu": ["nxr5.config": "c5", "base.xml": "<b/>"]])
+        let repo = snapshot(
+            yaml: ["devices/ebisu.yaml": Self.existingEbisu],
+            configs: ["ebisu": ["nxr5.config": "c5", "base.xml": "<b/>"]])
         let result = plan("ebisu,恵比寿,NXR-120,,new.config,3", archive: ["new.config": "n"], repo: repo)
         #expect(result.lines[0].action == .replace)
         #expect(result.lines[0].message.contains("auto-config moved from nxr5.config"))
@@ -118,12 +122,16 @@ struct ImportPlannerTests {
 
     @Test("a fourth config file is refused")
     func atMostThreeFiles() {
-        let repo = snapshot(yaml: ["devices/ebisu.yaml": Self.existingEbisu],
-                            configs: ["ebisu": ["nxr5.config": "c5", "base.xml": "<b/>", "c.xml": "<c/>"]])
+        let repo = snapshot(
+            yaml: ["devices/ebisu.yaml": Self.existingEbisu],
+            configs: ["ebisu": ["nxr5.config": "c5", "base.xml": "<b/>", "c.xml": "<c/>"]])
         let ok = plan("ebisu,E,NXR-120,,c.xml,0", repo: repo)
         #expect(ok.lines[0].action == .replace)
-        let repo3 = snapshot(yaml: ["devices/ebisu.yaml": Self.existingEbisu.replacingOccurrences(
-            of: "configs:\n", with: "configs:\n  - file: c.xml\n")], configs: ["ebisu": ["d.xml": "<d/>"]])
+        let repo3 = snapshot(
+            yaml: [
+                "devices/ebisu.yaml": Self.existingEbisu.replacingOccurrences(
+                    of: "configs:\n", with: "configs:\n  - file: c.xml\n")
+            ], configs: ["ebisu": ["d.xml": "<d/>"]])
         let refused = plan("ebisu,E,NXR-120,,d.xml,0", repo: repo3)
         #expect(refused.lines[0].action == .error)
         #expect(refused.lines[0].message.contains("would have 4 config files"))
@@ -224,18 +232,23 @@ struct ImportPlannerTests {
         for case .write(let path, let data) in first.changes {
             let parts = path.split(separator: "/").map(String.init)
             if parts[0] == "devices" { yaml[path] = String(decoding: data, as: UTF8.self) }
-            if parts[0] == "configs" { configs[parts[1], default: [:]][parts[2]] = String(decoding: data, as: UTF8.self) }
+            if parts[0] == "configs" {
+                configs[parts[1], default: [:]][parts[2]] = String(decoding: data, as: UTF8.self)
+            }
         }
         let second = plan(guideCSV, archive: Self.allFiles, repo: snapshot(yaml: yaml, configs: configs))
         #expect(second.lines.filter { $0.action == .replace }.count == 6)
         #expect(second.changes.isEmpty)
     }
 
-    @Test("names and notes that YAML would misread are quoted and read back unchanged", arguments: [
-        "yes", "123", "- dash", "a: b", "#hash", "x #y", "null", "'quoted'", "\"dq\"", "@at", "[x]", "~",
-    ])
+    @Test(
+        "names and notes that YAML would misread are quoted and read back unchanged",
+        arguments: [
+            "yes", "123", "- dash", "a: b", "#hash", "x #y", "null", "'quoted'", "\"dq\"", "@at", "[x]", "~",
+        ])
     func quoting(value: String) throws {
-        let result = plan("dev1,\"\(value.replacingOccurrences(of: "\"", with: "\"\""))\",NXR-120,\"\(value.replacingOccurrences(of: "\"", with: "\"\""))\"")
+        let quoted = "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let result = plan("dev1,\(quoted),NXR-120,\(quoted)")
         // Yams.load resolves tags, so an unquoted `yes` would come back as a Bool and fail here.
         let written = try #require(result.written("devices/dev1.yaml"))
         let loaded = try #require(try Yams.load(yaml: written) as? [String: Any])

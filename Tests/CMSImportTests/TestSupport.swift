@@ -55,8 +55,9 @@ func snapshot(yaml: [String: String] = [:], configs: [String: [String: String]] 
 }
 
 func plan(_ csv: String, archive: [String: String] = [:], repo: RepoSnapshot = RepoSnapshot()) -> ImportPlan {
-    ImportPlanner.plan(records: CSVReader.records(in: csv), archiveFiles: archive.mapValues { Data($0.utf8) },
-                       snapshot: repo)
+    ImportPlanner.plan(
+        records: CSVReader.records(in: csv), archiveFiles: archive.mapValues { Data($0.utf8) },
+        snapshot: repo)
 }
 
 extension ImportPlan {

@@ -18,13 +18,16 @@ func makeZip(_ items: [ZipItem]) throws -> Data {
     let archive = try Archive(accessMode: .create)
     for item in items {
         let data = item.data
-        let type: Entry.EntryType = switch item.type {
-        case .file: .file
-        case .directory: .directory
-        case .symlink: .symlink
-        }
-        try archive.addEntry(with: item.path, type: type, uncompressedSize: Int64(data.count),
-                             compressionMethod: item.type == .file && item.deflate ? .deflate : .none) { position, size in
+        let type: Entry.EntryType =
+            switch item.type {
+            case .file: .file
+            case .directory: .directory
+            case .symlink: .symlink
+            }
+        try archive.addEntry(
+            with: item.path, type: type, uncompressedSize: Int64(data.count),
+            compressionMethod: item.type == .file && item.deflate ? .deflate : .none
+        ) { position, size in
             data.subdata(in: Int(position)..<Int(position) + size)
         }
     }
@@ -57,15 +60,17 @@ struct ZipSafetyTests {
         #expect(bundle.files == ["a.xml": Self.config.data])
     }
 
-    @Test("hostile entries are refused with a message naming the entry", arguments: [
-        (ZipItem(path: "../x.xml", data: Data("x".utf8)), "contains \"..\""),
-        (ZipItem(path: "/etc/x.xml", data: Data("x".utf8)), "absolute path"),
-        (ZipItem(path: "sub/", type: .directory), "folder"),
-        (ZipItem(path: "sub/a.xml", data: Data("x".utf8)), "inside a folder"),
-        (ZipItem(path: "link.xml", type: .symlink, data: Data("/etc/passwd".utf8)), "symbolic link"),
-        (ZipItem(path: "..\\evil.xml", data: Data("x".utf8)), "backslash"),
-        (ZipItem(path: "readme.txt", data: Data("x".utf8)), "not a device list or config file"),
-    ])
+    @Test(
+        "hostile entries are refused with a message naming the entry",
+        arguments: [
+            (ZipItem(path: "../x.xml", data: Data("x".utf8)), "contains \"..\""),
+            (ZipItem(path: "/etc/x.xml", data: Data("x".utf8)), "absolute path"),
+            (ZipItem(path: "sub/", type: .directory), "folder"),
+            (ZipItem(path: "sub/a.xml", data: Data("x".utf8)), "inside a folder"),
+            (ZipItem(path: "link.xml", type: .symlink, data: Data("/etc/passwd".utf8)), "symbolic link"),
+            (ZipItem(path: "..\\evil.xml", data: Data("x".utf8)), "backslash"),
+            (ZipItem(path: "readme.txt", data: Data("x".utf8)), "not a device list or config file"),
+        ])
     func hostileEntries(item: ZipItem, reason: String) throws {
         let zip = try makeZip([Self.csv, item])
         let error = try #require(throws: ImportError.self) { try DeviceListBundle.fromArchive(zip) }
@@ -89,8 +94,11 @@ struct ZipSafetyTests {
 
     @Test("an entry that inflates beyond its forged small size is stopped while decompressing")
     func forgedSizeBomb() throws {
-        let zip = forgeUncompressedSize(try makeZip([ZipItem(path: "bomb.xml", data: Data(count: 4 * 1024 * 1024)),
-                                                     Self.csv]), to: 100)
+        let zip = forgeUncompressedSize(
+            try makeZip([
+                ZipItem(path: "bomb.xml", data: Data(count: 4 * 1024 * 1024)),
+                Self.csv,
+            ]), to: 100)
         let error = try #require(throws: ImportError.self) { try DeviceListBundle.fromArchive(zip) }
         // The declared size passed the first check; the count of inflated bytes is what stops it.
         #expect(error == .archiveEntryTooLarge(entry: "bomb.xml", limit: 32 * 1024 * 1024), "\(error)")
@@ -99,7 +107,9 @@ struct ZipSafetyTests {
     @Test("an archive over 3 MB is refused")
     func oversizeArchive() throws {
         // Stored, not deflated: the archive is as large as its content.
-        let zip = try makeZip([Self.csv, ZipItem(path: "big.tgz", data: Data(count: 3 * 1024 * 1024 + 10), deflate: false)])
+        let zip = try makeZip([
+            Self.csv, ZipItem(path: "big.tgz", data: Data(count: 3 * 1024 * 1024 + 10), deflate: false),
+        ])
         #expect(zip.count > 3 * 1024 * 1024)
         let error = try #require(throws: ImportError.self) { try DeviceListBundle.fromArchive(zip) }
         #expect(error == .archiveTooLarge(size: zip.count, limit: 3 * 1024 * 1024))
@@ -119,8 +129,12 @@ struct ZipSafetyTests {
 
     @Test("a corrupted entry is detected by its CRC")
     func corrupted() throws {
-        var bytes = [UInt8](try makeZip([ZipItem(path: "nodelist.csv", data: Data(repeating: 0x41, count: 64),
-                                                 deflate: false)]))
+        var bytes = [UInt8](
+            try makeZip([
+                ZipItem(
+                    path: "nodelist.csv", data: Data(repeating: 0x41, count: 64),
+                    deflate: false)
+            ]))
         // Flip one byte of the stored content (it follows the 30-byte local header and the name).
         bytes[30 + "nodelist.csv".utf8.count + 5] ^= 0xFF
         let error = try #require(throws: ImportError.self) { try DeviceListBundle.fromArchive(Data(bytes)) }

@@ -29,8 +29,9 @@ struct JSONSchemaConformanceTests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     @Test("every document of examples/tenant-repo is valid against the schema of its kind")
@@ -74,71 +75,133 @@ struct JSONSchemaConformanceTests {
     static let sha = String(repeating: "a", count: 64)
 
     /// A bad document and the `path: message` fragment the validator must print for it.
-    @Test("a bad document fails with the expected path and message", arguments: [
-        (device + "colour: red\n", "doc 1: $: Additional properties are not allowed ('colour' was unexpected)"),
-        (header + "kind: Device\ncode: 1bad\nproduct: NXR-120\n", "$.code: '1bad' does not match"),
-        (header + "kind: Device\ncode: dev1\nproduct: NXR-999\n", "$.product: 'NXR-999' is not one of"),
-        (device + "name: \(String(repeating: "名", count: 33))\n", "$.name:"),
-        (device + "note: \(String(repeating: "x", count: 65))\n", "is too long"),
-        (device + "ikeId: {value: bad--id.example}\n", "$.ikeId.value: 'bad--id.example' does not match"),
-        (device + "ikeId: {type: user-fqdn, value: no-at-sign.example}\n", "$.ikeId.value:"),
-        (device + "firmware: {image: x, mode: background}\n", "$.firmware.mode: 'normal' was expected"),
-        (device + "configs:\n  - {file: a.xml}\n  - {file: b.xml}\n  - {file: c.xml}\n  - {file: d.xml}\n",
-         "$.configs: "),
-        (device + "configs:\n  - {file: a.xml, schedule: true}\n  - {file: b.xml, schedule: true}\n",
-         "$.configs: Too many items match the given schema (expected at most 1)"),
-        (device + "configs:\n  - {file: a-b.xml}\n", "$.configs[0].file: 'a-b.xml' does not match"),
-        (device + "configs:\n  - {file: a.xml, autoConfigSave: true}\n", "$.configs[0]: 'autoConfig' is a required property"),
-        (device + "configs:\n  - {file: a.config, enforce: true}\n", "$.configs[0].file: 'a.config' does not match"),
-        (device + "hostKey: SHA256:short\n", "$.hostKey: 'SHA256:short' does not match"),
-        (group + "type: ipsec-star\nmembers:\n  - {device: a, wan: ppp0, lan: host}\n",
-         "$.members: [{'device': 'a', 'wan': 'ppp0', 'lan': 'host'}] does not contain items matching"),
-        (group + "type: ipsec-star\nmembers:\n  - {device: a, role: center, wan: ppp0, lan: host}\n"
-            + "  - {device: b, role: center, wan: ppp0, lan: host}\n", "$.members: Too many items match"),
-        (group + "type: ipsec-mesh\nmembers:\n  - {device: a, wan: eth0, lan: host}\n", "$.members[0].wan: 'eth0' does not match"),
-        (group + "type: ipsec-mesh\nmembers:\n  - {device: a, wan: ppp0, lan: 10.0.0.0/33}\n", "$.members[0].lan:"),
-        (group + "type: ipsec-mesh\nmembers:\n  - {device: a, wan: ppp0}\n", "$.members[0]: 'lan' is a required property"),
-        (group + "type: ipsec-mesh\nipsec: {lowerLayer: ipv6}\nmembers:\n  - {device: a, wan: ppp0, lan: host}\n",
-         "$.members[0]: 'ipv6' is a required property"),
-        (group + "type: ipsec-mesh\nipsec: {lowerLayer: ipv6}\nmembers:\n  - {device: a, wan: ppp0, lan: host, ipv6: 'zz::1'}\n",
-         "$.members[0].ipv6: 'zz::1' is not a 'ipv6'"),
-        (group + "type: ipsec-mesh\nmembers:\n  - {device: a, role: center, wan: ppp0, lan: host}\n", "$.members[0]: "),
-        (group + "type: monitor\nmembers:\n  - {device: a, wan: ppp0}\n",
-         "$.members[0]: Additional properties are not allowed ('wan' was unexpected)"),
-        (group + "ipsec: {saLifetime: 100}\n", "doc 1: $: "),
-        (group + "type: ipsec-mesh\nipsec: {saLifetime: 100}\n", "$.ipsec.saLifetime: 100 is less than the minimum of 1081"),
-        (group + "type: ipsec-mesh\nipsec: {pfs: 3}\n", "$.ipsec.pfs: 3 is not one of"),
-        (schedule + "when: {hour: 24, minute: 0}\n", "$.when.hour:"),
-        (schedule + "when: {weekday: weekends, hour: 1, minute: 0}\n", "$.when"),
-        (schedule + "when: {hour: any, minute: any}\n", "$.when.minute:"),
-        (header + "kind: Schedule\nname: s\ncommand: firmware-update\ntarget: all\nwhen: {hour: 1, minute: 0}\n",
-         "$: 'firmware' is a required property"),
-        (schedule + "firmware: f\nwhen: {hour: 1, minute: 0}\n", "doc 1: $: "),
-        (header + "kind: Schedule\nname: s\ncommand: reboot\ntarget: {grp: g}\nwhen: {hour: 1, minute: 0}\n", "$.target"),
-        (schedule + "target: all\nwhen: {hour: 1, minute: 0}\n", "duplicate key 'target'"),
-        (mail + "servers:\n  - {name: a, host: h, from: a@b.jp, auth: login, user: u, password: plaintext}\n",
-         "$.servers[0].password: 'plaintext' is not valid under any of the given schemas"),
-        (mail + "servers:\n  - {name: a, host: h, from: a@b.jp, auth: pop-before-smtp, user: u, password: {env: X}}\n",
-         "$.servers[0]: 'pop' is a required property"),
-        (mail + "servers:\n  - {name: a, host: h, from: a@b.jp, auth: none}\n  - {name: b, host: h, from: a@b.jp, auth: none}\n"
-            + "  - {name: c, host: h, from: a@b.jp, auth: none}\n  - {name: d, host: h, from: a@b.jp, auth: none}\n",
-         "$.servers: "),
-        (mail + "servers: []\n", "$.servers: []"),
-        (mail + "minInterval: 10\nservers:\n  - {name: a, host: h, from: a@b.jp, auth: none}\n",
-         "$.minInterval: 10 is less than the minimum of 30"),
-        (mail + "servers:\n  - {name: a, host: h, from: a@b.jp, auth: none}\nmonitorRecipients: [a, b, c, d]\n",
-         "$.monitorRecipients: "),
-        (firmware + "url: http://127.0.0.1/x\nsha256: abc\n", "$.sha256: 'abc' does not match"),
-        (firmware + "sha256: \(sha)\n", "doc 1: $: "),
-        (firmware + "url: http://127.0.0.1/x\nsha256: \(sha)\nversion: 5.26.0 beta\n", "$.version: '5.26.0 beta' does not match"),
-        (tenant + "timeZone: Asia/Tokyo\nike: {lifetime: 100}\n", "$.ike.lifetime: 100 is less than the minimum of 1081"),
-        (tenant + "timeZone: Asia/Tokyo\nike: {dpd: {retries: 31}}\n", "$.ike.dpd.retries: 31 is greater than the maximum of 30"),
-        (tenant + "timeZone: Asia/Tokyo\nrollout: {maxConcurrent: 41}\n", "$.rollout.maxConcurrent: 41"),
-        (tenant + "timeZone: Asia/Tokyo\ncrpSecret: hunter2\n", "$.crpSecret: 'hunter2' is not valid"),
-        (tenant + "name: x\n", "$: 'timeZone' is a required property"),
-        (header + "kind: Widget\n", "$.kind: unknown kind 'Widget'"),
-        ("- just\n- a list\n", "$: a document must be a mapping"),
-    ])
+    @Test(
+        "a bad document fails with the expected path and message",
+        arguments: [
+            (device + "colour: red\n", "doc 1: $: Additional properties are not allowed ('colour' was unexpected)"),
+            (header + "kind: Device\ncode: 1bad\nproduct: NXR-120\n", "$.code: '1bad' does not match"),
+            (header + "kind: Device\ncode: dev1\nproduct: NXR-999\n", "$.product: 'NXR-999' is not one of"),
+            (device + "name: \(String(repeating: "名", count: 33))\n", "$.name:"),
+            (device + "note: \(String(repeating: "x", count: 65))\n", "is too long"),
+            (device + "ikeId: {value: bad--id.example}\n", "$.ikeId.value: 'bad--id.example' does not match"),
+            (device + "ikeId: {type: user-fqdn, value: no-at-sign.example}\n", "$.ikeId.value:"),
+            (device + "firmware: {image: x, mode: background}\n", "$.firmware.mode: 'normal' was expected"),
+            (
+                device + "configs:\n  - {file: a.xml}\n  - {file: b.xml}\n  - {file: c.xml}\n  - {file: d.xml}\n",
+                "$.configs: "
+            ),
+            (
+                device + "configs:\n  - {file: a.xml, schedule: true}\n  - {file: b.xml, schedule: true}\n",
+                "$.configs: Too many items match the given schema (expected at most 1)"
+            ),
+            (device + "configs:\n  - {file: a-b.xml}\n", "$.configs[0].file: 'a-b.xml' does not match"),
+            (
+                device + "configs:\n  - {file: a.xml, autoConfigSave: true}\n",
+                "$.configs[0]: 'autoConfig' is a required property"
+            ),
+            (
+                device + "configs:\n  - {file: a.config, enforce: true}\n",
+                "$.configs[0].file: 'a.config' does not match"
+            ),
+            (device + "hostKey: SHA256:short\n", "$.hostKey: 'SHA256:short' does not match"),
+            (
+                group + "type: ipsec-star\nmembers:\n  - {device: a, wan: ppp0, lan: host}\n",
+                "$.members: [{'device': 'a', 'wan': 'ppp0', 'lan': 'host'}] does not contain items matching"
+            ),
+            (
+                group + "type: ipsec-star\nmembers:\n  - {device: a, role: center, wan: ppp0, lan: host}\n"
+                    + "  - {device: b, role: center, wan: ppp0, lan: host}\n", "$.members: Too many items match"
+            ),
+            (
+                group + "type: ipsec-mesh\nmembers:\n  - {device: a, wan: eth0, lan: host}\n",
+                "$.members[0].wan: 'eth0' does not match"
+            ),
+            (group + "type: ipsec-mesh\nmembers:\n  - {device: a, wan: ppp0, lan: 10.0.0.0/33}\n", "$.members[0].lan:"),
+            (
+                group + "type: ipsec-mesh\nmembers:\n  - {device: a, wan: ppp0}\n",
+                "$.members[0]: 'lan' is a required property"
+            ),
+            (
+                group
+                    + "type: ipsec-mesh\nipsec: {lowerLayer: ipv6}\nmembers:\n  - {device: a, wan: ppp0, lan: host}\n",
+                "$.members[0]: 'ipv6' is a required property"
+            ),
+            (
+                group
+                    + "type: ipsec-mesh\nipsec: {lowerLayer: ipv6}\nmembers:\n  - {device: a, wan: ppp0, lan: host, ipv6: 'zz::1'}\n",
+                "$.members[0].ipv6: 'zz::1' is not a 'ipv6'"
+            ),
+            (
+                group + "type: ipsec-mesh\nmembers:\n  - {device: a, role: center, wan: ppp0, lan: host}\n",
+                "$.members[0]: "
+            ),
+            (
+                group + "type: monitor\nmembers:\n  - {device: a, wan: ppp0}\n",
+                "$.members[0]: Additional properties are not allowed ('wan' was unexpected)"
+            ),
+            (group + "ipsec: {saLifetime: 100}\n", "doc 1: $: "),
+            (
+                group + "type: ipsec-mesh\nipsec: {saLifetime: 100}\n",
+                "$.ipsec.saLifetime: 100 is less than the minimum of 1081"
+            ),
+            (group + "type: ipsec-mesh\nipsec: {pfs: 3}\n", "$.ipsec.pfs: 3 is not one of"),
+            (schedule + "when: {hour: 24, minute: 0}\n", "$.when.hour:"),
+            (schedule + "when: {weekday: weekends, hour: 1, minute: 0}\n", "$.when"),
+            (schedule + "when: {hour: any, minute: any}\n", "$.when.minute:"),
+            (
+                header + "kind: Schedule\nname: s\ncommand: firmware-update\ntarget: all\nwhen: {hour: 1, minute: 0}\n",
+                "$: 'firmware' is a required property"
+            ),
+            (schedule + "firmware: f\nwhen: {hour: 1, minute: 0}\n", "doc 1: $: "),
+            (
+                header + "kind: Schedule\nname: s\ncommand: reboot\ntarget: {grp: g}\nwhen: {hour: 1, minute: 0}\n",
+                "$.target"
+            ),
+            (schedule + "target: all\nwhen: {hour: 1, minute: 0}\n", "duplicate key 'target'"),
+            (
+                mail + "servers:\n  - {name: a, host: h, from: a@b.jp, auth: login, user: u, password: plaintext}\n",
+                "$.servers[0].password: 'plaintext' is not valid under any of the given schemas"
+            ),
+            (
+                mail
+                    + "servers:\n  - {name: a, host: h, from: a@b.jp, auth: pop-before-smtp, user: u, password: {env: X}}\n",
+                "$.servers[0]: 'pop' is a required property"
+            ),
+            (
+                mail
+                    + "servers:\n  - {name: a, host: h, from: a@b.jp, auth: none}\n  - {name: b, host: h, from: a@b.jp, auth: none}\n"
+                    + "  - {name: c, host: h, from: a@b.jp, auth: none}\n  - {name: d, host: h, from: a@b.jp, auth: none}\n",
+                "$.servers: "
+            ),
+            (mail + "servers: []\n", "$.servers: []"),
+            (
+                mail + "minInterval: 10\nservers:\n  - {name: a, host: h, from: a@b.jp, auth: none}\n",
+                "$.minInterval: 10 is less than the minimum of 30"
+            ),
+            (
+                mail + "servers:\n  - {name: a, host: h, from: a@b.jp, auth: none}\nmonitorRecipients: [a, b, c, d]\n",
+                "$.monitorRecipients: "
+            ),
+            (firmware + "url: http://127.0.0.1/x\nsha256: abc\n", "$.sha256: 'abc' does not match"),
+            (firmware + "sha256: \(sha)\n", "doc 1: $: "),
+            (
+                firmware + "url: http://127.0.0.1/x\nsha256: \(sha)\nversion: 5.26.0 beta\n",
+                "$.version: '5.26.0 beta' does not match"
+            ),
+            (
+                tenant + "timeZone: Asia/Tokyo\nike: {lifetime: 100}\n",
+                "$.ike.lifetime: 100 is less than the minimum of 1081"
+            ),
+            (
+                tenant + "timeZone: Asia/Tokyo\nike: {dpd: {retries: 31}}\n",
+                "$.ike.dpd.retries: 31 is greater than the maximum of 30"
+            ),
+            (tenant + "timeZone: Asia/Tokyo\nrollout: {maxConcurrent: 41}\n", "$.rollout.maxConcurrent: 41"),
+            (tenant + "timeZone: Asia/Tokyo\ncrpSecret: hunter2\n", "$.crpSecret: 'hunter2' is not valid"),
+            (tenant + "name: x\n", "$: 'timeZone' is a required property"),
+            (header + "kind: Widget\n", "$.kind: unknown kind 'Widget'"),
+            ("- just\n- a list\n", "$: a document must be a mapping"),
+        ])
     func badDocumentFails(yaml: String, expected: String) throws {
         let dir = FileManager.default.temporaryDirectory.appending(path: "cms-schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

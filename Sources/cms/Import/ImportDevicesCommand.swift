@@ -58,8 +58,9 @@ struct ImportDevicesCommand: ParsableCommand {
         case .dryRun:
             out.append("dry run: \(outcome.changes.count) file change(s) would be made; nothing written")
         case .blockedByErrors:
-            out.append("nothing written: \(outcome.plan.errorCount) line(s) are errors; "
-                       + "fix them, or pass --skip-errors to import the other lines")
+            out.append(
+                "nothing written: \(outcome.plan.errorCount) line(s) are errors; "
+                    + "fix them, or pass --skip-errors to import the other lines")
         case .written:
             for change in outcome.changes {
                 switch change {
