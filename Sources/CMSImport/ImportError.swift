@@ -74,7 +74,7 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
         case .repoUnreadable(let path, let reason):
             "cannot read \(path) of the tenant repository: \(reason)"
         case .writeFailed(let path, let reason):
-            "cannot write \(path): \(reason); files written before it were kept, the rest not written"
+            "cannot write \(path): \(reason); check the permissions and free space of the repository, then import again"
         }
     }
 }

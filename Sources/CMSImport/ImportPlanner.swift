@@ -13,7 +13,8 @@ public enum ImportPlanner {
     ) -> ImportPlan {
         var firstLineOfCode: [String: Int] = [:]
         var lines: [LineResult] = []
-        for record in records {
+        // Spreadsheets export blank rows as lines of bare commas; they carry no device.
+        for record in records where !record.fields.allSatisfy({ $0.trimmingASCIIWhitespace().isEmpty }) {
             let code = record.fields.first?.trimmingASCIIWhitespace() ?? ""
             if !code.isEmpty, let first = firstLineOfCode[code] {
                 lines.append(

@@ -163,6 +163,18 @@ struct DeviceImporterTests {
         }
     }
 
+    @Test("a repository folder that does not exist is refused")
+    func missingRepo() throws {
+        let dir = try makeTempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appending(path: "l.csv")
+        try write("dev1,D,NXR-120,\n", to: csv)
+        let missing = dir.appending(path: "nope")
+        let error = try #require(throws: ImportError.self) { try DeviceImporter(repo: missing).run(input: csv) }
+        #expect(error == .repoNotFound(path: missing.path))
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+    }
+
     @Test("a new device's modeline reuses the one of the repository's existing device files")
     func modelineReuse() throws {
         let dir = try makeTempDir()

@@ -159,6 +159,22 @@ struct ImportPlannerTests {
         #expect(result.lines[1].message.contains("neither in the ZIP nor in configs/dev2/a.xml"))
     }
 
+    @Test("blank rows a spreadsheet exports as bare commas are skipped; line numbers stay those of the file")
+    func blankRows() {
+        let result = plan("dev1,A,NXR-120,\n,,,,,\n , ,\ndev2,B,NXR-125,")
+        #expect(result.lines.map(\.line) == [1, 4])
+        #expect(result.lines.map(\.action) == [.add, .add])
+    }
+
+    @Test("a name with a comma, quoted in the CSV, is kept whole")
+    func quotedComma() throws {
+        let result = plan("dev1,\"御茶ノ水, 本社\",NXR-120,\"say \"\"hi\"\"\"")
+        let written = try #require(result.written("devices/dev1.yaml"))
+        let node = try #require(try Yams.compose(yaml: written))
+        #expect(node["name"]?.string == "御茶ノ水, 本社")
+        #expect(node["note"]?.string == "say \"hi\"")
+    }
+
     @Test("a duplicate code inside the list is an error naming the first line")
     func duplicateCode() {
         let result = plan("dev1,A,NXR-120,\ndev2,B,NXR-120,\ndev1,C,NXR-120,")
