@@ -148,7 +148,7 @@ struct JSONSchemaConformanceTests {
             (schedule + "when: {hour: 24, minute: 0}\n", "$.when.hour:"),
             (schedule + "when: {weekday: weekends, hour: 1, minute: 0}\n", "$.when"),
             (schedule + "when: {hour: any, minute: any}\n", "$.when.minute:"),
-        (schedule + "when: {minute: 0}\nnote: \(String(repeating: "n", count: 65))\n", "$.note: "),
+            (schedule + "when: {minute: 0}\nnote: \(String(repeating: "n", count: 65))\n", "$.note: "),
             (
                 header + "kind: Schedule\nname: s\ncommand: firmware-update\ntarget: all\nwhen: {hour: 1, minute: 0}\n",
                 "$: 'firmware' is a required property"
@@ -160,7 +160,8 @@ struct JSONSchemaConformanceTests {
             ),
             (schedule + "target: all\nwhen: {hour: 1, minute: 0}\n", "duplicate key 'target'"),
             (
-                mail + "servers:\n  - {name: a, host: h, port: 25, from: a@b.jp, auth: login, user: u, password: plaintext}\n",
+                mail
+                    + "servers:\n  - {name: a, host: h, port: 25, from: a@b.jp, auth: login, user: u, password: plaintext}\n",
                 "$.servers[0].password: 'plaintext' is not valid under any of the given schemas"
             ),
             (
@@ -175,17 +176,18 @@ struct JSONSchemaConformanceTests {
                 "$.servers: "
             ),
             (mail + "servers: []\n", "$.servers: []"),
-        (mail + "servers:\n  - {name: a, host: h, from: a@b.jp}\n", "$.servers[0]: 'port' is a required property"),
-        (
-            mail + "servers:\n  - {name: a, host: h, port: 25, from: a@b.jp, user: u}\n",
-            "$.servers[0]: {'name': 'a', 'host': 'h', 'port': 25, 'from': 'a@b.jp', 'user': 'u'} should not be valid"
-        ),
+            (mail + "servers:\n  - {name: a, host: h, from: a@b.jp}\n", "$.servers[0]: 'port' is a required property"),
+            (
+                mail + "servers:\n  - {name: a, host: h, port: 25, from: a@b.jp, user: u}\n",
+                "$.servers[0]: {'name': 'a', 'host': 'h', 'port': 25, 'from': 'a@b.jp', 'user': 'u'} should not be valid"
+            ),
             (
                 mail + "minInterval: 10\nservers:\n  - {name: a, host: h, port: 25, from: a@b.jp, auth: none}\n",
                 "$.minInterval: 10 is less than the minimum of 30"
             ),
             (
-                mail + "servers:\n  - {name: a, host: h, port: 25, from: a@b.jp, auth: none}\nmonitorRecipients: [a, b, c, d]\n",
+                mail
+                    + "servers:\n  - {name: a, host: h, port: 25, from: a@b.jp, auth: none}\nmonitorRecipients: [a, b, c, d]\n",
                 "$.monitorRecipients: "
             ),
             (firmware + "url: http://127.0.0.1/x\nsha256: abc\n", "$.sha256: 'abc' does not match"),
