@@ -66,6 +66,7 @@ struct ZipSafetyTests {
             (ZipItem(path: "../x.xml", data: Data("x".utf8)), "contains \"..\""),
             (ZipItem(path: "/etc/x.xml", data: Data("x".utf8)), "absolute path"),
             (ZipItem(path: "sub/", type: .directory), "folder"),
+            (ZipItem(path: "sub", type: .directory), "it is a folder"),
             (ZipItem(path: "sub/a.xml", data: Data("x".utf8)), "inside a folder"),
             (ZipItem(path: "link.xml", type: .symlink, data: Data("/etc/passwd".utf8)), "symbolic link"),
             (ZipItem(path: "..\\evil.xml", data: Data("x".utf8)), "backslash"),
