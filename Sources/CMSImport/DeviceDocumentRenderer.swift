@@ -22,7 +22,7 @@ public enum DeviceDocumentRenderer {
 
     /// One `configs` item, indented under `configs:` as in the format document.
     static func render(_ entry: ConfigEntry) -> String {
-        var block = YAMLText.pair(Node("file"), YAMLText.string(entry.file))
+        var block = "file: \(YAMLText.scalar(entry.file))\n"
         if let type = entry.type { block += YAMLText.pair(Node("type"), YAMLText.string(type)) }
         if let note = entry.note { block += YAMLText.pair(Node("note"), YAMLText.string(note)) }
         block += "autoConfig: \(entry.autoConfig)\n"

@@ -16,7 +16,7 @@ public struct RepoReader: Sendable {
         }
         var snapshot = RepoSnapshot()
         for relative in try yamlFiles() {
-            snapshot.addYAML(path: relative, text: try readText(relative))
+            snapshot.addYAML(path: relative, text: try readText(relative), onlyCodes: codes)
         }
         for code in codes where DeviceListRules.codeProblem(code) == nil {
             let folder = "configs/\(code)"

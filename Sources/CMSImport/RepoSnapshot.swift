@@ -19,10 +19,12 @@ public struct RepoSnapshot: Sendable {
 
     public init() {}
 
-    /// Adds one YAML file's documents.
-    public mutating func addYAML(path: String, text: String) {
+    /// Adds one YAML file's documents. With `codes`, documents that certainly declare no device of those codes
+    /// are not parsed (a large repository is read in a fraction of the time); see ``mayDeclareDevice(_:among:)``.
+    public mutating func addYAML(path: String, text: String, onlyCodes codes: Set<String>? = nil) {
         yamlPaths.insert(path)
         for (index, segment) in YAMLSegments.split(text).enumerated() {
+            if let codes, !Self.mayDeclareDevice(segment, among: codes) { continue }
             let node: Node?
             do {
                 node = try Yams.compose(yaml: segment)
@@ -34,5 +36,29 @@ public struct RepoSnapshot: Sendable {
             devices[device.code, default: []].append(device)
             yamlTexts[path] = text
         }
+    }
+
+    /// `false` only when the document surely is not a Device with one of `codes`: it never mentions `Device`,
+    /// or it has a top-level `code:` line whose plain value is not among `codes`. Anything unusual is parsed.
+    static func mayDeclareDevice(_ segment: String, among codes: Set<String>) -> Bool {
+        guard segment.contains("Device") else { return false }
+        for line in segment.split(separator: "\n") where line.hasPrefix("code:") {
+            var value = line.dropFirst(5)
+            if let comment = value.range(of: " #") { value = value[..<comment.lowerBound] }
+            value = value.drop { $0 == " " || $0 == "\t" }
+            while let last = value.last, last == " " || last == "\t" || last == "\r" { value = value.dropLast() }
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = value.dropFirst().dropLast()
+            }
+            let plain =
+                !value.isEmpty
+                && value.unicodeScalars.allSatisfy {
+                    $0.isASCII
+                        && ($0.properties.isAlphabetic
+                            || ("0"..."9").contains($0) || $0 == "_")
+                }
+            return plain ? codes.contains(String(value)) : true
+        }
+        return true
     }
 }

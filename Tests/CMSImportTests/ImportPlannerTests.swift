@@ -240,6 +240,44 @@ struct ImportPlannerTests {
         #expect(docs.count == 3)
     }
 
+    @Test(
+        "only documents that may declare a listed device are parsed; anything unusual is parsed to be safe",
+        arguments: [
+            ("kind: Group\nname: g\n", false),
+            ("kind: Device\ncode: other\n", false),
+            ("kind: Device\ncode: dev1\n", true),
+            ("kind: Device\ncode: \"dev1\"  # quoted\n", true),
+            ("kind: Device\ncode: 'other'\n", false),
+            ("{kind: Device, code: other}\n", true),
+            ("kind: Device\ncode: \"d\\x65v1\"\n", true),
+            ("kind: Device\nname: x\n", true),
+        ])
+    func prefilter(document: String, parsed: Bool) {
+        #expect(RepoSnapshot.mayDeclareDevice(document, among: ["dev1"]) == parsed)
+    }
+
+    @Test("with the pre-filter the snapshot finds the same listed devices as a full parse")
+    func prefilterFindsTheSameDevices() {
+        let texts = [
+            "devices/dev1.yaml": "apiVersion: cms/v1\nkind: Device\ncode: dev1\nproduct: NXR-120\n",
+            "devices/dev2.yaml": "apiVersion: cms/v1\nkind: Device\ncode: 'dev2'\nproduct: NXR-120\n",
+            "site.yaml":
+                "kind: Group\nname: g\n---\n{apiVersion: cms/v1, kind: Device, code: dev3, product: NXR-125}\n",
+            "other.yaml": "apiVersion: cms/v1\nkind: Device\ncode: dev9\nproduct: NXR-120\n",
+        ]
+        var full = RepoSnapshot()
+        var filtered = RepoSnapshot()
+        for (path, text) in texts.sorted(by: { $0.key < $1.key }) {
+            full.addYAML(path: path, text: text)
+            filtered.addYAML(path: path, text: text, onlyCodes: ["dev1", "dev2", "dev3"])
+        }
+        for code in ["dev1", "dev2", "dev3"] { #expect(filtered.devices[code] == full.devices[code]) }
+        #expect(filtered.devices["dev3"]?.first?.segment == 1)
+        #expect(filtered.devices["dev9"] == nil)
+        #expect(full.devices["dev9"] != nil)
+        #expect(filtered.yamlPaths == full.yamlPaths)
+    }
+
     @Test("importing the same list twice changes nothing the second time")
     func idempotent() throws {
         let first = plan(guideCSV, archive: Self.allFiles)
@@ -260,7 +298,7 @@ struct ImportPlannerTests {
     @Test(
         "names and notes that YAML would misread are quoted and read back unchanged",
         arguments: [
-            "yes", "123", "- dash", "a: b", "#hash", "x #y", "null", "'quoted'", "\"dq\"", "@at", "[x]", "~",
+            "yes", "Yes", "NULL", "y", "Off", "123", "1e3", "- dash", "a: b", "#hash", "x #y", "null", "'quoted'", "\"dq\"", "@at", "[x]", "~",
         ])
     func quoting(value: String) throws {
         let quoted = "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
