@@ -39,6 +39,7 @@ let package = Package(
                 dependencies: ["CMSModel", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
         .target(name: "NETCONF", dependencies: ["CLibXML2"], swiftSettings: strict),
+        .target(name: "NXRModel", dependencies: ["NETCONF"], swiftSettings: strict),
         .target(name: "CRP", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
 
@@ -91,6 +92,7 @@ let package = Package(
         .testTarget(name: "CRPTests", dependencies: ["CRP", "CRPTransport",
                                                   .product(name: "Crypto", package: "swift-crypto"),
                                                   .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "NXRModelTests", dependencies: ["NXRModel", "NETCONF"]),
         .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"]),
         .testTarget(name: "NXRSimTests", dependencies: ["NXRSim", "NETCONF", "CRP", "NETCONFClient"]),
     ],
