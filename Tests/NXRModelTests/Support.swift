@@ -13,18 +13,24 @@ enum Files {
         return try wrapped(text).elements
     }
 
+    static func exampleRoot(_ name: String) throws -> XMLElement {
+        try XML.parse(try String(contentsOf: examples.appendingPathComponent(name), encoding: .utf8))
+    }
+
     static func wrapped(_ fragment: String) throws -> XMLElement {
         try XML.parse("<data xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">" + fragment + "</data>")
     }
 
     /// Writes top-level elements one after another to a temporary file and runs yanglint on it.
-    static func yanglint(type: String, _ elements: [XMLElement]) throws -> (status: Int32, output: String) {
+    static func yanglint(type: String, _ elements: [XMLElement], extra: [String] = []) throws
+        -> (status: Int32, output: String)
+    {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("nxr-\(UUID().uuidString).xml")
         try elements.map { XML.serialize($0, pretty: true) }.joined().write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/yanglint")
-        process.arguments = ["-t", type, module, file.path]
+        process.arguments = ["-t", type] + extra + [module, file.path]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
