@@ -56,8 +56,10 @@ public final class CRPListener: Sendable {
     private let channel: any Channel
     private let state: NIOLockedValueBox<ListenerState>
 
-    private init(channel: any Channel, localAddress: SocketAddress, announcements: AsyncStream<ReceivedAnnouncement>,
-                 state: NIOLockedValueBox<ListenerState>) {
+    private init(
+        channel: any Channel, localAddress: SocketAddress, announcements: AsyncStream<ReceivedAnnouncement>,
+        state: NIOLockedValueBox<ListenerState>
+    ) {
         self.channel = channel
         self.localAddress = localAddress
         self.announcements = announcements
@@ -65,9 +67,11 @@ public final class CRPListener: Sendable {
     }
 
     /// Binds a UDP socket on `host:port` (port 0 = ephemeral; default 10625).
-    public static func bind(host: String, port: Int = Int(CRPWire.defaultPort),
-                            configuration: CRPListenerConfiguration = CRPListenerConfiguration(),
-                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws
+    public static func bind(
+        host: String, port: Int = Int(CRPWire.defaultPort),
+        configuration: CRPListenerConfiguration = CRPListenerConfiguration(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws
         -> CRPListener
     {
         let (stream, continuation) = AsyncStream.makeStream(
@@ -111,8 +115,9 @@ struct ListenerState: Sendable {
     var counters = CRPCounters()
 
     init(configuration: CRPListenerConfiguration) {
-        limiter = RateLimiter(capacity: configuration.burstPerSource, refillPerSecond: configuration.refillPerSecond,
-                              maxKeys: configuration.maxSources)
+        limiter = RateLimiter(
+            capacity: configuration.burstPerSource, refillPerSecond: configuration.refillPerSecond,
+            maxKeys: configuration.maxSources)
     }
 
     mutating func drop(_ reason: CRPDropReason) { counters.dropped[reason, default: 0] += 1 }
@@ -125,8 +130,10 @@ final class ListenerHandler: ChannelInboundHandler {
     private let state: NIOLockedValueBox<ListenerState>
     private let continuation: AsyncStream<ReceivedAnnouncement>.Continuation
 
-    init(configuration: CRPListenerConfiguration, state: NIOLockedValueBox<ListenerState>,
-         continuation: AsyncStream<ReceivedAnnouncement>.Continuation) {
+    init(
+        configuration: CRPListenerConfiguration, state: NIOLockedValueBox<ListenerState>,
+        continuation: AsyncStream<ReceivedAnnouncement>.Continuation
+    ) {
         self.configuration = configuration
         self.state = state
         self.continuation = continuation

@@ -34,9 +34,11 @@ public struct CRPSettings: Sendable, Hashable, Codable {
     public var advertisePort: UInt16
     public var clients: [Client]
 
-    public init(customerID: String? = nil, cpeID: String? = nil, sourcePort: UInt16 = 10625, secret: String? = nil,
-                advertiseInterface: String? = nil, advertiseFamily: AddressFamily = .ipv4,
-                advertiseAddress: String? = nil, advertisePort: UInt16 = 22, clients: [Client] = []) {
+    public init(
+        customerID: String? = nil, cpeID: String? = nil, sourcePort: UInt16 = 10625, secret: String? = nil,
+        advertiseInterface: String? = nil, advertiseFamily: AddressFamily = .ipv4,
+        advertiseAddress: String? = nil, advertisePort: UInt16 = 22, clients: [Client] = []
+    ) {
         self.customerID = customerID
         self.cpeID = cpeID
         self.sourcePort = sourcePort
@@ -50,40 +52,52 @@ public struct CRPSettings: Sendable, Hashable, Codable {
 
     init(node: Node) throws(NXRModelError) {
         self.init()
-        customerID = try node.matching("customer-id", Lexical.isTenantCode, "a tenant code (1–16 of [a-z0-9_-], first a letter)")
+        customerID = try node.matching(
+            "customer-id", Lexical.isTenantCode, "a tenant code (1–16 of [a-z0-9_-], first a letter)")
         cpeID = try node.matching("cpe-id", Lexical.isDeviceCode, "a device code (1–16 of [a-z0-9_], first a letter)")
         sourcePort = try node.uint("source-port", 0...UInt16.max) ?? 10625
         secret = node.string("secret")
         if let advertise = node.child("advertise") {
             advertiseAddress = advertise.string("address")
             if advertiseAddress == nil {
-                advertiseInterface = try advertise.matching("interface", Lexical.isInterfaceName, "ethernetN, pppN or tunnelN")
+                advertiseInterface = try advertise.matching(
+                    "interface", Lexical.isInterfaceName, "ethernetN, pppN or tunnelN")
                 advertiseFamily = try advertise.enumeration("family") ?? .ipv4
             }
             advertisePort = try advertise.uint("port", 1...UInt16.max) ?? 22
         }
         clients = try node.list("client", key: "id").map { entry throws(NXRModelError) in
             guard let id = try entry.uint("id", UInt8(1)...2) else { throw entry.error("id", "missing; it is the key") }
-            return Client(id: id, serverAddress: try entry.required("server-address"),
-                          serverPort: try entry.uint("server-port", 1...UInt16.max) ?? 10625,
-                          keepalive: try entry.uint("keepalive", 0...86_400) ?? 3600)
+            return Client(
+                id: id, serverAddress: try entry.required("server-address"),
+                serverPort: try entry.uint("server-port", 1...UInt16.max) ?? 10625,
+                keepalive: try entry.uint("keepalive", 0...86_400) ?? 3600)
         }
     }
 
     /// The `<crp>` element, every leaf explicit.
     public func xml() -> XMLElement {
-        let advertise: [XMLElement?] = advertiseAddress != nil
+        let advertise: [XMLElement?] =
+            advertiseAddress != nil
             ? [Build.leaf("address", advertiseAddress), Build.leaf("port", advertisePort)]
-            : [Build.leaf("interface", advertiseInterface), Build.leaf("family", advertiseFamily),
-               Build.leaf("port", advertisePort)]
-        return Build.element("crp", [
-            Build.leaf("customer-id", customerID), Build.leaf("cpe-id", cpeID), Build.leaf("source-port", sourcePort),
-            Build.leaf("secret", secret), Build.element("advertise", advertise),
-        ] + clients.map { client in
-            Build.element("client", [
-                Build.leaf("id", client.id), Build.leaf("server-address", client.serverAddress),
-                Build.leaf("server-port", client.serverPort), Build.leaf("keepalive", client.keepalive),
-            ])
-        })
+            : [
+                Build.leaf("interface", advertiseInterface), Build.leaf("family", advertiseFamily),
+                Build.leaf("port", advertisePort),
+            ]
+        return Build.element(
+            "crp",
+            [
+                Build.leaf("customer-id", customerID), Build.leaf("cpe-id", cpeID),
+                Build.leaf("source-port", sourcePort),
+                Build.leaf("secret", secret), Build.element("advertise", advertise),
+            ]
+                + clients.map { client in
+                    Build.element(
+                        "client",
+                        [
+                            Build.leaf("id", client.id), Build.leaf("server-address", client.serverAddress),
+                            Build.leaf("server-port", client.serverPort), Build.leaf("keepalive", client.keepalive),
+                        ])
+                })
     }
 }

@@ -74,10 +74,12 @@ public struct IKEPolicy: Sendable, Hashable, Codable {
     public var peer: Peer?
     public var preSharedKey: String?
 
-    public init(name: String, description: String? = nil, exchangeMode: ExchangeMode = .aggressive,
-                encryption: Encryption = .aes128, hash: Hash = .sha1, dhGroup: UInt8 = 2, lifetime: UInt32 = 10800,
-                dpd: DPD = DPD(), localID: IKEID? = nil, remoteID: IKEID? = nil, peer: Peer? = nil,
-                preSharedKey: String? = nil) {
+    public init(
+        name: String, description: String? = nil, exchangeMode: ExchangeMode = .aggressive,
+        encryption: Encryption = .aes128, hash: Hash = .sha1, dhGroup: UInt8 = 2, lifetime: UInt32 = 10800,
+        dpd: DPD = DPD(), localID: IKEID? = nil, remoteID: IKEID? = nil, peer: Peer? = nil,
+        preSharedKey: String? = nil
+    ) {
         self.name = name
         self.description = description
         self.exchangeMode = exchangeMode
@@ -102,8 +104,9 @@ public struct IKEPolicy: Sendable, Hashable, Codable {
         guard Self.dhGroups.contains(dhGroup) else { throw node.error("dh-group", "'\(dhGroup)' is not 1, 2, 5 or 14") }
         var dpd = DPD()
         if let d = node.child("dpd") {
-            dpd = DPD(interval: try d.uint("interval", 10...3600) ?? 30, retries: try d.uint("retries", 0...30) ?? 3,
-                      action: try d.enumeration("action") ?? .restart)
+            dpd = DPD(
+                interval: try d.uint("interval", 10...3600) ?? 30, retries: try d.uint("retries", 0...30) ?? 3,
+                action: try d.enumeration("action") ?? .restart)
         }
         var peer: Peer?
         if let address = node.string("peer-address") {
@@ -129,14 +132,21 @@ public struct IKEPolicy: Sendable, Hashable, Codable {
         case .dynamic: peerElement = Build.empty("peer-dynamic", true)
         case nil: peerElement = nil
         }
-        return Build.element("ike-policy", [
-            Build.leaf("name", name), Build.leaf("description", description),
-            Build.leaf("exchange-mode", exchangeMode), Build.leaf("encryption", encryption), Build.leaf("hash", hash),
-            Build.leaf("dh-group", dhGroup), Build.leaf("lifetime", lifetime),
-            Build.element("dpd", [Build.leaf("interval", dpd.interval), Build.leaf("retries", dpd.retries),
-                                  Build.leaf("action", dpd.action)]),
-            localID?.xml("local-id"), remoteID?.xml("remote-id"), peerElement,
-            Build.leaf("pre-shared-key", preSharedKey),
-        ])
+        return Build.element(
+            "ike-policy",
+            [
+                Build.leaf("name", name), Build.leaf("description", description),
+                Build.leaf("exchange-mode", exchangeMode), Build.leaf("encryption", encryption),
+                Build.leaf("hash", hash),
+                Build.leaf("dh-group", dhGroup), Build.leaf("lifetime", lifetime),
+                Build.element(
+                    "dpd",
+                    [
+                        Build.leaf("interval", dpd.interval), Build.leaf("retries", dpd.retries),
+                        Build.leaf("action", dpd.action),
+                    ]),
+                localID?.xml("local-id"), remoteID?.xml("remote-id"), peerElement,
+                Build.leaf("pre-shared-key", preSharedKey),
+            ])
     }
 }

@@ -54,10 +54,12 @@ public struct IPsecPolicy: Sendable, Hashable, Codable {
     /// IPsec SA lifetime, 1081–86400 s.
     public var saLifetime: UInt32
 
-    public init(name: String, description: String? = nil, enabled: Bool = true, ikePolicy: String,
-                lowerLayer: AddressFamily = .ipv4, localInterface: String, localNetwork: Network,
-                remoteNetwork: Network, espEncryption: ESPEncryption = .aes128, espHash: ESPHash = .sha1HMAC,
-                pfs: PFS = .group(2), saLifetime: UInt32 = 3600) {
+    public init(
+        name: String, description: String? = nil, enabled: Bool = true, ikePolicy: String,
+        lowerLayer: AddressFamily = .ipv4, localInterface: String, localNetwork: Network,
+        remoteNetwork: Network, espEncryption: ESPEncryption = .aes128, espHash: ESPHash = .sha1HMAC,
+        pfs: PFS = .group(2), saLifetime: UInt32 = 3600
+    ) {
         self.name = name
         self.description = description
         self.enabled = enabled
@@ -81,7 +83,9 @@ public struct IPsecPolicy: Sendable, Hashable, Codable {
         func network(_ leaf: String) throws(NXRModelError) -> Network {
             let text = try node.required(leaf)
             if text == "host" { return .host }
-            guard text.contains("/") else { throw node.error(leaf, "'\(text)' is neither a prefix (a.b.c.d/n) nor host") }
+            guard text.contains("/") else {
+                throw node.error(leaf, "'\(text)' is neither a prefix (a.b.c.d/n) nor host")
+            }
             return .prefix(text)
         }
         var pfs = PFS.group(2)
@@ -110,12 +114,15 @@ public struct IPsecPolicy: Sendable, Hashable, Codable {
 
     /// The `<ipsec-policy>` element, every leaf explicit.
     public func xml() -> XMLElement {
-        Build.element("ipsec-policy", [
-            Build.leaf("name", name), Build.leaf("description", description), Build.leaf("enabled", enabled),
-            Build.leaf("ike-policy", ikePolicy), Build.leaf("lower-layer", lowerLayer),
-            Build.leaf("local-interface", localInterface), Build.leaf("local-network", localNetwork.description),
-            Build.leaf("remote-network", remoteNetwork.description), Build.leaf("esp-encryption", espEncryption),
-            Build.leaf("esp-hash", espHash), Build.leaf("pfs", pfs.description), Build.leaf("sa-lifetime", saLifetime),
-        ])
+        Build.element(
+            "ipsec-policy",
+            [
+                Build.leaf("name", name), Build.leaf("description", description), Build.leaf("enabled", enabled),
+                Build.leaf("ike-policy", ikePolicy), Build.leaf("lower-layer", lowerLayer),
+                Build.leaf("local-interface", localInterface), Build.leaf("local-network", localNetwork.description),
+                Build.leaf("remote-network", remoteNetwork.description), Build.leaf("esp-encryption", espEncryption),
+                Build.leaf("esp-hash", espHash), Build.leaf("pfs", pfs.description),
+                Build.leaf("sa-lifetime", saLifetime),
+            ])
     }
 }

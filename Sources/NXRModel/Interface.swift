@@ -37,8 +37,10 @@ public struct Interface: Sendable, Hashable, Codable {
     public var ipv6Addresses: [InterfaceAddress]
     public var ipv6Autoconf: Bool
 
-    public init(name: String, description: String? = nil, enabled: Bool = true, mtu: UInt16? = nil,
-                ipv4: IPv4Method = .none, ipv6Addresses: [InterfaceAddress] = [], ipv6Autoconf: Bool = false) {
+    public init(
+        name: String, description: String? = nil, enabled: Bool = true, mtu: UInt16? = nil,
+        ipv4: IPv4Method = .none, ipv6Addresses: [InterfaceAddress] = [], ipv6Autoconf: Bool = false
+    ) {
         self.name = name
         self.description = description
         self.enabled = enabled
@@ -61,18 +63,21 @@ public struct Interface: Sendable, Hashable, Codable {
                 ipv4 = .negotiated
             } else {
                 let addresses = try v4.list("address", key: "ip").map { entry throws(NXRModelError) in
-                    InterfaceAddress(ip: try entry.required("ip"), prefixLength: try entry.requiredUInt("prefix-length", 0...32))
+                    InterfaceAddress(
+                        ip: try entry.required("ip"), prefixLength: try entry.requiredUInt("prefix-length", 0...32))
                 }
                 if !addresses.isEmpty { ipv4 = .addresses(addresses) }
             }
         }
         let v6 = node.child("ipv6")
         let v6Addresses = try (v6?.list("address", key: "ip") ?? []).map { entry throws(NXRModelError) in
-            InterfaceAddress(ip: try entry.required("ip"), prefixLength: try entry.requiredUInt("prefix-length", 0...128))
+            InterfaceAddress(
+                ip: try entry.required("ip"), prefixLength: try entry.requiredUInt("prefix-length", 0...128))
         }
-        self.init(name: name, description: node.rawString("description"), enabled: try node.bool("enabled") ?? true,
-                  mtu: try node.uint("mtu", 68...9000), ipv4: ipv4, ipv6Addresses: v6Addresses,
-                  ipv6Autoconf: try v6?.bool("autoconf") ?? false)
+        self.init(
+            name: name, description: node.rawString("description"), enabled: try node.bool("enabled") ?? true,
+            mtu: try node.uint("mtu", 68...9000), ipv4: ipv4, ipv6Addresses: v6Addresses,
+            ipv6Autoconf: try v6?.bool("autoconf") ?? false)
     }
 
     /// The `<interface>` element, every leaf explicit.
@@ -80,16 +85,19 @@ public struct Interface: Sendable, Hashable, Codable {
         func address(_ a: InterfaceAddress) -> XMLElement {
             Build.element("address", [Build.leaf("ip", a.ip), Build.leaf("prefix-length", a.prefixLength)])
         }
-        let v4: XMLElement? = switch ipv4 {
-        case .none: nil
-        case .addresses(let list): Build.element("ipv4", list.map(address))
-        case .dhcp: Build.element("ipv4", [Build.empty("dhcp", true)])
-        case .negotiated: Build.element("ipv4", [Build.empty("negotiated", true)])
-        }
+        let v4: XMLElement? =
+            switch ipv4 {
+            case .none: nil
+            case .addresses(let list): Build.element("ipv4", list.map(address))
+            case .dhcp: Build.element("ipv4", [Build.empty("dhcp", true)])
+            case .negotiated: Build.element("ipv4", [Build.empty("negotiated", true)])
+            }
         let v6 = Build.element("ipv6", ipv6Addresses.map(address) + [Build.leaf("autoconf", ipv6Autoconf)])
-        return Build.element("interface", [
-            Build.leaf("name", name), Build.leaf("description", description), Build.leaf("enabled", enabled),
-            Build.leaf("mtu", mtu), v4, v6,
-        ])
+        return Build.element(
+            "interface",
+            [
+                Build.leaf("name", name), Build.leaf("description", description), Build.leaf("enabled", enabled),
+                Build.leaf("mtu", mtu), v4, v6,
+            ])
     }
 }

@@ -30,8 +30,10 @@ public struct InterfaceState: Sendable, Hashable, Codable {
     public var rxBytes: UInt64?
     public var txBytes: UInt64?
 
-    public init(name: String, operStatus: OperStatus? = nil, macAddress: String? = nil, addresses: [Address] = [],
-                rxBytes: UInt64? = nil, txBytes: UInt64? = nil) {
+    public init(
+        name: String, operStatus: OperStatus? = nil, macAddress: String? = nil, addresses: [Address] = [],
+        rxBytes: UInt64? = nil, txBytes: UInt64? = nil
+    ) {
         self.name = name
         self.operStatus = operStatus
         self.macAddress = macAddress
@@ -44,19 +46,26 @@ public struct InterfaceState: Sendable, Hashable, Codable {
         self.init(
             name: name, operStatus: try node.enumeration("oper-status"), macAddress: node.string("mac-address"),
             addresses: try node.list("address", key: "ip").map { a throws(NXRModelError) in
-                Address(ip: try a.required("ip"), prefixLength: try a.uint("prefix-length", 0...128),
-                        origin: try a.enumeration("origin"))
+                Address(
+                    ip: try a.required("ip"), prefixLength: try a.uint("prefix-length", 0...128),
+                    origin: try a.enumeration("origin"))
             },
             rxBytes: try node.uint("rx-bytes", 0...UInt64.max), txBytes: try node.uint("tx-bytes", 0...UInt64.max))
     }
 
     /// The `<state>` element of the interface.
     public func xml() -> XMLElement {
-        Build.element("state", [Build.leaf("oper-status", operStatus), Build.leaf("mac-address", macAddress)]
-            + addresses.map { a in
-                Build.element("address", [Build.leaf("ip", a.ip), Build.leaf("prefix-length", a.prefixLength),
-                                          Build.leaf("origin", a.origin)])
-            }
-            + [Build.leaf("rx-bytes", rxBytes), Build.leaf("tx-bytes", txBytes)])
+        Build.element(
+            "state",
+            [Build.leaf("oper-status", operStatus), Build.leaf("mac-address", macAddress)]
+                + addresses.map { a in
+                    Build.element(
+                        "address",
+                        [
+                            Build.leaf("ip", a.ip), Build.leaf("prefix-length", a.prefixLength),
+                            Build.leaf("origin", a.origin),
+                        ])
+                }
+                + [Build.leaf("rx-bytes", rxBytes), Build.leaf("tx-bytes", txBytes)])
     }
 }

@@ -12,9 +12,11 @@ public struct NXRConfig: Sendable, Hashable, Codable {
     public var ikePolicies: [IKEPolicy]
     public var ipsecPolicies: [IPsecPolicy]
 
-    public init(hostname: String = "nxr", interfaces: [Interface] = [], crp: CRPSettings = CRPSettings(),
-                netconfServer: NetconfServerSettings = NetconfServerSettings(), ikePolicies: [IKEPolicy] = [],
-                ipsecPolicies: [IPsecPolicy] = []) {
+    public init(
+        hostname: String = "nxr", interfaces: [Interface] = [], crp: CRPSettings = CRPSettings(),
+        netconfServer: NetconfServerSettings = NetconfServerSettings(), ikePolicies: [IKEPolicy] = [],
+        ipsecPolicies: [IPsecPolicy] = []
+    ) {
         self.hostname = hostname
         self.interfaces = interfaces
         self.crp = crp
@@ -30,7 +32,8 @@ public struct NXRConfig: Sendable, Hashable, Codable {
         self.init()
         let top = TopLevel(elements)
         if let system = top.node("system") {
-            hostname = try system.matching("hostname", Lexical.isHostname, "a host name (1–64 of [A-Za-z0-9_.-])")
+            hostname =
+                try system.matching("hostname", Lexical.isHostname, "a host name (1–64 of [A-Za-z0-9_.-])")
                 ?? "nxr"
         }
         if let interfaces = top.node("interfaces") {
@@ -43,8 +46,9 @@ public struct NXRConfig: Sendable, Hashable, Codable {
             ipsecPolicies = try ipsec.list("ipsec-policy").map { n throws(NXRModelError) in try IPsecPolicy(node: n) }
             let known = Set(ikePolicies.map(\.name))
             for policy in ipsecPolicies where !known.contains(policy.ikePolicy) {
-                throw NXRModelError(path: "/nxr:ipsec/ipsec-policy[name='\(policy.name)']/ike-policy",
-                                    message: "'\(policy.ikePolicy)' names no ike-policy")
+                throw NXRModelError(
+                    path: "/nxr:ipsec/ipsec-policy[name='\(policy.name)']/ike-policy",
+                    message: "'\(policy.ikePolicy)' names no ike-policy")
             }
         }
     }

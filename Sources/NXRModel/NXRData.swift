@@ -7,8 +7,10 @@ public struct NXRData: Sendable, Hashable, Codable {
     /// Operational state per interface; an interface with state but no config entry is allowed.
     public var interfaceStates: [InterfaceState]
 
-    public init(config: NXRConfig = NXRConfig(), system: SystemState = SystemState(),
-                interfaceStates: [InterfaceState] = []) {
+    public init(
+        config: NXRConfig = NXRConfig(), system: SystemState = SystemState(),
+        interfaceStates: [InterfaceState] = []
+    ) {
         self.config = config
         self.system = system
         self.interfaceStates = interfaceStates
@@ -43,7 +45,9 @@ public struct NXRData: Sendable, Hashable, Codable {
             case "interfaces":
                 var entries = elements[index].elements
                 for state in interfaceStates {
-                    if let i = entries.firstIndex(where: { $0.childText("name", namespace: NXRNamespace.uri) == state.name }) {
+                    if let i = entries.firstIndex(where: {
+                        $0.childText("name", namespace: NXRNamespace.uri) == state.name
+                    }) {
                         entries[i].children.append(.element(state.xml()))
                     } else {
                         entries.append(Build.element("interface", [Build.leaf("name", state.name), state.xml()]))

@@ -23,7 +23,8 @@ public enum NXRNotification: Sendable, Hashable {
             guard let status: TransferStatus = try node.enumeration("status") else {
                 throw node.error("status", "missing; it is mandatory")
             }
-            return .firmwareTransfer(status: status, version: node.string("version"), message: node.rawString("message"))
+            return .firmwareTransfer(
+                status: status, version: node.string("version"), message: node.rawString("message"))
         default:
             return nil
         }
@@ -33,12 +34,20 @@ public enum NXRNotification: Sendable, Hashable {
     public func xml() -> XMLElement {
         switch self {
         case .configChange(let datastore, let username, let sessionID, let targets):
-            Build.element("config-change", [Build.leaf("datastore", datastore), Build.leaf("username", username),
-                                            Build.leaf("session-id", sessionID)]
-                + targets.map { Build.leaf("target", $0) })
+            Build.element(
+                "config-change",
+                [
+                    Build.leaf("datastore", datastore), Build.leaf("username", username),
+                    Build.leaf("session-id", sessionID),
+                ]
+                    + targets.map { Build.leaf("target", $0) })
         case .firmwareTransfer(let status, let version, let message):
-            Build.element("firmware-transfer", [Build.leaf("status", status), Build.leaf("version", version),
-                                                Build.leaf("message", message)])
+            Build.element(
+                "firmware-transfer",
+                [
+                    Build.leaf("status", status), Build.leaf("version", version),
+                    Build.leaf("message", message),
+                ])
         }
     }
 }

@@ -142,8 +142,10 @@ public enum NXRRPC: Sendable, Hashable {
     }
 
     /// Every RPC name of the module.
-    public static let names = ["reboot", "firmware-update", "config-backup", "config-restore", "show", "ping",
-                               "traceroute", "packet-dump", "get-ipsec-status", "get-syslog"]
+    public static let names = [
+        "reboot", "firmware-update", "config-backup", "config-restore", "show", "ping",
+        "traceroute", "packet-dump", "get-ipsec-status", "get-syslog",
+    ]
 
     /// Reads an `<rpc>`'s operation element. Nil when it is not an nxr RPC (e.g. `<get-config>`);
     /// throws when it is one but its input breaks the model (a server answers `invalid-value` with
@@ -156,18 +158,23 @@ public enum NXRRPC: Sendable, Hashable {
             return .reboot(delay: try node.uint("delay", 0...3600) ?? 0)
         case "firmware-update":
             let url = try node.required("url")
-            guard url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("ssh://"), url.utf8.count <= 255
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("ssh://"),
+                url.utf8.count <= 255
             else { throw node.error("url", "'\(url)' is not an http://, https:// or ssh:// URL of ≤255 chars") }
             let sha = try node.required("sha256")
-            guard sha.utf8.count == 64, sha.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+            guard sha.utf8.count == 64,
+                sha.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
             else { throw node.error("sha256", "'\(sha)' is not 64 lower-case hex digits") }
-            return .firmwareUpdate(FirmwareUpdate(url: url, password: node.rawString("password"), sha256: sha,
-                                                  mode: try node.enumeration("mode") ?? .normal))
+            return .firmwareUpdate(
+                FirmwareUpdate(
+                    url: url, password: node.rawString("password"), sha256: sha,
+                    mode: try node.enumeration("mode") ?? .normal))
         case "config-backup":
             guard let format: ConfigFormat = try node.enumeration("format") else {
                 throw node.error("format", "missing; it is mandatory")
             }
-            return .configBackup(ConfigBackup(format: format, url: try sshURL(node), password: node.rawString("password")))
+            return .configBackup(
+                ConfigBackup(format: format, url: try sshURL(node), password: node.rawString("password")))
         case "config-restore":
             guard let format: ConfigFormat = try node.enumeration("format") else {
                 throw node.error("format", "missing; it is mandatory")
@@ -181,8 +188,10 @@ public enum NXRRPC: Sendable, Hashable {
             } else {
                 throw node.error("content", "missing: give content or url")
             }
-            return .configRestore(ConfigRestore(format: format, source: source, password: node.rawString("password"),
-                                                save: try node.bool("save") ?? true))
+            return .configRestore(
+                ConfigRestore(
+                    format: format, source: source, password: node.rawString("password"),
+                    save: try node.bool("save") ?? true))
         case "show":
             guard let args = node.rawString("args") else { throw node.error("args", "missing; it is mandatory") }
             guard (1...255).contains(args.utf8.count), args.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
@@ -190,18 +199,24 @@ public enum NXRRPC: Sendable, Hashable {
             }
             return .show(args: args)
         case "ping":
-            return .ping(Ping(destination: try node.required("destination"),
-                              family: try node.enumeration("family") ?? .ipv4, count: try node.uint("count", 1...60) ?? 5,
-                              source: node.string("source")))
+            return .ping(
+                Ping(
+                    destination: try node.required("destination"),
+                    family: try node.enumeration("family") ?? .ipv4, count: try node.uint("count", 1...60) ?? 5,
+                    source: node.string("source")))
         case "traceroute":
-            return .traceroute(Traceroute(destination: try node.required("destination"),
-                                          family: try node.enumeration("family") ?? .ipv4,
-                                          probe: try node.enumeration("protocol") ?? .udp, source: node.string("source")))
+            return .traceroute(
+                Traceroute(
+                    destination: try node.required("destination"),
+                    family: try node.enumeration("family") ?? .ipv4,
+                    probe: try node.enumeration("protocol") ?? .udp, source: node.string("source")))
         case "packet-dump":
             guard let interface = try node.matching("interface", Lexical.isInterfaceName, "ethernetN, pppN or tunnelN")
             else { throw node.error("interface", "missing; it is mandatory") }
-            return .packetDump(PacketDump(interface: interface, duration: try node.uint("duration", 10...180) ?? 10,
-                                          packets: try node.uint("packets", 1...1000) ?? 100))
+            return .packetDump(
+                PacketDump(
+                    interface: interface, duration: try node.uint("duration", 10...180) ?? 10,
+                    packets: try node.uint("packets", 1...1000) ?? 100))
         case "get-ipsec-status":
             return .getIPsecStatus(policy: node.string("policy"))
         default:
@@ -224,8 +239,10 @@ public enum NXRRPC: Sendable, Hashable {
         case .reboot(let delay):
             leaves = [Build.leaf("delay", delay)]
         case .firmwareUpdate(let f):
-            leaves = [Build.leaf("url", f.url), Build.leaf("password", f.password), Build.leaf("sha256", f.sha256),
-                      Build.leaf("mode", f.mode)]
+            leaves = [
+                Build.leaf("url", f.url), Build.leaf("password", f.password), Build.leaf("sha256", f.sha256),
+                Build.leaf("mode", f.mode),
+            ]
         case .configBackup(let b):
             leaves = [Build.leaf("format", b.format), Build.leaf("url", b.url), Build.leaf("password", b.password)]
         case .configRestore(let r):
@@ -234,18 +251,26 @@ public enum NXRRPC: Sendable, Hashable {
             case .content(let bytes): source = Build.leaf("content", Base64.encode(bytes))
             case .url(let url): source = Build.leaf("url", url)
             }
-            leaves = [Build.leaf("format", r.format), source, Build.leaf("password", r.password), Build.leaf("save", r.save)]
+            leaves = [
+                Build.leaf("format", r.format), source, Build.leaf("password", r.password), Build.leaf("save", r.save),
+            ]
         case .show(let args):
             leaves = [Build.leaf("args", args)]
         case .ping(let p):
-            leaves = [Build.leaf("destination", p.destination), Build.leaf("family", p.family),
-                      Build.leaf("count", p.count), Build.leaf("source", p.source)]
+            leaves = [
+                Build.leaf("destination", p.destination), Build.leaf("family", p.family),
+                Build.leaf("count", p.count), Build.leaf("source", p.source),
+            ]
         case .traceroute(let t):
-            leaves = [Build.leaf("destination", t.destination), Build.leaf("family", t.family),
-                      Build.leaf("protocol", t.probe), Build.leaf("source", t.source)]
+            leaves = [
+                Build.leaf("destination", t.destination), Build.leaf("family", t.family),
+                Build.leaf("protocol", t.probe), Build.leaf("source", t.source),
+            ]
         case .packetDump(let d):
-            leaves = [Build.leaf("interface", d.interface), Build.leaf("duration", d.duration),
-                      Build.leaf("packets", d.packets)]
+            leaves = [
+                Build.leaf("interface", d.interface), Build.leaf("duration", d.duration),
+                Build.leaf("packets", d.packets),
+            ]
         case .getIPsecStatus(let policy):
             leaves = [Build.leaf("policy", policy)]
         case .getSyslog(let lines):

@@ -44,9 +44,11 @@ public struct NXRRPCOutput: Sendable, Hashable {
     /// get-ipsec-status.
     public var policies: [PolicyStatus]
 
-    public init(transfer: TransferStatus? = nil, version: String? = nil, rebooting: Bool? = nil, message: String? = nil,
-                content: [UInt8]? = nil, text: String? = nil, transmitted: UInt8? = nil, received: UInt8? = nil,
-                captured: UInt16? = nil, policies: [PolicyStatus] = []) {
+    public init(
+        transfer: TransferStatus? = nil, version: String? = nil, rebooting: Bool? = nil, message: String? = nil,
+        content: [UInt8]? = nil, text: String? = nil, transmitted: UInt8? = nil, received: UInt8? = nil,
+        captured: UInt16? = nil, policies: [PolicyStatus] = []
+    ) {
         self.transfer = transfer
         self.version = version
         self.rebooting = rebooting
@@ -76,8 +78,9 @@ public struct NXRRPCOutput: Sendable, Hashable {
         received = try reply.uint("received", 0...UInt8.max)
         captured = try reply.uint("captured", 0...UInt16.max)
         policies = try reply.list("policy").map { p throws(NXRModelError) in
-            PolicyStatus(name: try p.required("name"), peer: p.string("peer"), outbound: try p.enumeration("outbound"),
-                         inbound: try p.enumeration("inbound"))
+            PolicyStatus(
+                name: try p.required("name"), peer: p.string("peer"), outbound: try p.enumeration("outbound"),
+                inbound: try p.enumeration("inbound"))
         }
     }
 
@@ -87,9 +90,14 @@ public struct NXRRPCOutput: Sendable, Hashable {
             Build.leaf("transfer", transfer), Build.leaf("version", version), Build.leaf("rebooting", rebooting),
             Build.leaf("message", message), Build.leaf("content", content.map(Base64.encode)), Build.leaf("text", text),
             Build.leaf("transmitted", transmitted), Build.leaf("received", received), Build.leaf("captured", captured),
-        ].compactMap { $0 } + policies.map { p in
-            Build.element("policy", [Build.leaf("name", p.name), Build.leaf("peer", p.peer),
-                                     Build.leaf("outbound", p.outbound), Build.leaf("inbound", p.inbound)])
-        }
+        ].compactMap { $0 }
+            + policies.map { p in
+                Build.element(
+                    "policy",
+                    [
+                        Build.leaf("name", p.name), Build.leaf("peer", p.peer),
+                        Build.leaf("outbound", p.outbound), Build.leaf("inbound", p.inbound),
+                    ])
+            }
     }
 }

@@ -18,16 +18,19 @@ public struct NetconfServerSettings: Sendable, Hashable, Codable {
     }
 
     init(node: Node) throws(NXRModelError) {
-        self.init(enable: try node.bool("enable") ?? true, port: try node.uint("port", 1...UInt16.max) ?? 22,
-                  lockTimeout: try node.uint("lock-timeout", 1...3600) ?? 60,
-                  autoConfig: try node.bool("auto-config") ?? false)
+        self.init(
+            enable: try node.bool("enable") ?? true, port: try node.uint("port", 1...UInt16.max) ?? 22,
+            lockTimeout: try node.uint("lock-timeout", 1...3600) ?? 60,
+            autoConfig: try node.bool("auto-config") ?? false)
     }
 
     /// The `<netconf-server>` element, every leaf explicit.
     public func xml() -> XMLElement {
-        Build.element("netconf-server", [
-            Build.leaf("enable", enable), Build.leaf("port", port), Build.leaf("lock-timeout", lockTimeout),
-            Build.leaf("auto-config", autoConfig),
-        ])
+        Build.element(
+            "netconf-server",
+            [
+                Build.leaf("enable", enable), Build.leaf("port", port), Build.leaf("lock-timeout", lockTimeout),
+                Build.leaf("auto-config", autoConfig),
+            ])
     }
 }

@@ -33,9 +33,11 @@ public struct SystemState: Sendable, Hashable, Codable {
     /// Products the model knows.
     public static let products = ["NXR-120", "NXR-125", "NXR-130", "NXR-155", "NXR-230", "NXR-350", "NXR-1200"]
 
-    public init(serial: String? = nil, product: String? = nil, firmwareVersion: String? = nil, uptime: UInt64? = nil,
-                bootID: UInt32? = nil, loadAverage: LoadAverage? = nil, memoryTotal: UInt64? = nil,
-                memoryUsed: UInt64? = nil, currentDateTime: String? = nil) {
+    public init(
+        serial: String? = nil, product: String? = nil, firmwareVersion: String? = nil, uptime: UInt64? = nil,
+        bootID: UInt32? = nil, loadAverage: LoadAverage? = nil, memoryTotal: UInt64? = nil,
+        memoryUsed: UInt64? = nil, currentDateTime: String? = nil
+    ) {
         self.serial = serial
         self.product = product
         self.firmwareVersion = firmwareVersion
@@ -49,8 +51,9 @@ public struct SystemState: Sendable, Hashable, Codable {
 
     init(node: Node) throws(NXRModelError) {
         self.init()
-        serial = try node.matching("serial", { $0.utf8.count == 11 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } },
-                                   "an 11-digit serial number")
+        serial = try node.matching(
+            "serial", { $0.utf8.count == 11 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } },
+            "an 11-digit serial number")
         product = try node.matching("product", { Self.products.contains($0) }, Self.products.joined(separator: " | "))
         firmwareVersion = node.string("firmware-version")
         uptime = try node.uint("uptime", 0...UInt64.max)
@@ -63,8 +66,9 @@ public struct SystemState: Sendable, Hashable, Codable {
                 }
                 return value
             }
-            loadAverage = LoadAverage(one: try average("one"), five: try average("five"),
-                                      fifteen: try average("fifteen"))
+            loadAverage = LoadAverage(
+                one: try average("one"), five: try average("five"),
+                fifteen: try average("fifteen"))
         }
         if let memory = node.child("memory") {
             memoryTotal = try memory.uint("total", 0...UInt64.max)
@@ -81,15 +85,24 @@ public struct SystemState: Sendable, Hashable, Codable {
             return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
         }
         let load = loadAverage.map { l in
-            Build.element("load-average", [Build.leaf("one", decimal(l.one)), Build.leaf("five", decimal(l.five)),
-                                           Build.leaf("fifteen", decimal(l.fifteen))])
+            Build.element(
+                "load-average",
+                [
+                    Build.leaf("one", decimal(l.one)), Build.leaf("five", decimal(l.five)),
+                    Build.leaf("fifteen", decimal(l.fifteen)),
+                ])
         }
-        let memory: XMLElement? = memoryTotal == nil && memoryUsed == nil ? nil
+        let memory: XMLElement? =
+            memoryTotal == nil && memoryUsed == nil
+            ? nil
             : Build.element("memory", [Build.leaf("total", memoryTotal), Build.leaf("used", memoryUsed)])
-        return Build.element("state", [
-            Build.leaf("serial", serial), Build.leaf("product", product), Build.leaf("firmware-version", firmwareVersion),
-            Build.leaf("uptime", uptime), Build.leaf("boot-id", bootID), load, memory,
-            Build.leaf("current-datetime", currentDateTime),
-        ])
+        return Build.element(
+            "state",
+            [
+                Build.leaf("serial", serial), Build.leaf("product", product),
+                Build.leaf("firmware-version", firmwareVersion),
+                Build.leaf("uptime", uptime), Build.leaf("boot-id", bootID), load, memory,
+                Build.leaf("current-datetime", currentDateTime),
+            ])
     }
 }

@@ -59,7 +59,7 @@ struct CRPTransportTests {
         #expect(first.decoded.authenticated)
 
         try await sender.send(Examples.signedIPv4, secret: Examples.secret, to: target)  // replay
-        try await sender.send(Examples.signedIPv4, secret: nil, to: target)             // unsigned
+        try await sender.send(Examples.signedIPv4, secret: nil, to: target)  // unsigned
         try await sender.send(Examples.signedIPv4, secret: Array("wrong-secret-123".utf8), to: target)
         try await sender.send(bytes: [1, 2, 3], to: target)
         var newer = Examples.signedIPv4

@@ -7,32 +7,38 @@ struct NXRConfigTests {
     static let expectedConfig = NXRConfig(
         hostname: "nxr01",
         interfaces: [
-            Interface(name: "ethernet0", description: "LAN",
-                      ipv4: .addresses([InterfaceAddress(ip: "192.168.10.1", prefixLength: 24)]),
-                      ipv6Addresses: [InterfaceAddress(ip: "2001:db8:10::1", prefixLength: 64)]),
+            Interface(
+                name: "ethernet0", description: "LAN",
+                ipv4: .addresses([InterfaceAddress(ip: "192.168.10.1", prefixLength: 24)]),
+                ipv6Addresses: [InterfaceAddress(ip: "2001:db8:10::1", prefixLength: 64)]),
             Interface(name: "ethernet1", description: "to ONU (PPPoE)"),
             Interface(name: "ppp0", description: "pppoe", mtu: 1454, ipv4: .negotiated),
         ],
-        crp: CRPSettings(customerID: "century", cpeID: "nxr01", advertiseInterface: "ppp0",
-                         clients: [.init(id: 1, serverAddress: "cms.example.jp")]),
+        crp: CRPSettings(
+            customerID: "century", cpeID: "nxr01", advertiseInterface: "ppp0",
+            clients: [.init(id: 1, serverAddress: "cms.example.jp")]),
         netconfServer: NetconfServerSettings(autoConfig: true),
         ikePolicies: [
-            IKEPolicy(name: "cms-tokyo-star-shinjuku", description: "managed by cms: group tokyo-star, peer shinjuku",
-                      localID: IKEID(value: "id-nxr01"), remoteID: IKEID(value: "id-shinjuku"),
-                      peer: .address("203.0.113.1"), preSharedKey: "example-psk-not-secret"),
-            IKEPolicy(name: "office", description: "made by hand; cms leaves it alone", exchangeMode: .main,
-                      encryption: .tripleDES, hash: .md5, dhGroup: 5, lifetime: 28800,
-                      localID: IKEID(type: .userFQDN, value: "nxr01@example.jp"),
-                      remoteID: IKEID(value: "office.example.jp"), peer: .dynamic,
-                      preSharedKey: "another-example-psk"),
+            IKEPolicy(
+                name: "cms-tokyo-star-shinjuku", description: "managed by cms: group tokyo-star, peer shinjuku",
+                localID: IKEID(value: "id-nxr01"), remoteID: IKEID(value: "id-shinjuku"),
+                peer: .address("203.0.113.1"), preSharedKey: "example-psk-not-secret"),
+            IKEPolicy(
+                name: "office", description: "made by hand; cms leaves it alone", exchangeMode: .main,
+                encryption: .tripleDES, hash: .md5, dhGroup: 5, lifetime: 28800,
+                localID: IKEID(type: .userFQDN, value: "nxr01@example.jp"),
+                remoteID: IKEID(value: "office.example.jp"), peer: .dynamic,
+                preSharedKey: "another-example-psk"),
         ],
         ipsecPolicies: [
-            IPsecPolicy(name: "cms-tokyo-star-shinjuku", description: "managed by cms: group tokyo-star, peer shinjuku",
-                        ikePolicy: "cms-tokyo-star-shinjuku", localInterface: "ppp0",
-                        localNetwork: .prefix("192.168.10.0/24"), remoteNetwork: .prefix("192.168.1.0/24")),
-            IPsecPolicy(name: "office", enabled: false, ikePolicy: "office", localInterface: "ppp0",
-                        localNetwork: .host, remoteNetwork: .prefix("10.0.0.0/8"), espEncryption: .tripleDES,
-                        espHash: .md5HMAC, pfs: .none, saLifetime: 28800),
+            IPsecPolicy(
+                name: "cms-tokyo-star-shinjuku", description: "managed by cms: group tokyo-star, peer shinjuku",
+                ikePolicy: "cms-tokyo-star-shinjuku", localInterface: "ppp0",
+                localNetwork: .prefix("192.168.10.0/24"), remoteNetwork: .prefix("192.168.1.0/24")),
+            IPsecPolicy(
+                name: "office", enabled: false, ikePolicy: "office", localInterface: "ppp0",
+                localNetwork: .host, remoteNetwork: .prefix("10.0.0.0/8"), espEncryption: .tripleDES,
+                espHash: .md5HMAC, pfs: .none, saLifetime: 28800),
         ])
 
     @Test("schemas/examples/config.xml parses into the expected configuration")
@@ -59,15 +65,18 @@ struct NXRConfigTests {
 
     @Test("absent leaves take the YANG defaults")
     func defaults() throws {
-        let config = try NXRConfig(xml: try Files.wrapped("""
-            <ipsec xmlns="urn:cms:nxr:1.0">
-              <ike-policy><name>p</name></ike-policy>
-              <ipsec-policy><name>q</name><ike-policy>p</ike-policy><local-interface>ethernet1</local-interface>
-                <local-network>host</local-network><remote-network>10.0.0.0/8</remote-network></ipsec-policy>
-            </ipsec>
-            """))
+        let config = try NXRConfig(
+            xml: try Files.wrapped(
+                """
+                <ipsec xmlns="urn:cms:nxr:1.0">
+                  <ike-policy><name>p</name></ike-policy>
+                  <ipsec-policy><name>q</name><ike-policy>p</ike-policy><local-interface>ethernet1</local-interface>
+                    <local-network>host</local-network><remote-network>10.0.0.0/8</remote-network></ipsec-policy>
+                </ipsec>
+                """))
         #expect(config.hostname == "nxr")
-        #expect(config.netconfServer == NetconfServerSettings(enable: true, port: 22, lockTimeout: 60, autoConfig: false))
+        #expect(
+            config.netconfServer == NetconfServerSettings(enable: true, port: 22, lockTimeout: 60, autoConfig: false))
         #expect(config.crp.sourcePort == 10625 && config.crp.advertisePort == 22 && config.crp.advertiseFamily == .ipv4)
         let ike = try #require(config.ikePolicies.first)
         #expect(ike == IKEPolicy(name: "p"))
@@ -80,10 +89,12 @@ struct NXRConfigTests {
 
     @Test("elements of other namespaces and unknown nxr elements are ignored")
     func ignoresUnknown() throws {
-        let config = try NXRConfig(xml: try Files.wrapped("""
-            <system xmlns="urn:cms:nxr:1.0"><hostname>a</hostname><future-leaf>x</future-leaf></system>
-            <system xmlns="urn:example:other"><hostname>b</hostname></system>
-            """))
+        let config = try NXRConfig(
+            xml: try Files.wrapped(
+                """
+                <system xmlns="urn:cms:nxr:1.0"><hostname>a</hostname><future-leaf>x</future-leaf></system>
+                <system xmlns="urn:example:other"><hostname>b</hostname></system>
+                """))
         #expect(config.hostname == "a")
     }
 
@@ -94,37 +105,59 @@ struct NXRConfigTests {
     }
 
     static let badInputs: [(String, String, String)] = [
-        ("<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name><dh-group>3</dh-group></ike-policy></ipsec>",
-         "/nxr:ipsec/ike-policy[name='p']/dh-group", "not 1, 2, 5 or 14"),
-        ("<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name><hash>sha256</hash></ike-policy></ipsec>",
-         "/nxr:ipsec/ike-policy[name='p']/hash", "not one of sha1 | md5"),
-        ("<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name><lifetime>60</lifetime></ike-policy></ipsec>",
-         "/nxr:ipsec/ike-policy[name='p']/lifetime", "1081…86400"),
-        ("<ipsec xmlns=\"urn:cms:nxr:1.0\"><ipsec-policy><name>q</name><ike-policy>nowhere</ike-policy>"
-            + "<local-interface>ppp0</local-interface><local-network>host</local-network>"
-            + "<remote-network>host</remote-network></ipsec-policy></ipsec>",
-         "/nxr:ipsec/ipsec-policy[name='q']/ike-policy", "names no ike-policy"),
-        ("<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name></ike-policy><ipsec-policy><name>q</name>"
-            + "<ike-policy>p</ike-policy><local-interface>ppp0</local-interface><local-network>host</local-network>"
-            + "</ipsec-policy></ipsec>",
-         "/nxr:ipsec/ipsec-policy[name='q']/remote-network", "mandatory"),
-        ("<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name></ike-policy><ipsec-policy><name>q</name>"
-            + "<ike-policy>p</ike-policy><local-interface>ppp0</local-interface><local-network>host</local-network>"
-            + "<remote-network>host</remote-network><pfs>3</pfs></ipsec-policy></ipsec>",
-         "/nxr:ipsec/ipsec-policy[name='q']/pfs", "none, 1, 2, 5 or 14"),
-        ("<interfaces xmlns=\"urn:cms:nxr:1.0\"><interface><name>eth0</name></interface></interfaces>",
-         "/nxr:interfaces/interface[name='eth0']/name", "ethernetN"),
-        ("<interfaces xmlns=\"urn:cms:nxr:1.0\"><interface><name>ethernet0</name><ipv4><address><ip>10.0.0.1</ip>"
-            + "<prefix-length>33</prefix-length></address></ipv4></interface></interfaces>",
-         "/nxr:interfaces/interface[name='ethernet0']/ipv4/address[ip='10.0.0.1']/prefix-length", "0…32"),
-        ("<interfaces xmlns=\"urn:cms:nxr:1.0\"><interface><name>ethernet0</name><enabled>yes</enabled>"
-            + "</interface></interfaces>",
-         "/nxr:interfaces/interface[name='ethernet0']/enabled", "true or false"),
+        (
+            "<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name><dh-group>3</dh-group></ike-policy></ipsec>",
+            "/nxr:ipsec/ike-policy[name='p']/dh-group", "not 1, 2, 5 or 14"
+        ),
+        (
+            "<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name><hash>sha256</hash></ike-policy></ipsec>",
+            "/nxr:ipsec/ike-policy[name='p']/hash", "not one of sha1 | md5"
+        ),
+        (
+            "<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name><lifetime>60</lifetime></ike-policy></ipsec>",
+            "/nxr:ipsec/ike-policy[name='p']/lifetime", "1081…86400"
+        ),
+        (
+            "<ipsec xmlns=\"urn:cms:nxr:1.0\"><ipsec-policy><name>q</name><ike-policy>nowhere</ike-policy>"
+                + "<local-interface>ppp0</local-interface><local-network>host</local-network>"
+                + "<remote-network>host</remote-network></ipsec-policy></ipsec>",
+            "/nxr:ipsec/ipsec-policy[name='q']/ike-policy", "names no ike-policy"
+        ),
+        (
+            "<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name></ike-policy><ipsec-policy><name>q</name>"
+                + "<ike-policy>p</ike-policy><local-interface>ppp0</local-interface><local-network>host</local-network>"
+                + "</ipsec-policy></ipsec>",
+            "/nxr:ipsec/ipsec-policy[name='q']/remote-network", "mandatory"
+        ),
+        (
+            "<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name></ike-policy><ipsec-policy><name>q</name>"
+                + "<ike-policy>p</ike-policy><local-interface>ppp0</local-interface><local-network>host</local-network>"
+                + "<remote-network>host</remote-network><pfs>3</pfs></ipsec-policy></ipsec>",
+            "/nxr:ipsec/ipsec-policy[name='q']/pfs", "none, 1, 2, 5 or 14"
+        ),
+        (
+            "<interfaces xmlns=\"urn:cms:nxr:1.0\"><interface><name>eth0</name></interface></interfaces>",
+            "/nxr:interfaces/interface[name='eth0']/name", "ethernetN"
+        ),
+        (
+            "<interfaces xmlns=\"urn:cms:nxr:1.0\"><interface><name>ethernet0</name><ipv4><address><ip>10.0.0.1</ip>"
+                + "<prefix-length>33</prefix-length></address></ipv4></interface></interfaces>",
+            "/nxr:interfaces/interface[name='ethernet0']/ipv4/address[ip='10.0.0.1']/prefix-length", "0…32"
+        ),
+        (
+            "<interfaces xmlns=\"urn:cms:nxr:1.0\"><interface><name>ethernet0</name><enabled>yes</enabled>"
+                + "</interface></interfaces>",
+            "/nxr:interfaces/interface[name='ethernet0']/enabled", "true or false"
+        ),
         ("<crp xmlns=\"urn:cms:nxr:1.0\"><cpe-id>NXR01</cpe-id></crp>", "/nxr:crp/cpe-id", "device code"),
-        ("<crp xmlns=\"urn:cms:nxr:1.0\"><client><id>3</id><server-address>x</server-address></client></crp>",
-         "/nxr:crp/client[id='3']/id", "1…2"),
-        ("<netconf-server xmlns=\"urn:cms:nxr:1.0\"><port>0</port></netconf-server>", "/nxr:netconf-server/port",
-         "1…65535"),
+        (
+            "<crp xmlns=\"urn:cms:nxr:1.0\"><client><id>3</id><server-address>x</server-address></client></crp>",
+            "/nxr:crp/client[id='3']/id", "1…2"
+        ),
+        (
+            "<netconf-server xmlns=\"urn:cms:nxr:1.0\"><port>0</port></netconf-server>", "/nxr:netconf-server/port",
+            "1…65535"
+        ),
     ]
 
     @Test("bad values are refused with the path of the node", arguments: badInputs)
