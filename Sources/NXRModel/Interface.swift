@@ -22,6 +22,7 @@ public struct Interface: Sendable, Hashable, Codable {
     public enum IPv4Method: Sendable, Hashable, Codable {
         /// No IPv4 address of its own (e.g. an ethernet carrying PPPoE).
         case none
+        /// Static addresses; an empty list means the same as `none` (and parses back as `none`).
         case addresses([InterfaceAddress])
         case dhcp
         /// Negotiated by PPP.
@@ -88,7 +89,7 @@ public struct Interface: Sendable, Hashable, Codable {
         let v4: XMLElement? =
             switch ipv4 {
             case .none: nil
-            case .addresses(let list): Build.element("ipv4", list.map(address))
+            case .addresses(let list): list.isEmpty ? nil : Build.element("ipv4", list.map(address))
             case .dhcp: Build.element("ipv4", [Build.empty("dhcp", true)])
             case .negotiated: Build.element("ipv4", [Build.empty("negotiated", true)])
             }

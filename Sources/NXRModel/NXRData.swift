@@ -23,7 +23,7 @@ public struct NXRData: Sendable, Hashable, Codable {
         var system = SystemState()
         if let state = top.node("system")?.child("state") { system = try SystemState(node: state) }
         var states: [InterfaceState] = []
-        for entry in top.node("interfaces")?.list("interface") ?? [] {
+        for entry in try top.node("interfaces")?.list("interface") ?? [] {
             guard let state = entry.child("state") else { continue }
             states.append(try InterfaceState(name: try entry.required("name"), node: state))
         }

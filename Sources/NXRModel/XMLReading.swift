@@ -16,11 +16,20 @@ struct Node {
     }
 
     /// List entries named `name`, each with its key predicate in the path.
-    func list(_ name: String, key: String = "name") -> [Node] {
-        element.children(name, namespace: NXRNamespace.uri).map { entry in
-            let keyValue = entry.childText(key, namespace: NXRNamespace.uri) ?? "?"
-            return Node(entry, path: path + "/\(name)[\(key)='\(keyValue)']")
+    /// List entries named `name`, each with its key predicate in the path. Two entries with the same
+    /// key are an error, as in YANG.
+    func list(_ name: String, key: String = "name") throws(NXRModelError) -> [Node] {
+        var seen: Set<String> = []
+        var nodes: [Node] = []
+        for entry in element.children(name, namespace: NXRNamespace.uri) {
+            let keyValue = entry.childText(key, namespace: NXRNamespace.uri)
+            let entryPath = path + "/\(name)[\(key)='\(keyValue ?? "?")']"
+            if let keyValue, !seen.insert(keyValue).inserted {
+                throw NXRModelError(path: entryPath, message: "duplicate \(name) entry: \(key) '\(keyValue)' appears twice")
+            }
+            nodes.append(Node(entry, path: entryPath))
         }
+        return nodes
     }
 
     func has(_ name: String) -> Bool { child(name) != nil }

@@ -155,6 +155,16 @@ struct NXRConfigTests {
             "/nxr:crp/client[id='3']/id", "1…2"
         ),
         (
+            "<interfaces xmlns=\"urn:cms:nxr:1.0\"><interface><name>ppp0</name></interface>"
+                + "<interface><name>ppp0</name></interface></interfaces>",
+            "/nxr:interfaces/interface[name='ppp0']", "appears twice"
+        ),
+        (
+            "<ipsec xmlns=\"urn:cms:nxr:1.0\"><ike-policy><name>p</name></ike-policy>"
+                + "<ike-policy><name>p</name></ike-policy></ipsec>",
+            "/nxr:ipsec/ike-policy[name='p']", "appears twice"
+        ),
+        (
             "<netconf-server xmlns=\"urn:cms:nxr:1.0\"><port>0</port></netconf-server>", "/nxr:netconf-server/port",
             "1…65535"
         ),
