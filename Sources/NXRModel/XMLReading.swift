@@ -25,7 +25,8 @@ struct Node {
             let keyValue = entry.childText(key, namespace: NXRNamespace.uri)
             let entryPath = path + "/\(name)[\(key)='\(keyValue ?? "?")']"
             if let keyValue, !seen.insert(keyValue).inserted {
-                throw NXRModelError(path: entryPath, message: "duplicate \(name) entry: \(key) '\(keyValue)' appears twice")
+                throw NXRModelError(
+                    path: entryPath, message: "duplicate \(name) entry: \(key) '\(keyValue)' appears twice")
             }
             nodes.append(Node(entry, path: entryPath))
         }
