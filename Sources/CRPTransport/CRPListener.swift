@@ -164,13 +164,17 @@ final class ListenerHandler: ChannelInboundHandler {
             state.withLockedValue { $0.drop(.replayed) }
             return
         }
-        switch continuation.yield(ReceivedAnnouncement(decoded: decoded, source: source)) {
-        case .enqueued, .terminated:
-            state.withLockedValue { $0.counters.accepted += 1 }
-        case .dropped:
-            state.withLockedValue { $0.drop(.queueFull) }
-        @unknown default:
-            state.withLockedValue { $0.drop(.queueFull) }
+        // Yield under the lock so a consumer that has the announcement also sees it counted.
+        let item = ReceivedAnnouncement(decoded: decoded, source: source)
+        state.withLockedValue { state in
+            switch continuation.yield(item) {
+            case .enqueued, .terminated:
+                state.counters.accepted += 1
+            case .dropped:
+                state.drop(.queueFull)
+            @unknown default:
+                state.drop(.queueFull)
+            }
         }
     }
 }
