@@ -57,7 +57,8 @@ let package = Package(
                 dependencies: ["CRP",
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio"),
-                               .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+                               .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                               .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         .target(name: "NXRSim",
                 dependencies: [

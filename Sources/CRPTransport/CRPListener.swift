@@ -1,4 +1,5 @@
 import CRP
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -39,6 +40,8 @@ public struct CRPListenerConfiguration: Sendable {
     public var maxSources = 65_536
     /// Announcements buffered for a slow consumer before `queue-full` drops.
     public var bufferSize = 4096
+    /// Drops are logged here at debug level (`crp.source`, `crp.reason`); never the payload.
+    public var logger = Logger(label: "cms.crp.listener")
 
     public init(secretFor: @escaping @Sendable (String) -> [UInt8]? = { _ in nil }) {
         self.secretFor = secretFor
@@ -139,6 +142,13 @@ final class ListenerHandler: ChannelInboundHandler {
         self.continuation = continuation
     }
 
+    private func drop(_ reason: CRPDropReason, from source: SocketAddress) {
+        state.withLockedValue { $0.drop(reason) }
+        configuration.logger.debug(
+            "CRP datagram dropped",
+            metadata: ["crp.source": "\(source)", "crp.reason": "\(reason.rawValue)"])
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         let source = envelope.remoteAddress
@@ -146,14 +156,14 @@ final class ListenerHandler: ChannelInboundHandler {
         let sourceKey = source.ipAddress ?? "\(source)"
         let allowed = state.withLockedValue { $0.limiter.allow(sourceKey, now: now) }
         guard allowed else {
-            state.withLockedValue { $0.drop(.rateLimited) }
+            drop(.rateLimited, from: source)
             return
         }
         let decoded: DecodedAnnouncement
         do {
             decoded = try CRPCodec.decode(envelope.data.readableBytesView, secretFor: configuration.secretFor)
         } catch {
-            state.withLockedValue { $0.drop(error.reason) }
+            drop(error.reason, from: source)
             return
         }
         let fresh = state.withLockedValue { state in
@@ -161,7 +171,7 @@ final class ListenerHandler: ChannelInboundHandler {
             return state.replayGuard.admit(decoded.announcement) == .fresh
         }
         guard fresh else {
-            state.withLockedValue { $0.drop(.replayed) }
+            drop(.replayed, from: source)
             return
         }
         // Yield under the lock so a consumer that has the announcement also sees it counted.
