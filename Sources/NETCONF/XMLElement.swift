@@ -23,8 +23,9 @@ public struct XMLElement: Sendable {
         self.children = children
     }
 
-    public init(_ name: String, namespace: String? = nil, text: String) {
-        self.init(name, namespace: namespace, children: [.text(text)])
+    /// Leaf element holding one text node.
+    public init(_ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [], text: String) {
+        self.init(name, namespace: namespace, attributes: attributes, children: [.text(text)])
     }
 
     /// Element with element children only.
