@@ -11,7 +11,8 @@ private let libxml2Initialized: Bool = {
 /// Hardening: a document with a DOCTYPE is refused (so there are no DTDs, no entity declarations and no
 /// entity expansion — billion laughs and XXE cannot happen); `XML_PARSE_NONET` forbids network access;
 /// `XML_PARSE_NOENT`, `XML_PARSE_DTDLOAD` and `XML_PARSE_HUGE` are never set, so libxml2's own size limits
-/// apply; `XMLLimits` caps bytes, depth and text size. Errors are collected per parser context and never
+/// apply; `XMLLimits` caps bytes, depth, text size and attributes per element (libxml2 2.9 is quadratic in
+/// the latter). Errors are collected per parser context and never
 /// printed. Whitespace-only text between elements (indentation) is dropped: an element that has element
 /// children keeps only its non-blank text; a leaf element keeps its text exactly.
 public enum XML {
@@ -32,6 +33,9 @@ public enum XML {
             start += 1
         }
         guard start < bytes.count else { throw XMLError(message: "empty document") }
+        try bytes.withUnsafeBufferPointer { buffer throws(XMLError) in
+            try checkAttributeCount(UnsafeBufferPointer(rebasing: buffer[start...]), max: limits.maxAttributes)
+        }
         guard bytes.count <= limits.maxBytes, bytes.count <= Int(Int32.max) else {
             throw XMLError(message: "document is \(bytes.count) bytes, more than the limit of "
                 + "\(min(limits.maxBytes, Int(Int32.max))) bytes")
