@@ -1,1 +1,0 @@
-// CMSImport — placeholder, replaced by its issue's work.
