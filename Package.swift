@@ -89,7 +89,10 @@ let package = Package(
         // ── Tests ──
         .testTarget(name: "CMSSchemaTests", dependencies: ["CMSSchema", "CMSModel", "GitSource"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CMSImportTests", dependencies: ["CMSImport", "CMSSchema"]),
+        .testTarget(name: "CMSImportTests",
+                    dependencies: ["CMSImport", "CMSSchema",
+                                   .product(name: "Yams", package: "Yams"),
+                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "NETCONFTests", dependencies: ["NETCONF"]),
         .testTarget(name: "CRPTests", dependencies: ["CRP", "CRPTransport",
                                                   .product(name: "Crypto", package: "swift-crypto"),
