@@ -26,6 +26,9 @@ struct NetconfdInteropTests {
         #expect(reply.messageID == "1")
         #expect(reply.data != nil)
         #expect(reply.errors.isEmpty)
+        let withDefaults = try session.rpc("2", Operation.getConfig(source: .running, withDefaults: .reportAll))
+        #expect(withDefaults.errors.isEmpty, "\(withDefaults.errors)")
+        #expect(withDefaults.data != nil)
     }
 
     @Test func anOutOfRangeValueSurfacesEveryRPCErrorField() throws {
