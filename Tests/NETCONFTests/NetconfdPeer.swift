@@ -48,6 +48,7 @@ final class NetconfdServer {
         environment["YUMA_RUNPATH"] = directory.appendingPathComponent("run").path
         environment["HOME"] = directory.path
         process.environment = environment
+        process.currentDirectoryURL = directory  // netconfd writes backup-cfg.xml into its working directory
         let log = FileManager.default.createFile(atPath: directory.appendingPathComponent("netconfd.log").path,
                                                  contents: nil)
         _ = log
