@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// RFC 6242 message decoder: bytes in (any split), whole messages out. A value type with no I/O.
@@ -132,8 +132,10 @@ public struct FrameDecoder: Sendable {
         return result
     }
 
-    private mutating func decodeEndOfMessage(_ buffer: UnsafeBufferPointer<UInt8>,
-                                             from start: inout Int) throws(FramingError) -> [UInt8]? {
+    private mutating func decodeEndOfMessage(
+        _ buffer: UnsafeBufferPointer<UInt8>,
+        from start: inout Int
+    ) throws(FramingError) -> [UInt8]? {
         guard let base = buffer.baseAddress else { return nil }
         let count = buffer.count
         var index = start
@@ -171,8 +173,10 @@ public struct FrameDecoder: Sendable {
         return nil
     }
 
-    private mutating func decodeChunked(_ buffer: UnsafeBufferPointer<UInt8>,
-                                        from start: inout Int) throws(FramingError) -> [UInt8]? {
+    private mutating func decodeChunked(
+        _ buffer: UnsafeBufferPointer<UInt8>,
+        from start: inout Int
+    ) throws(FramingError) -> [UInt8]? {
         let count = buffer.count
         var index = start
         defer { start = index }

@@ -24,18 +24,29 @@ var interfaces: [XMLElement] = []
 var index = 0
 var document = ""
 repeat {
-    interfaces.append(XMLElement("interface", namespace: "urn:nxr:interfaces", elements: [
-        XMLElement("name", namespace: "urn:nxr:interfaces", text: "ethernet\(index)"),
-        XMLElement("description", namespace: "urn:nxr:interfaces", text: "uplink <\(index)> & more"),
-        XMLElement("mtu", namespace: "urn:nxr:interfaces", text: "1500"),
-        XMLElement("ipv4", namespace: "urn:nxr:interfaces", elements: [
-            XMLElement("address", namespace: "urn:nxr:interfaces", text: "10.\(index % 256).0.1/24"),
-        ]),
-    ]))
+    interfaces.append(
+        XMLElement(
+            "interface", namespace: "urn:nxr:interfaces",
+            elements: [
+                XMLElement("name", namespace: "urn:nxr:interfaces", text: "ethernet\(index)"),
+                XMLElement("description", namespace: "urn:nxr:interfaces", text: "uplink <\(index)> & more"),
+                XMLElement("mtu", namespace: "urn:nxr:interfaces", text: "1500"),
+                XMLElement(
+                    "ipv4", namespace: "urn:nxr:interfaces",
+                    elements: [
+                        XMLElement("address", namespace: "urn:nxr:interfaces", text: "10.\(index % 256).0.1/24")
+                    ]),
+            ]))
     index += 1
     if index % 500 == 0 {
-        document = String(decoding: Reply.data(messageID: "1", [XMLElement("interfaces", namespace: "urn:nxr:interfaces",
-                                                                        elements: interfaces)]), as: UTF8.self)
+        document = String(
+            decoding: Reply.data(
+                messageID: "1",
+                [
+                    XMLElement(
+                        "interfaces", namespace: "urn:nxr:interfaces",
+                        elements: interfaces)
+                ]), as: UTF8.self)
     }
 } while document.utf8.count < 1_000_000
 let documentBytes = Array(document.utf8)
