@@ -19,7 +19,9 @@
 /// message would exceed it, without buffering beyond it (chunk sizes are checked when the header arrives).
 /// After any error the decoder stays failed; close the session.
 public struct FrameDecoder: Sendable {
-    /// Framing of the messages still to come.
+    /// Framing of the messages still to come. Setting it does not decode anything: bytes already buffered
+    /// (e.g. the peer's first chunked rpc that came in the same read as its hello) are decoded by the next
+    /// `next()` or `feed` — call `feed([])` right after switching, or the message waits for more bytes.
     public var mode: FramingMode {
         didSet { if oldValue != mode { modeChanged(from: oldValue) } }
     }
