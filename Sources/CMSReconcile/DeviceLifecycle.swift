@@ -90,9 +90,16 @@ public struct DeviceLifecycle: Sendable, Hashable {
         if isDeleted { return [.ignored(.deleted)] }
         guard state == .identifying else { return [.ignored(.notConnecting)] }
         hostKeyBlocked = true
-        let actions = cancelPending() + [.closeSession, emit(.deviceHostKeyMismatch, [
-            "fingerprint": presented, "expected": expectation.hostKey ?? "", "address": address?.description ?? "",
-        ])]
+        let actions =
+            cancelPending() + [
+                .closeSession,
+                emit(
+                    .deviceHostKeyMismatch,
+                    [
+                        "fingerprint": presented, "expected": expectation.hostKey ?? "",
+                        "address": address?.description ?? "",
+                    ]),
+            ]
         state = .disconnected
         step = nil
         return actions
@@ -111,15 +118,19 @@ public struct DeviceLifecycle: Sendable, Hashable {
             return fail(.deviceCodeMismatch, ["actual": identity.cpeID ?? "", "address": place], jitter: jitter)
         }
         if identity.product != expectation.product.rawValue {
-            return fail(.deviceProductMismatch, [
-                "actual": identity.product, "expected": expectation.product.rawValue, "address": place,
-            ], jitter: jitter)
+            return fail(
+                .deviceProductMismatch,
+                [
+                    "actual": identity.product, "expected": expectation.product.rawValue, "address": place,
+                ], jitter: jitter)
         }
         var actions = cancelPending()
         if let previous = expectation.serial {
             if previous != identity.serial {
-                actions += [.recordSerial(identity.serial),
-                            emit(.deviceSerialChanged, ["serial": identity.serial, "previous": previous])]
+                actions += [
+                    .recordSerial(identity.serial),
+                    emit(.deviceSerialChanged, ["serial": identity.serial, "previous": previous]),
+                ]
             }
         } else {
             actions += [.recordSerial(identity.serial), emit(.deviceSerialRegistered, ["serial": identity.serial])]

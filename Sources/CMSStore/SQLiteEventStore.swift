@@ -27,25 +27,26 @@ public final class SQLiteEventStore: EventStore {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-event") { db in
             // AUTOINCREMENT: ids are never reused, even after the log of a tenant is erased.
-            try db.execute(sql: """
-                CREATE TABLE event (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    time INTEGER NOT NULL,
-                    tenant TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    severity TEXT NOT NULL,
-                    device TEXT,
-                    "group" TEXT,
-                    user TEXT,
-                    revision TEXT,
-                    message TEXT NOT NULL,
-                    details TEXT NOT NULL DEFAULT '{}'
-                );
-                CREATE INDEX event_by_tenant_time ON event(tenant, time, id);
-                CREATE INDEX event_by_tenant_device ON event(tenant, device, time, id);
-                CREATE INDEX event_by_tenant_group ON event(tenant, "group", time, id);
-                CREATE INDEX event_by_tenant_user ON event(tenant, user, time, id);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        time INTEGER NOT NULL,
+                        tenant TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        device TEXT,
+                        "group" TEXT,
+                        user TEXT,
+                        revision TEXT,
+                        message TEXT NOT NULL,
+                        details TEXT NOT NULL DEFAULT '{}'
+                    );
+                    CREATE INDEX event_by_tenant_time ON event(tenant, time, id);
+                    CREATE INDEX event_by_tenant_device ON event(tenant, device, time, id);
+                    CREATE INDEX event_by_tenant_group ON event(tenant, "group", time, id);
+                    CREATE INDEX event_by_tenant_user ON event(tenant, user, time, id);
+                    """)
         }
         return migrator
     }
@@ -55,10 +56,11 @@ public final class SQLiteEventStore: EventStore {
         guard !events.isEmpty else { return [] }
         let rows = try events.map { event in (event, try Self.encodeDetails(event.details)) }
         return try await pool.write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO event (time, tenant, type, severity, device, "group", user, revision, message, details)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO event (time, tenant, type, severity, device, "group", user, revision, message, details)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             var stored: [Event] = []
             stored.reserveCapacity(rows.count)
             for (event, details) in rows {

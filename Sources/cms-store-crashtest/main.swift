@@ -20,8 +20,9 @@ do {
         // Every third append is a batch of three, to exercise multi-row transactions too.
         let batch = sequence % 3 == 0 ? 3 : 1
         let events = (0..<batch).map { index in
-            Event(time: now, tenant: arguments[2], type: .deviceConnectSucceeded, device: "nxr\(sequence % 100)",
-                  details: ["sequence": String(sequence), "index": String(index), "address": "127.0.0.1"])
+            Event(
+                time: now, tenant: arguments[2], type: .deviceConnectSucceeded, device: "nxr\(sequence % 100)",
+                details: ["sequence": String(sequence), "index": String(index), "address": "127.0.0.1"])
         }
         let stored = try await store.append(events)
         // One unbuffered write(2) per append: the ids are out before the next append starts.

@@ -12,14 +12,14 @@ struct DeviceLifecycleScenarioTests {
         (5, 0, .seconds(12)),
         (10, 0, .milliseconds(384_000)),
         (11, 0, .seconds(768)),
-        (12, 0, .seconds(900)),       // 768 s doubled → capped at 15 min
+        (12, 0, .seconds(900)),  // 768 s doubled → capped at 15 min
         (50, 0, .seconds(900)),
-        (10_000, 0, .seconds(900)),   // no overflow for absurd attempts
-        (0, 0, .milliseconds(750)),   // below 1 counts as 1
-        (1, 1, .milliseconds(600)),   // full jitter shortens by 20 %
+        (10_000, 0, .seconds(900)),  // no overflow for absurd attempts
+        (0, 0, .milliseconds(750)),  // below 1 counts as 1
+        (1, 1, .milliseconds(600)),  // full jitter shortens by 20 %
         (1, 0.5, .milliseconds(675)),
         (12, 1, .seconds(720)),
-        (1, 7, .milliseconds(600)),   // out-of-range jitter is clamped
+        (1, 7, .milliseconds(600)),  // out-of-range jitter is clamped
         (1, -3, .milliseconds(750)),
         (1, .nan, .milliseconds(750)),
     ]
@@ -71,8 +71,9 @@ struct DeviceLifecycleScenarioTests {
         // The operator declares the new key in git: unblocked, connects again at once.
         var repinned = machine.expectation
         repinned.hostKey = keyX
-        #expect(describe(machine.expectationChanged(repinned))
-            == ["connect 127.0.0.1:22", "schedule identification-timeout 60.0 seconds"])
+        #expect(
+            describe(machine.expectationChanged(repinned))
+                == ["connect 127.0.0.1:22", "schedule identification-timeout 60.0 seconds"])
         #expect(describe(machine.connectSucceeded(hostKey: keyX)) == ["identify"])
     }
 
@@ -89,18 +90,28 @@ struct DeviceLifecycleScenarioTests {
         _ = machine.sessionDropped(reason: "EOF", jitter: 0)
         _ = machine.crpReceived(addressA)
         _ = machine.connectSucceeded(hostKey: keyK)
-        #expect(describe(machine.identified(goodIdentity, jitter: 0))
-            == ["cancel identification-timeout", "emit device.connect.succeeded"])
+        #expect(
+            describe(machine.identified(goodIdentity, jitter: 0))
+                == ["cancel identification-timeout", "emit device.connect.succeeded"])
         _ = machine.sessionDropped(reason: "EOF", jitter: 0)
         _ = machine.crpReceived(addressA)
         _ = machine.connectSucceeded(hostKey: keyK)
         var swapped = goodIdentity
         swapped.serial = "99999999999"
         let actions = machine.identified(swapped, jitter: 0)
-        #expect(describe(actions) == ["cancel identification-timeout", "serial 99999999999",
-                                      "emit device.serial.changed", "emit device.connect.succeeded"])
-        #expect(actions.contains(.emit(.deviceSerialChanged, details: ["serial": "99999999999",
-                                                                        "previous": "12345678901"])))
+        #expect(
+            describe(actions) == [
+                "cancel identification-timeout", "serial 99999999999",
+                "emit device.serial.changed", "emit device.connect.succeeded",
+            ])
+        #expect(
+            actions.contains(
+                .emit(
+                    .deviceSerialChanged,
+                    details: [
+                        "serial": "99999999999",
+                        "previous": "12345678901",
+                    ])))
     }
 
     @Test("a device registered by serial is matched by serial, not cpe-id")
@@ -114,10 +125,17 @@ struct DeviceLifecycleScenarioTests {
         var other = DeviceLifecycle(expectation: DeviceExpectation(code: "12345678901", product: .nxr230))
         _ = other.crpReceived(addressA)
         _ = other.connectSucceeded(hostKey: keyK)
-        let actions = other.identified(DeviceIdentity(cpeID: nil, serial: "10000000000", product: "NXR-230"),
-                                       jitter: 0)
-        #expect(actions.contains(.emit(.deviceCodeMismatch, details: ["actual": "10000000000",
-                                                                       "address": "127.0.0.1:22"])))
+        let actions = other.identified(
+            DeviceIdentity(cpeID: nil, serial: "10000000000", product: "NXR-230"),
+            jitter: 0)
+        #expect(
+            actions.contains(
+                .emit(
+                    .deviceCodeMismatch,
+                    details: [
+                        "actual": "10000000000",
+                        "address": "127.0.0.1:22",
+                    ])))
         #expect(other.state == .disconnected)
     }
 
@@ -155,8 +173,9 @@ struct DeviceLifecycleScenarioTests {
         #expect(machine.address == nil && machine.pendingTimer == nil)
         _ = machine.resume()
         #expect(machine.state == .awaitingAddress)
-        #expect(describe(machine.timerFired(LifecycleTimer(kind: .retry, generation: 1), jitter: 0))
-            == ["ignored stale-timer"])
+        #expect(
+            describe(machine.timerFired(LifecycleTimer(kind: .retry, generation: 1), jitter: 0))
+                == ["ignored stale-timer"])
         #expect(describe(machine.crpReceived(addressB)).contains("connect 127.0.0.2:830"))
     }
 
@@ -164,14 +183,22 @@ struct DeviceLifecycleScenarioTests {
     func eventDetails() {
         var machine = Start.identifyingConnecting.make()
         let failed = machine.connectFailed(error: "connection refused", jitter: 0)
-        #expect(failed.contains(.emit(.deviceConnectFailed, details: ["address": "127.0.0.1:22",
-                                                                       "error": "connection refused"])))
-        let event = Event(time: .seconds(0), tenant: "acme", type: .deviceConnectFailed, device: "nxr01",
-                          details: ["address": "127.0.0.1:22", "error": "connection refused"])
+        #expect(
+            failed.contains(
+                .emit(
+                    .deviceConnectFailed,
+                    details: [
+                        "address": "127.0.0.1:22",
+                        "error": "connection refused",
+                    ])))
+        let event = Event(
+            time: .seconds(0), tenant: "acme", type: .deviceConnectFailed, device: "nxr01",
+            details: ["address": "127.0.0.1:22", "error": "connection refused"])
         #expect(event.message == "NETCONF connection to nxr01 failed (127.0.0.1:22): connection refused")
         var notify = Start.awaitingAddress.make()
-        #expect(notify.crpReceived(ControlAddress(host: "::1", port: 22)).first
-            == .emit(.crpAddressNotified, details: ["address": "[::1]:22"]))
+        #expect(
+            notify.crpReceived(ControlAddress(host: "::1", port: 22)).first
+                == .emit(.crpAddressNotified, details: ["address": "[::1]:22"]))
     }
 }
 
@@ -189,14 +216,20 @@ struct DeviceStateCountsTests {
     @Test("counters group the seven states as SPEC §2 says", arguments: cases)
     func counts(states: [DeviceState], connected: Int, disconnected: Int, awaiting: Int, suspended: Int) {
         let counts = DeviceStateCounts(states)
-        #expect(counts == DeviceStateCounts(connected: connected, disconnected: disconnected,
-                                            awaitingAddress: awaiting, suspended: suspended))
+        #expect(
+            counts
+                == DeviceStateCounts(
+                    connected: connected, disconnected: disconnected,
+                    awaitingAddress: awaiting, suspended: suspended))
         #expect(counts.total == states.count)
     }
 
     @Test("state names are the SPEC's")
     func names() {
-        #expect(DeviceState.allCases.map(\.rawValue) == ["awaiting-address", "identifying", "connected", "rebooting",
-                                                         "disconnected", "communicating", "suspended"])
+        #expect(
+            DeviceState.allCases.map(\.rawValue) == [
+                "awaiting-address", "identifying", "connected", "rebooting",
+                "disconnected", "communicating", "suspended",
+            ])
     }
 }

@@ -75,15 +75,16 @@ enum Start: String, CaseIterable, Sendable {
         var machine = DeviceLifecycle(
             expectation: DeviceExpectation(code: "nxr01", product: .nxr230, hostKey: pinned),
             suspended: self == .suspended)
-        let path: [Input] = switch self {
-        case .awaitingAddress, .suspended: []
-        case .identifyingConnecting: [.crp(addressA)]
-        case .identifyingReading: [.crp(addressA), .connectOK(keyK)]
-        case .connected: [.crp(addressA), .connectOK(keyK), .identified(goodIdentity)]
-        case .communicating: [.crp(addressA), .connectOK(keyK), .identified(goodIdentity), .opStart]
-        case .rebooting: [.crp(addressA), .connectOK(keyK), .identified(goodIdentity), .reboot(.reboot)]
-        case .disconnected: [.crp(addressA), .connectFailed]
-        }
+        let path: [Input] =
+            switch self {
+            case .awaitingAddress, .suspended: []
+            case .identifyingConnecting: [.crp(addressA)]
+            case .identifyingReading: [.crp(addressA), .connectOK(keyK)]
+            case .connected: [.crp(addressA), .connectOK(keyK), .identified(goodIdentity)]
+            case .communicating: [.crp(addressA), .connectOK(keyK), .identified(goodIdentity), .opStart]
+            case .rebooting: [.crp(addressA), .connectOK(keyK), .identified(goodIdentity), .reboot(.reboot)]
+            case .disconnected: [.crp(addressA), .connectFailed]
+            }
         for input in path { _ = input.apply(to: &machine) }
         return machine
     }

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Kills a writer with SIGKILL mid-loop and proves nothing it reported as committed was lost.
@@ -25,8 +25,10 @@ struct CrashSafetyTests {
         }
         let store = try SQLiteEventStore(path: path)
         #expect(try await store.integrityCheck() == ["ok"])
-        let stored = try await store.search(EventQuery(tenant: "crash", order: .ascending,
-                                                       limit: EventQuery.maximumLimit))
+        let stored = try await store.search(
+            EventQuery(
+                tenant: "crash", order: .ascending,
+                limit: EventQuery.maximumLimit))
         let storedIDs = Set(stored.compactMap(\.id))
         let lost = Set(reported).subtracting(storedIDs)
         #expect(lost.isEmpty, "committed ids lost after SIGKILL: \(lost.sorted())")

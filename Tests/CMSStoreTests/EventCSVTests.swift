@@ -30,26 +30,29 @@ struct EventCSVTests {
     @Test("a document has a header row, one CRLF-terminated record per event, in order")
     func document() {
         let events = [
-            Event(id: 7, time: Timestamp(microsecondsSince1970: 1_800_000_000_123_456), tenant: "acme",
-                  type: .deviceConnectFailed, device: "nxr01", group: "tokyo", user: "alice", revision: "abc123",
-                  details: ["error": "refused, port 830", "address": "127.0.0.1"]),
+            Event(
+                id: 7, time: Timestamp(microsecondsSince1970: 1_800_000_000_123_456), tenant: "acme",
+                type: .deviceConnectFailed, device: "nxr01", group: "tokyo", user: "alice", revision: "abc123",
+                details: ["error": "refused, port 830", "address": "127.0.0.1"]),
             Event(id: 8, time: .seconds(0), tenant: "acme", type: .mailSent, message: "=cmd|' /C calc'!A0"),
         ]
         let csv = EventCSV.render(events)
         let lines = csv.components(separatedBy: "\r\n")
         #expect(lines.count == 4 && lines[3].isEmpty, "every record ends in CRLF")
         #expect(lines[0] == "id,time,tenant,type,severity,device,group,user,revision,message,details")
-        #expect(lines[1] == "7,2027-01-15T08:00:00.123Z,acme,device.connect.failed,error,nxr01,tokyo,alice,abc123,"
-            + "\"NETCONF connection to nxr01 failed (127.0.0.1): refused, port 830\","
-            + "\"address=127.0.0.1; error=refused, port 830\"")
+        #expect(
+            lines[1] == "7,2027-01-15T08:00:00.123Z,acme,device.connect.failed,error,nxr01,tokyo,alice,abc123,"
+                + "\"NETCONF connection to nxr01 failed (127.0.0.1): refused, port 830\","
+                + "\"address=127.0.0.1; error=refused, port 830\"")
         #expect(lines[2] == "8,1970-01-01T00:00:00.000Z,acme,mail.sent,info,,,,,'=cmd|' /C calc'!A0,")
         #expect(!csv.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "no bare LF outside quotes here")
     }
 
     @Test("UTF-8 text passes through; a BOM is added only on request")
     func utf8() {
-        let event = Event(id: 1, time: .seconds(0), tenant: "acme", type: .deviceAdded, device: "nxr01",
-                          message: "機器を CMS に登録した。")
+        let event = Event(
+            id: 1, time: .seconds(0), tenant: "acme", type: .deviceAdded, device: "nxr01",
+            message: "機器を CMS に登録した。")
         let plain = EventCSV.render([event])
         #expect(plain.hasPrefix("id,"))
         #expect(plain.contains("機器を CMS に登録した。"))
@@ -77,16 +80,23 @@ struct EventCSVTests {
         while let scalar = scalars.popFirst() {
             if inQuotes {
                 if scalar == "\"" {
-                    if scalars.first == "\"" { field.unicodeScalars.append("\""); scalars.removeFirst() }
-                    else { inQuotes = false }
-                } else { field.unicodeScalars.append(scalar) }
+                    if scalars.first == "\"" {
+                        field.unicodeScalars.append("\""); scalars.removeFirst()
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    field.unicodeScalars.append(scalar)
+                }
             } else if scalar == "\"" {
                 inQuotes = true
             } else if scalar == "," {
                 fields.append(field); field = ""
             } else if scalar == "\r", scalars.first == "\n" {
                 fields.append(field); return fields
-            } else { field.unicodeScalars.append(scalar) }
+            } else {
+                field.unicodeScalars.append(scalar)
+            }
         }
         fields.append(field)
         return fields
@@ -115,8 +125,10 @@ struct TimestampTests {
     func parse() {
         #expect(Timestamp(iso8601: "2027-01-15T08:00:00Z") == .seconds(1_800_000_000))
         #expect(Timestamp(iso8601: "2027-01-15 08:00:00.000001Z")?.microsecondsSince1970 == 1_800_000_000_000_001)
-        for bad in ["", "2027-01-15", "2027-01-15T08:00:00", "2027-13-01T00:00:00Z", "2027-01-15T08:00:00.1234567Z",
-                    "2027-01-15T25:00:00Z", "2027-01-15T08:00:00+09:00", "2027-01-15T08:00:00.Z"] {
+        for bad in [
+            "", "2027-01-15", "2027-01-15T08:00:00", "2027-13-01T00:00:00Z", "2027-01-15T08:00:00.1234567Z",
+            "2027-01-15T25:00:00Z", "2027-01-15T08:00:00+09:00", "2027-01-15T08:00:00.Z",
+        ] {
             #expect(Timestamp(iso8601: bad) == nil, "\(bad)")
         }
     }

@@ -201,10 +201,11 @@ struct EventCatalogueTests {
             #expect(id.allSatisfy { allowed.contains($0) } && id.contains(".") && !id.hasSuffix("."), "\(id)")
             #expect(!type.template.isEmpty)
             let prefix = String(id.prefix { $0 != "." })
-            let expected: Set<String> = switch type.category {
-            case .autoConfig: ["auto-config", "schedule-config"]
-            default: [type.category.rawValue]
-            }
+            let expected: Set<String> =
+                switch type.category {
+                case .autoConfig: ["auto-config", "schedule-config"]
+                default: [type.category.rawValue]
+                }
             #expect(expected.contains(prefix), "\(id) is in category \(type.category.rawValue)")
         }
     }
@@ -223,8 +224,9 @@ struct EventCatalogueTests {
 
     @Test("messages render the template with the event's fields and details")
     func messages() {
-        let event = Event(time: .seconds(0), tenant: "acme", type: .deviceConnectSucceeded, device: "nxr01",
-                          details: ["address": "127.0.0.1:830"])
+        let event = Event(
+            time: .seconds(0), tenant: "acme", type: .deviceConnectSucceeded, device: "nxr01",
+            details: ["address": "127.0.0.1:830"])
         #expect(event.message == "NETCONF session to nxr01 established (127.0.0.1:830)")
         #expect(event.severity == .info)
         let missing = Event(time: .seconds(0), tenant: "acme", type: .gitApplyFailed, device: "nxr01")

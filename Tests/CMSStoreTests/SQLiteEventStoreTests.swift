@@ -15,8 +15,11 @@ struct SQLiteEventStoreTests {
             #expect(try await store.pragma("journal_mode") == "wal")
             #expect(try await store.pragma("synchronous") == "2")  // 2 = FULL
             #expect(try await store.pragma("synchronous; DROP TABLE event") == nil)
-            try await store.append([Event(time: .seconds(5), tenant: "acme", type: .gitRevisionFetched,
-                                          revision: "abc", details: ["branch": "main"])])
+            try await store.append([
+                Event(
+                    time: .seconds(5), tenant: "acme", type: .gitRevisionFetched,
+                    revision: "abc", details: ["branch": "main"])
+            ])
         }
         let reopened = try SQLiteEventStore(path: path)  // migrations run again: must be a no-op
         let events = try await reopened.search(EventQuery(tenant: "acme"))

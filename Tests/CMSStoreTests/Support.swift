@@ -12,8 +12,9 @@ enum Support {
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var directory = exe.deletingLastPathComponent()
         // On Linux the test runner is `<products>/cmsPackageTests.xctest`; elsewhere it may be nested.
-        while directory.path != "/" && !FileManager.default.fileExists(
-            atPath: directory.appendingPathComponent("cms-store-crashtest").path)
+        while directory.path != "/"
+            && !FileManager.default.fileExists(
+                atPath: directory.appendingPathComponent("cms-store-crashtest").path)
         {
             directory = directory.deletingLastPathComponent()
         }
@@ -45,4 +46,3 @@ enum StoreKind: String, CaseIterable, Sendable {
         }
     }
 }
-

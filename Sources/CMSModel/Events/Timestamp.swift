@@ -64,15 +64,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             return value
         }
         guard bytes.count >= 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54 || bytes[10] == 0x20,
-              bytes[13] == 0x3A, bytes[16] == 0x3A, bytes.last == 0x5A,
-              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            bytes[13] == 0x3A, bytes[16] == 0x3A, bytes.last == 0x5A,
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         var micros: Int64 = 0
         if bytes.count > 20 {
             guard bytes[19] == 0x2E, bytes.count - 21 >= 1, bytes.count - 21 <= 6,
-                  let fraction = number(20..<(bytes.count - 1))
+                let fraction = number(20..<(bytes.count - 1))
             else { return nil }
             var scale: Int64 = 1
             for _ in 0..<(6 - (bytes.count - 21)) { scale *= 10 }
