@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssh.git", exact: "0.15.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // ── System libraries (Debian -dev packages, installed by scripts/setup.sh) ──
@@ -42,8 +43,12 @@ let package = Package(
         .target(name: "NXRModel", dependencies: ["NETCONF"], swiftSettings: strict),
         .target(name: "CRP", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
+        .target(name: "CMSReconcile", dependencies: ["CMSModel"], swiftSettings: strict),
 
         // ── Adapters: each wraps one outside thing ──
+        .target(name: "CMSStore",
+                dependencies: ["CMSModel", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strict),
         .target(name: "GitSource", dependencies: ["CLibGit2"], swiftSettings: strict),
         .target(name: "CMSImport",
                 dependencies: ["CMSModel", "CMSSchema",
@@ -86,6 +91,9 @@ let package = Package(
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
+        .executableTarget(name: "cms-store-crashtest", dependencies: ["CMSStore", "CMSModel"],
+                          swiftSettings: strict),
+
         // ── Tests ──
         .testTarget(name: "CMSSchemaTests", dependencies: ["CMSSchema", "CMSModel", "GitSource"],
                     resources: [.copy("Fixtures")]),
@@ -99,6 +107,8 @@ let package = Package(
                                                   .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "NXRModelTests", dependencies: ["NXRModel", "NETCONF"]),
         .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"]),
+        .testTarget(name: "CMSStoreTests", dependencies: ["CMSStore", "CMSModel"]),
+        .testTarget(name: "CMSReconcileTests", dependencies: ["CMSReconcile", "CMSModel"]),
         .testTarget(name: "NXRSimTests", dependencies: ["NXRSim", "NETCONF", "CRP", "NETCONFClient"]),
     ],
     swiftLanguageModes: [.v6]

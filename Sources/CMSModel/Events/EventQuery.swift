@@ -1,0 +1,75 @@
+/// A search of one tenant's event log, exactly as the original's log search (SPEC §9, guide §3.2.4).
+///
+/// - Period: `from`/`to`, both inclusive; nil means from the oldest / up to the newest event.
+/// - Filters `user`, `device`, `group`: exact match; nil or empty means no filter.
+/// - `ascending` returns the OLDEST `limit` matching events, oldest first; `descending` returns the
+///   NEWEST `limit`, newest first. Events with equal time are ordered by id (append order).
+public struct EventQuery: Sendable, Hashable, Codable {
+    /// Result order and which end of the log the limit keeps.
+    public enum Order: String, Sendable, Hashable, Codable, CaseIterable {
+        case ascending
+        case descending
+    }
+
+    /// The original's result size.
+    public static let defaultLimit = 5000
+    /// The largest result a query may ask for.
+    public static let maximumLimit = 100_000
+    /// Filter lengths of the original (characters).
+    public static let maximumUserLength = 16
+    public static let maximumDeviceLength = 16
+    public static let maximumGroupLength = 32
+
+    public var tenant: String
+    public var from: Timestamp?
+    public var to: Timestamp?
+    public var user: String?
+    public var device: String?
+    public var group: String?
+    public var order: Order
+    public var limit: Int
+
+    public init(
+        tenant: String, from: Timestamp? = nil, to: Timestamp? = nil, user: String? = nil, device: String? = nil,
+        group: String? = nil, order: Order = .descending, limit: Int = EventQuery.defaultLimit
+    ) {
+        self.tenant = tenant
+        self.from = from
+        self.to = to
+        self.user = user
+        self.device = device
+        self.group = group
+        self.order = order
+        self.limit = limit
+    }
+
+    /// The query with empty filters turned into nil, or the first problem with it.
+    public func validated() throws(EventQueryError) -> EventQuery {
+        guard !tenant.isEmpty else { throw .missingTenant }
+        func check(
+            _ value: String?, _ field: EventQueryError.Field, _ maximum: Int
+        ) throws(EventQueryError) -> String? {
+            guard let value, !value.isEmpty else { return nil }
+            guard value.count <= maximum else { throw .tooLong(field: field, length: value.count, maximum: maximum) }
+            return value
+        }
+        var query = self
+        query.user = try check(user, .user, Self.maximumUserLength)
+        query.device = try check(device, .device, Self.maximumDeviceLength)
+        query.group = try check(group, .group, Self.maximumGroupLength)
+        guard (1...Self.maximumLimit).contains(limit) else { throw .limitOutOfRange(limit, maximum: Self.maximumLimit) }
+        if let from, let to, from > to { throw .periodReversed(from: from, to: to) }
+        return query
+    }
+
+    /// Whether an event passes the tenant, period and filters (not the limit). Call on a validated query.
+    public func matches(_ event: Event) -> Bool {
+        guard event.tenant == tenant else { return false }
+        if let from, event.time < from { return false }
+        if let to, event.time > to { return false }
+        if let user, event.user != user { return false }
+        if let device, event.device != device { return false }
+        if let group, event.group != group { return false }
+        return true
+    }
+}

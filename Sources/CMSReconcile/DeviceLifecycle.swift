@@ -1,0 +1,309 @@
+import CMSModel
+
+/// The life of one managed device as an explicit state machine (SPEC §2, DESIGN §3, STYLE
+/// "Decisions in values"): one `mutating func` per input, each returning the ``LifecycleAction``s
+/// its driver must perform. No I/O, no clock: time-dependent decisions take their inputs (the
+/// jitter draw) as arguments, and timers are actions the driver runs and reports back.
+///
+/// Flow: `awaiting-address` —CRP→ `identifying` (connect, verify/pin host key, read identity)
+/// → `connected` ⇄ `communicating`; session loss → `disconnected` → retry with capped exponential
+/// backoff (or at once on the next CRP); a reboot / firmware update / restore → `rebooting`, where
+/// the disconnection is expected; `suspended` drops everything and ignores CRP until resumed.
+/// Inputs that make no sense in the current state are harmless: they return `.ignored(reason)`.
+public struct DeviceLifecycle: Sendable, Hashable {
+    /// Whether `identifying` is still opening the session or already reading the identity.
+    public enum IdentifyingStep: String, Sendable, Hashable, Codable {
+        case connecting
+        case reading
+    }
+
+    public private(set) var state: DeviceState
+    public private(set) var expectation: DeviceExpectation
+    /// The last control address announced by CRP.
+    public private(set) var address: ControlAddress?
+    /// Set only while `identifying`.
+    public private(set) var step: IdentifyingStep?
+    /// Failed connection attempts since the last successful identification.
+    public private(set) var consecutiveFailures: Int
+    /// The one timer currently wanted, if any.
+    public private(set) var pendingTimer: LifecycleTimer?
+    /// A presented host key differed from the pinned one: no connection until the pin changes.
+    public private(set) var hostKeyBlocked: Bool
+    public private(set) var isDeleted: Bool
+    public var policy: LifecyclePolicy
+    private var timerGeneration: UInt64
+
+    /// A registered device: `awaiting-address`, or `suspended` when the desired state says so.
+    public init(expectation: DeviceExpectation, suspended: Bool = false, policy: LifecyclePolicy = LifecyclePolicy()) {
+        self.state = suspended ? .suspended : .awaitingAddress
+        self.expectation = expectation
+        self.address = nil
+        self.step = nil
+        self.consecutiveFailures = 0
+        self.pendingTimer = nil
+        self.hostKeyBlocked = false
+        self.isDeleted = false
+        self.policy = policy
+        self.timerGeneration = 0
+    }
+
+    // MARK: - Inputs
+
+    /// A CRP announcement of the device's control address arrived (a trigger, never trust).
+    public mutating func crpReceived(_ announced: ControlAddress) -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        switch state {
+        case .suspended:
+            return [.ignored(.suspended)]
+        case .awaitingAddress, .disconnected, .rebooting:
+            if hostKeyBlocked { return [.ignored(.hostKeyBlocked)] }
+            address = announced
+            return [notified(announced)] + startConnecting()
+        case .identifying, .connected, .communicating:
+            if announced == address {
+                return [.ignored(state == .identifying ? .alreadyConnecting : .alreadyConnected)]
+            }
+            address = announced
+            return [notified(announced), .closeSession] + startConnecting()
+        }
+    }
+
+    /// The SSH/NETCONF session is up; `hostKey` is the fingerprint the device presented.
+    public mutating func connectSucceeded(hostKey: String) -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        guard state == .identifying, step == .connecting else { return [.ignored(.notConnecting)] }
+        if let pinned = expectation.hostKey, pinned != hostKey {
+            return hostKeyMismatch(presented: hostKey)
+        }
+        var actions: [LifecycleAction] = []
+        if expectation.hostKey == nil {
+            expectation.hostKey = hostKey
+            actions += [.pinHostKey(hostKey), emit(.deviceHostKeyPinned, ["fingerprint": hostKey])]
+        }
+        step = .reading
+        return actions + [.startIdentification]
+    }
+
+    /// The transport refused the device: it presented `presented` instead of the pinned key.
+    /// Management is blocked (no retry) until ``expectationChanged(_:)`` brings another pin.
+    public mutating func hostKeyMismatch(presented: String) -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        guard state == .identifying else { return [.ignored(.notConnecting)] }
+        hostKeyBlocked = true
+        let actions =
+            cancelPending() + [
+                .closeSession,
+                emit(
+                    .deviceHostKeyMismatch,
+                    [
+                        "fingerprint": presented, "expected": expectation.hostKey ?? "",
+                        "address": address?.description ?? "",
+                    ]),
+            ]
+        state = .disconnected
+        step = nil
+        return actions
+    }
+
+    /// Identification finished: check the device is the one expected and go `connected`.
+    public mutating func identified(_ identity: DeviceIdentity, jitter: Double) -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        guard state == .identifying, step == .reading else { return [.ignored(.notIdentifying)] }
+        let place = address?.description ?? ""
+        if expectation.isSerialCode {
+            if identity.serial != expectation.code {
+                return fail(.deviceCodeMismatch, ["actual": identity.serial, "address": place], jitter: jitter)
+            }
+        } else if identity.cpeID != expectation.code {
+            return fail(.deviceCodeMismatch, ["actual": identity.cpeID ?? "", "address": place], jitter: jitter)
+        }
+        if identity.product != expectation.product.rawValue {
+            return fail(
+                .deviceProductMismatch,
+                [
+                    "actual": identity.product, "expected": expectation.product.rawValue, "address": place,
+                ], jitter: jitter)
+        }
+        var actions = cancelPending()
+        if let previous = expectation.serial {
+            if previous != identity.serial {
+                actions += [
+                    .recordSerial(identity.serial),
+                    emit(.deviceSerialChanged, ["serial": identity.serial, "previous": previous]),
+                ]
+            }
+        } else {
+            actions += [.recordSerial(identity.serial), emit(.deviceSerialRegistered, ["serial": identity.serial])]
+        }
+        expectation.serial = identity.serial
+        consecutiveFailures = 0
+        state = .connected
+        step = nil
+        return actions + [emit(.deviceConnectSucceeded, ["address": place, "firmware": identity.firmwareVersion])]
+    }
+
+    /// The connection attempt failed (refused, unreachable, authentication, hello…).
+    public mutating func connectFailed(error: String, jitter: Double) -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        guard state == .identifying else { return [.ignored(.notConnecting)] }
+        return fail(.deviceConnectFailed, ["address": address?.description ?? "", "error": error], jitter: jitter)
+    }
+
+    /// The session of a connected device went away.
+    public mutating func sessionDropped(reason: String, jitter: Double) -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        switch state {
+        case .connected, .communicating:
+            var actions = cancelPending() + [.closeSession, emit(.deviceDisconnected, ["reason": reason])]
+            state = .disconnected
+            consecutiveFailures = 1
+            actions += schedule(.retry, after: policy.backoff.delay(attempt: 1, jitter: jitter))
+            return actions
+        case .identifying:
+            return fail(.deviceConnectFailed, ["address": address?.description ?? "", "error": reason], jitter: jitter)
+        case .rebooting:
+            // Expected (SPEC §12): the reboot window timer keeps running; no event, no failure.
+            return [.closeSession]
+        case .awaitingAddress, .disconnected, .suspended:
+            return [.ignored(.noSession)]
+        }
+    }
+
+    /// An operation (edit, read, backup…) starts on the session.
+    public mutating func operationStarted() -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        switch state {
+        case .connected:
+            state = .communicating
+            return []
+        case .communicating:
+            return [.ignored(.operationRunning)]
+        default:
+            return [.ignored(.notConnected)]
+        }
+    }
+
+    /// The running operation ended (successfully or not; its outcome is the operation's business).
+    public mutating func operationFinished() -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        guard state == .communicating else { return [.ignored(.noOperationRunning)] }
+        state = .connected
+        return []
+    }
+
+    /// The device was told to reboot (or to update firmware / restore a config, which reboots it).
+    public mutating func rebootOrdered(_ kind: RebootKind) -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        guard state == .connected || state == .communicating else { return [.ignored(.notConnected)] }
+        var actions = cancelPending()
+        if kind == .reboot { actions.append(emit(.deviceRebootStarted, [:])) }
+        state = .rebooting
+        return actions + schedule(.rebootWindow, after: policy.window(for: kind))
+    }
+
+    /// The operator suspended the device (`suspended: true` in git).
+    public mutating func suspend() -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        guard state != .suspended else { return [.ignored(.alreadySuspended)] }
+        var actions = cancelPending()
+        if [.identifying, .connected, .communicating, .rebooting].contains(state) { actions.append(.closeSession) }
+        actions += [.dropCachedInfo, emit(.deviceSuspended, [:])]
+        state = .suspended
+        step = nil
+        address = nil
+        consecutiveFailures = 0
+        return actions
+    }
+
+    /// The operator resumed the device: back to waiting for its CRP (SPEC §2).
+    public mutating func resume() -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        guard state == .suspended else { return [.ignored(.notSuspended)] }
+        state = .awaitingAddress
+        return [emit(.deviceResumed, [:])]
+    }
+
+    /// The device disappeared from the desired state. After this every input is ignored.
+    public mutating func deleted() -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        var actions = cancelPending()
+        if [.identifying, .connected, .communicating, .rebooting].contains(state) { actions.append(.closeSession) }
+        isDeleted = true
+        step = nil
+        return actions + [emit(.deviceDeleted, [:])]
+    }
+
+    /// A timer this lifecycle scheduled expired.
+    public mutating func timerFired(_ timer: LifecycleTimer, jitter: Double) -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        guard timer == pendingTimer else { return [.ignored(.staleTimer)] }
+        pendingTimer = nil
+        switch timer.kind {
+        case .identificationTimeout:
+            return fail(.deviceIdentifyTimedOut, ["address": address?.description ?? ""], jitter: jitter)
+        case .retry, .rebootWindow:
+            // After a backoff, or when a rebooted device did not announce itself in time: try its
+            // last known address (a failure then follows the normal backoff path).
+            guard address != nil, !hostKeyBlocked else {
+                state = hostKeyBlocked ? .disconnected : .awaitingAddress
+                return []
+            }
+            return startConnecting()
+        }
+    }
+
+    /// The desired state changed what the device is expected to be (for instance a new pinned
+    /// host key after a legitimate hardware swap). A new pin lifts a host-key block.
+    public mutating func expectationChanged(_ new: DeviceExpectation) -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        let pinChanged = new.hostKey != expectation.hostKey
+        expectation = new
+        guard hostKeyBlocked, pinChanged else { return [] }
+        hostKeyBlocked = false
+        guard state == .disconnected, address != nil else { return [] }
+        return startConnecting()
+    }
+
+    // MARK: - Helpers
+
+    private func notified(_ announced: ControlAddress) -> LifecycleAction {
+        emit(.crpAddressNotified, ["address": announced.description])
+    }
+
+    private func emit(_ type: EventType, _ details: [String: String]) -> LifecycleAction {
+        .emit(type, details: details)
+    }
+
+    private mutating func schedule(_ kind: LifecycleTimer.Kind, after delay: Duration) -> [LifecycleAction] {
+        timerGeneration += 1
+        let timer = LifecycleTimer(kind: kind, generation: timerGeneration)
+        pendingTimer = timer
+        return [.scheduleTimer(timer, after: delay)]
+    }
+
+    private mutating func cancelPending() -> [LifecycleAction] {
+        guard let timer = pendingTimer else { return [] }
+        pendingTimer = nil
+        return [.cancelTimer(timer)]
+    }
+
+    /// → `identifying`: connect to the current address with an identification deadline.
+    private mutating func startConnecting() -> [LifecycleAction] {
+        guard let address else { return [] }
+        var actions = cancelPending()
+        state = .identifying
+        step = .connecting
+        actions.append(.connect(to: address))
+        return actions + schedule(.identificationTimeout, after: policy.identificationTimeout)
+    }
+
+    /// A failed attempt: close, report, → `disconnected`, retry after the next backoff step.
+    private mutating func fail(_ type: EventType, _ details: [String: String], jitter: Double) -> [LifecycleAction] {
+        var actions = cancelPending() + [.closeSession, emit(type, details)]
+        consecutiveFailures += 1
+        state = .disconnected
+        step = nil
+        actions += schedule(.retry, after: policy.backoff.delay(attempt: consecutiveFailures, jitter: jitter))
+        return actions
+    }
+}
