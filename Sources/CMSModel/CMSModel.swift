@@ -1,1 +1,0 @@
-// CMSModel — placeholder, replaced by its issue's work.

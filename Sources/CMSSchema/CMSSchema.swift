@@ -1,1 +1,0 @@
-// CMSSchema — placeholder, replaced by its issue's work.

@@ -1,1 +1,0 @@
-// GitSource — placeholder, replaced by its issue's work.

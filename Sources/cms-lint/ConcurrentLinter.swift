@@ -1,0 +1,36 @@
+import CMSModel
+import CMSSchema
+import Foundation
+
+/// Reads and parses files in parallel chunks (one per core), then runs the cross-document checks once.
+enum ConcurrentLinter {
+    static func lint(_ input: RepositoryInput, limits: Limits = .default) async -> LintResult {
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunkSize = max(64, (input.files.count + workers - 1) / workers)
+        let chunks = stride(from: 0, to: input.files.count, by: chunkSize).map {
+            Array(input.files[$0..<min($0 + chunkSize, input.files.count)])
+        }
+        let parsed = await withTaskGroup(of: [ParsedFile].self) { group in
+            for chunk in chunks {
+                group.addTask { chunk.map { parse($0, limits: limits) } }
+            }
+            var all: [ParsedFile] = []
+            for await part in group { all += part }
+            return all
+        }
+        return Linter.check(parsed, repositoryPaths: input.paths, limits: limits)
+    }
+
+    private static func parse(_ file: RepositoryInput.File, limits: Limits) -> ParsedFile {
+        let data: Data
+        do {
+            data = try file.read()
+        } catch {
+            return Linter.unreadable(path: file.path, reason: "\(error)")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            return Linter.unreadable(path: file.path, reason: "the file is not UTF-8 text")
+        }
+        return Linter.parse(SourceFile(path: file.path, text: text), limits: limits)
+    }
+}
