@@ -42,6 +42,10 @@ let package = Package(
         .target(name: "NXRModel", dependencies: ["NETCONF"], swiftSettings: strict),
         .target(name: "CRP", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
+        .target(name: "CMSPlan",
+                dependencies: ["CMSModel", "NXRModel", "NETCONF",
+                               .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
 
         // ── Adapters: each wraps one outside thing ──
         .target(name: "GitSource", dependencies: ["CLibGit2"], swiftSettings: strict),
@@ -81,6 +85,8 @@ let package = Package(
                           dependencies: ["CMSModel", "CMSSchema", "CMSImport", "NETCONF", "NETCONFClient",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
+        .executableTarget(name: "ipsec-bench", dependencies: ["CMSPlan", "CMSModel"],
+                          swiftSettings: strict),
         .executableTarget(name: "nxr-sim",
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
@@ -93,6 +99,7 @@ let package = Package(
         .testTarget(name: "CRPTests", dependencies: ["CRP", "CRPTransport",
                                                   .product(name: "Crypto", package: "swift-crypto"),
                                                   .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "CMSPlanTests", dependencies: ["CMSPlan", "CMSModel", "CMSSchema", "NXRModel", "NETCONF"]),
         .testTarget(name: "NXRModelTests", dependencies: ["NXRModel", "NETCONF"]),
         .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"]),
         .testTarget(name: "NXRSimTests", dependencies: ["NXRSim", "NETCONF", "CRP", "NETCONFClient"]),
