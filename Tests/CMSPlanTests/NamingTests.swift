@@ -50,6 +50,7 @@ struct NamingTests {
         ]
         let parts = groups.map(PolicyNaming.groupPart)
         #expect(Set(parts).count == groups.count)
+        #expect(PolicyNaming.groupPart("東京 VPN").hasPrefix("___VPN--"))  // docs/ipsec.md §3
         let hashed = parts.filter { $0.contains("--") }
         #expect(hashed.allSatisfy { $0.split(separator: "-").last?.count == 10 })
     }
