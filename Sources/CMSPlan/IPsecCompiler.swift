@@ -82,6 +82,7 @@ public struct IPsecCompiler: Sendable {
         into state: inout BuildState
     ) -> GroupCompilation {
         let params = group.ipsec ?? IPsecParameters()
+        let groupPart = PolicyNaming.groupPart(group.name)
         let isStar = group.type == .ipsecStar
         var occurrences: [DeviceCode: Int] = [:]
         for member in group.members { occurrences[member.device, default: 0] += 1 }
@@ -140,7 +141,8 @@ public struct IPsecCompiler: Sendable {
             let key = psk.key(tenant: snapshot.tenant.code, group: group.name, between: a.device.code, and: b.device.code)
             for (local, remote) in [(a, b), (b, a)] {
                 let (ike, ipsec) = policies(
-                    local: local, remote: remote, group: group, params: params, ike: snapshot.tenant.ike, key: key)
+                    local: local, remote: remote, group: group, groupPart: groupPart, params: params,
+                    ike: snapshot.tenant.ike, key: key)
                 state.policies[local.device.code, default: ([], [])].ike.append(ike)
                 state.policies[local.device.code, default: ([], [])].ipsec.append(ipsec)
                 names[local.device.code, default: []].append(ike.name)
@@ -218,9 +220,10 @@ public struct IPsecCompiler: Sendable {
     // MARK: - One policy pair
 
     private func policies(
-        local: Endpoint, remote: Endpoint, group: Group, params: IPsecParameters, ike: IKESettings, key: String
+        local: Endpoint, remote: Endpoint, group: Group, groupPart: String, params: IPsecParameters, ike: IKESettings,
+        key: String
     ) -> (IKEPolicy, IPsecPolicy) {
-        let name = PolicyNaming.name(group: group.name, peer: remote.device.code)
+        let name = PolicyNaming.name(groupPart: groupPart, peer: remote.device.code)
         let description = String("managed by cms: group \(group.name), peer \(remote.device.code)".prefix(128))
         let ikePolicy = IKEPolicy(
             name: name, description: description, exchangeMode: .aggressive, encryption: Self.encryption(ike.encryption),
@@ -255,7 +258,7 @@ public struct IPsecCompiler: Sendable {
 
     static func family(_ lan: LANNetwork) -> AddressFamily? {
         guard case .network(let address, _) = lan else { return nil }
-        return address.contains(":") ? .ipv6 : .ipv4
+        return address.utf8.contains(0x3A) ? .ipv6 : .ipv4
     }
 
     static func encryption(_ e: IKESettings.Encryption) -> IKEPolicy.Encryption {

@@ -12,13 +12,19 @@ import NXRModel
 public enum PolicyNaming {
     /// The generated name of a device's policies towards `peer` in `group`.
     public static func name(group: String, peer: DeviceCode) -> String {
-        NXRNamespace.managedPrefix + groupPart(group) + "-" + peerPart(peer)
+        name(groupPart: groupPart(group), peer: peer)
+    }
+
+    /// The name from an already computed ``groupPart(_:)``.
+    static func name(groupPart: String, peer: DeviceCode) -> String {
+        NXRNamespace.managedPrefix + groupPart + "-" + peerPart(peer)
     }
 
     /// The group part of a policy name.
     public static func groupPart(_ group: String) -> String {
         let bytes = Array(group.utf8)
-        if (1...32).contains(bytes.count), bytes.allSatisfy(isNameByte), !group.contains("--") {
+        let doubleDash = zip(bytes, bytes.dropFirst()).contains { $0 == 0x2D && $1 == 0x2D }
+        if (1...32).contains(bytes.count), bytes.allSatisfy(isNameByte), !doubleDash {
             return group
         }
         var prefix = ""
