@@ -26,9 +26,9 @@ public struct DevicePolicyChanges: Sendable, Hashable {
     /// One line per change, for `cms plan`: per policy name, its IKE policy then its IPsec policy.
     /// Pre-shared keys are never shown, only that one changed.
     ///
-    ///     + ike-policy cms-IPsec-mesh-nxr02 peer id-nxr02 (dynamic) local-id id-nxr01 aggressive aes128 sha1 dh 2 …
+    ///     + ike-policy cms-IPsec-mesh-nxr02 peer id-nxr02 address dynamic local-id fqdn:id-nxr01 …
     ///     + ipsec-policy cms-IPsec-mesh-nxr02 peer id-nxr02 local 172.16.1.0/24 remote 172.16.2.0/24 via ppp0 …
-    ///     ~ ipsec-policy cms-IPsec-star-star_center peer id-star-xcenter: remote-network 172.16.0.0/16 → 172.16.0.0/24
+    ///     ~ ipsec-policy cms-IPsec-star-star_center peer id-star-xcenter: remote 172.16.0.0/16 → 172.16.0.0/24
     public var lines: [String] {
         var peers = peerIDs
         for change in ike { peers[change.policy.name] = change.policy.remoteID?.value }

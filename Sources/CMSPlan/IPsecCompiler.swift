@@ -30,11 +30,14 @@ public struct IPsecCompiler: Sendable {
         for device in snapshot.devices where devices[device.code] == nil { devices[device.code] = device }
         var state = BuildState()
         for code in devices.keys { state.policies[code] = ([], []) }
-        let groups = snapshot.groups.filter(\.type.isIPsec).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let groups = snapshot.groups.filter(\.type.isIPsec).sorted {
+            $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
+        }
         var compiled: [GroupCompilation] = []
         compiled.reserveCapacity(groups.count)
         for group in groups {
-            compiled.append(compileGroup(group, snapshot: snapshot, devices: devices, addresses: addresses, into: &state))
+            compiled.append(
+                compileGroup(group, snapshot: snapshot, devices: devices, addresses: addresses, into: &state))
         }
         for (pair, names) in state.pairGroups where names.count > 1 {
             state.warnings.append(
@@ -138,7 +141,8 @@ public struct IPsecCompiler: Sendable {
 
         var names: [DeviceCode: [String]] = [:]
         func tunnel(_ a: Endpoint, _ b: Endpoint) {
-            let key = psk.key(tenant: snapshot.tenant.code, group: group.name, between: a.device.code, and: b.device.code)
+            let key = psk.key(
+                tenant: snapshot.tenant.code, group: group.name, between: a.device.code, and: b.device.code)
             for (local, remote) in [(a, b), (b, a)] {
                 let (ike, ipsec) = policies(
                     local: local, remote: remote, group: group, groupPart: groupPart, params: params,
@@ -226,7 +230,8 @@ public struct IPsecCompiler: Sendable {
         let name = PolicyNaming.name(groupPart: groupPart, peer: remote.device.code)
         let description = String("managed by cms: group \(group.name), peer \(remote.device.code)".prefix(128))
         let ikePolicy = IKEPolicy(
-            name: name, description: description, exchangeMode: .aggressive, encryption: Self.encryption(ike.encryption),
+            name: name, description: description, exchangeMode: .aggressive,
+            encryption: Self.encryption(ike.encryption),
             hash: ike.hash == .md5 ? .md5 : .sha1, dhGroup: UInt8(clamping: ike.dhGroup),
             lifetime: UInt32(clamping: ike.lifetime),
             dpd: IKEPolicy.DPD(

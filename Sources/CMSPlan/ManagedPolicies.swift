@@ -10,7 +10,9 @@ public struct ManagedPolicies: Sendable, Hashable, Codable {
 
     /// Keeps only the `cms-` entries and sorts them by name: use it on what a device reports.
     public init(ikePolicies: [IKEPolicy] = [], ipsecPolicies: [IPsecPolicy] = []) {
-        self.ikePolicies = ikePolicies.filter(\.isManagedByCMS).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        self.ikePolicies = ikePolicies.filter(\.isManagedByCMS).sorted {
+            $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
+        }
         self.ipsecPolicies = ipsecPolicies.filter(\.isManagedByCMS).sorted {
             $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
         }

@@ -32,7 +32,11 @@ public enum PolicyNaming {
             guard prefix.utf8.count < 21 else { break }
             if scalar.isASCII, isNameByte(UInt8(scalar.value)) {
                 // Never end the readable part inside a `--`: it would read as the separator.
-                if scalar == "-" && prefix.hasSuffix("-") { prefix.append("_") } else { prefix.unicodeScalars.append(scalar) }
+                if scalar == "-" && prefix.hasSuffix("-") {
+                    prefix.append("_")
+                } else {
+                    prefix.unicodeScalars.append(scalar)
+                }
             } else {
                 prefix.append("_")
             }

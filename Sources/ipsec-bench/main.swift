@@ -30,7 +30,9 @@ func starTenant(spokes: Int) -> (TenantSnapshot, [DeviceCode: PeerAddress]) {
     }
     let devices = members.map { Device(code: $0.device, product: .nxr120) }.sorted { $0.code < $1.code }
     let group = Group(name: "star", type: .ipsecStar, ipsec: IPsecParameters(), members: members)
-    return (TenantSnapshot(tenant: Tenant(code: "bench", timeZone: "UTC"), devices: devices, groups: [group]), addresses)
+    return (
+        TenantSnapshot(tenant: Tenant(code: "bench", timeZone: "UTC"), devices: devices, groups: [group]), addresses
+    )
 }
 
 func meshTenant(members count: Int) -> (TenantSnapshot, [DeviceCode: PeerAddress]) {
@@ -38,7 +40,9 @@ func meshTenant(members count: Int) -> (TenantSnapshot, [DeviceCode: PeerAddress
     let addresses = Dictionary(uniqueKeysWithValues: members.indices.map { (members[$0].device, address($0)) })
     let devices = members.map { Device(code: $0.device, product: .nxr120) }
     let group = Group(name: "mesh", type: .ipsecMesh, ipsec: IPsecParameters(), members: members)
-    return (TenantSnapshot(tenant: Tenant(code: "bench", timeZone: "UTC"), devices: devices, groups: [group]), addresses)
+    return (
+        TenantSnapshot(tenant: Tenant(code: "bench", timeZone: "UTC"), devices: devices, groups: [group]), addresses
+    )
 }
 
 func cpuMilliseconds() -> Double { Double(clock()) * 1000 / Double(CLOCKS_PER_SEC) }

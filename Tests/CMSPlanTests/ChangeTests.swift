@@ -18,8 +18,9 @@ struct ChangeTests {
         }
     }
 
-    @Test("compiling twice, and with devices, groups and members shuffled, gives identical policies and XML",
-          arguments: 0..<5)
+    @Test(
+        "compiling twice, and with devices, groups and members shuffled, gives identical policies and XML",
+        arguments: 0..<5)
     func deterministic(seed: Int) throws {
         let snapshot = try Support.exampleSnapshot()
         let addresses: [DeviceCode: PeerAddress] = [
@@ -44,9 +45,12 @@ struct ChangeTests {
     func addSite() {
         let nineteen = (0..<19).map(Support.site)
         let twenty = (0..<20).map(Support.site)
-        let addresses = Dictionary(uniqueKeysWithValues: twenty.enumerated().map { ($1, PeerAddress(ipv4: "192.0.2.\($0 + 1)")) })
-        let before = Self.compile(Support.snapshot(devices: twenty, groups: [Support.mesh("big", sites: nineteen)]), addresses)
-        let after = Self.compile(Support.snapshot(devices: twenty, groups: [Support.mesh("big", sites: twenty)]), addresses)
+        let addresses = Dictionary(
+            uniqueKeysWithValues: twenty.enumerated().map { ($1, PeerAddress(ipv4: "192.0.2.\($0 + 1)")) })
+        let before = Self.compile(
+            Support.snapshot(devices: twenty, groups: [Support.mesh("big", sites: nineteen)]), addresses)
+        let after = Self.compile(
+            Support.snapshot(devices: twenty, groups: [Support.mesh("big", sites: twenty)]), addresses)
         let changes = PolicyDiff.diff(old: before.devices, new: after.devices)
         let new = Support.site(19)
         var expected: [String] = []
@@ -67,7 +71,8 @@ struct ChangeTests {
         ]
         var moved = addresses
         moved["s1"] = PeerAddress(ipv4: "198.51.100.99")
-        let changes = PolicyDiff.diff(old: Self.compile(star, addresses).devices, new: Self.compile(star, moved).devices)
+        let changes = PolicyDiff.diff(
+            old: Self.compile(star, addresses).devices, new: Self.compile(star, moved).devices)
         #expect(Self.summary(changes) == ["backup ~ ike cms-hq-s1", "center ~ ike cms-hq-s1"])
         guard case .change(let old, let new) = changes.first?.ike.first else {
             Issue.record("expected a change")
@@ -96,9 +101,11 @@ struct ChangeTests {
         for device in changes {
             for case .change(let old, let new) in device.ipsec {
                 if device.device == "center" {
-                    #expect(old.localNetwork == .prefix("172.16.0.0/16") && new.localNetwork == .prefix("172.16.0.0/24"))
+                    #expect(
+                        old.localNetwork == .prefix("172.16.0.0/16") && new.localNetwork == .prefix("172.16.0.0/24"))
                 } else {
-                    #expect(old.remoteNetwork == .prefix("172.16.0.0/16") && new.remoteNetwork == .prefix("172.16.0.0/24"))
+                    #expect(
+                        old.remoteNetwork == .prefix("172.16.0.0/16") && new.remoteNetwork == .prefix("172.16.0.0/24"))
                 }
             }
         }
@@ -119,7 +126,8 @@ struct ChangeTests {
         let changes = PolicyDiff.diff(old: before.devices, new: Self.compile(without).devices)
         var expected: [String] = []
         for (device, peers) in [("a", ["c", "d"]), ("c", ["a", "d"]), ("d", ["a", "c"])] {
-            expected += peers.map { "\(device) - ike cms-gone-\($0)" } + peers.map { "\(device) - ipsec cms-gone-\($0)" }
+            expected +=
+                peers.map { "\(device) - ike cms-gone-\($0)" } + peers.map { "\(device) - ipsec cms-gone-\($0)" }
         }
         #expect(Self.summary(changes) == expected)
         #expect(before.policies(of: "a").ikePolicy("cms-keep-b") != nil)
@@ -127,17 +135,20 @@ struct ChangeTests {
 
     @Test("the diff never touches a policy that is not named cms-")
     func handMadePoliciesAreInvisible() {
-        let compiled = Self.compile(Support.snapshot(devices: ["a", "b"], groups: [Support.mesh("m", sites: ["a", "b"])]))
+        let compiled = Self.compile(
+            Support.snapshot(devices: ["a", "b"], groups: [Support.mesh("m", sites: ["a", "b"])]))
         var observed = compiled.policies(of: "a")
         let office = IKEPolicy(name: "office", peer: .dynamic, preSharedKey: "hand-made-key")
         observed.ikePolicies.append(office)
         observed.ipsecPolicies.append(
-            IPsecPolicy(name: "office", ikePolicy: "office", localInterface: "ppp0", localNetwork: .host,
-                        remoteNetwork: .prefix("10.0.0.0/8")))
+            IPsecPolicy(
+                name: "office", ikePolicy: "office", localInterface: "ppp0", localNetwork: .host,
+                remoteNetwork: .prefix("10.0.0.0/8")))
         let changes = PolicyDiff.diff(old: ["a": observed], new: ["a": .empty])
         #expect(Self.summary(changes) == ["a - ike cms-m-b", "a - ipsec cms-m-b"])
-        #expect(ManagedPolicies(ikePolicies: observed.ikePolicies, ipsecPolicies: observed.ipsecPolicies)
-            == compiled.policies(of: "a"))
+        #expect(
+            ManagedPolicies(ikePolicies: observed.ikePolicies, ipsecPolicies: observed.ipsecPolicies)
+                == compiled.policies(of: "a"))
     }
 
     @Test("the plan text says what changes in words, and never shows a pre-shared key")
@@ -146,8 +157,9 @@ struct ChangeTests {
         var edited = star
         edited.groups[0].members[0].lan = .network(address: "172.16.0.0", prefixLength: 24)
         edited.groups[0].members.append(
-            Member(device: "s3", wan: "ppp0", lan: .network(address: "192.168.3.0", prefixLength: 24),
-                   backupWan: "ppp0", backupLan: .network(address: "192.168.3.0", prefixLength: 24)))
+            Member(
+                device: "s3", wan: "ppp0", lan: .network(address: "192.168.3.0", prefixLength: 24),
+                backupWan: "ppp0", backupLan: .network(address: "192.168.3.0", prefixLength: 24)))
         edited.devices.append(Device(code: "s3", product: .nxr120))
         var rekeyed = Support.compiler
         rekeyed.psk = PSKDerivation(secret: Array("another-secret-0123456789".utf8))
@@ -155,13 +167,20 @@ struct ChangeTests {
         let new = rekeyed.compile(snapshot: edited, addresses: ["center": PeerAddress(ipv4: "203.0.113.1")])
         let text = PolicyDiff.render(PolicyDiff.diff(old: old.devices, new: new.devices))
         #expect(text.contains("s3\n"))
-        #expect(text.contains(
-            "  + ipsec-policy cms-hq-center peer id-center local 192.168.3.0/24 remote 172.16.0.0/24 via ppp0"))
-        #expect(text.contains(
-            "  + ike-policy cms-hq-center peer id-center address 203.0.113.1 local-id fqdn:id-s3 remote-id fqdn:id-center aggressive"))
+        #expect(
+            text.contains(
+                "  + ipsec-policy cms-hq-center peer id-center local 192.168.3.0/24 remote 172.16.0.0/24 via ppp0"))
+        #expect(
+            text.contains(
+                "  + ike-policy cms-hq-center peer id-center address 203.0.113.1 local-id fqdn:id-s3"
+                    + " remote-id fqdn:id-center aggressive encryption aes128 hash sha1 dh 2 lifetime 10800"
+                    + " dpd 30/3/restart"
+            ))
         #expect(text.contains("  ~ ipsec-policy cms-hq-s1 peer id-s1: local 172.16.0.0/16 → 172.16.0.0/24"))
         #expect(text.contains("  ~ ike-policy cms-hq-backup peer id-backup: pre-shared-key changed"))
-        #expect(text.contains("  ~ ike-policy cms-hq-center peer id-center: address dynamic → 203.0.113.1, pre-shared-key changed"))
+        #expect(
+            text.contains(
+                "  ~ ike-policy cms-hq-center peer id-center: address dynamic → 203.0.113.1, pre-shared-key changed"))
         for policies in Array(old.devices.values) + Array(new.devices.values) {
             for ike in policies.ikePolicies {
                 let key = try #require(ike.preSharedKey)

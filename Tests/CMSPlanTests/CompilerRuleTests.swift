@@ -54,8 +54,9 @@ struct CompilerRuleTests {
             expected: .init(type: .fqdn, value: "vpn.site.example.jp")),
     ]
 
-    @Test("IKE IDs: the configured one, else id-<code> with _ → -x; local on its own policy, remote on the peer's",
-          arguments: idCases)
+    @Test(
+        "IKE IDs: the configured one, else id-<code> with _ → -x; local on its own policy, remote on the peer's",
+        arguments: idCases)
     func ikeIDs(_ row: IDCase) throws {
         var ids: [String: CMSModel.IKEID] = [:]
         ids[row.code] = row.configured
@@ -130,8 +131,9 @@ struct CompilerRuleTests {
             ], device: "a", reasons: [.duplicateMember]),
     ]
 
-    @Test("a member with missing parameters is pending with its reasons, and nobody gets a policy to it",
-          arguments: pendingCases)
+    @Test(
+        "a member with missing parameters is pending with its reasons, and nobody gets a policy to it",
+        arguments: pendingCases)
     func pendingMember(_ row: PendingCase) throws {
         let group = Group(
             name: "g", type: row.type, ipsec: IPsecParameters(lowerLayer: row.lowerLayer), members: row.members)
@@ -164,13 +166,39 @@ struct CompilerRuleTests {
         #expect(result.warnings.contains { $0.kind == .centerPending && $0.device == "c" })
     }
 
+    @Test("towards the backup a spoke uses backupWan/backupLan; on another interface its address is unknown")
+    func backupInterface() throws {
+        let hq = LANNetwork.network(address: "172.16.0.0", prefixLength: 16)
+        let group = Group(
+            name: "g", type: .ipsecStar, ipsec: IPsecParameters(),
+            members: [
+                Member(device: "c", role: .center, wan: "ppp0", lan: hq),
+                Member(device: "k", role: .backup, wan: "ppp0", lan: hq),
+                Member(
+                    device: "s", wan: "ppp0", lan: .network(address: "192.168.1.0", prefixLength: 24),
+                    backupWan: "ppp1", backupLan: .network(address: "192.168.11.0", prefixLength: 24)),
+            ])
+        let result = Support.compiler.compile(
+            snapshot: Support.snapshot(devices: ["c", "k", "s"], groups: [group]),
+            addresses: ["s": PeerAddress(ipv4: "198.51.100.7"), "k": PeerAddress(ipv4: "203.0.113.2")])
+        let toBackup = try #require(result.policies(of: "s").ipsecPolicy("cms-g-k"))
+        #expect(toBackup.localInterface == "ppp1" && toBackup.localNetwork == .prefix("192.168.11.0/24"))
+        #expect(result.policies(of: "s").ipsecPolicy("cms-g-c")?.localInterface == "ppp0")
+        #expect(result.policies(of: "k").ipsecPolicy("cms-g-s")?.remoteNetwork == .prefix("192.168.11.0/24"))
+        #expect(result.policies(of: "c").ipsecPolicy("cms-g-s")?.remoteNetwork == .prefix("192.168.1.0/24"))
+        #expect(result.policies(of: "c").ikePolicy("cms-g-s")?.peer == .address("198.51.100.7"))
+        #expect(result.policies(of: "k").ikePolicy("cms-g-s")?.peer == .dynamic)
+        #expect(result.policies(of: "s").ikePolicy("cms-g-k")?.peer == .address("203.0.113.2"))
+    }
+
     @Test("a device in two groups holds the union of both, under distinct names")
     func twoGroups() throws {
         let mesh = Support.mesh("east", sites: ["a", "b", "c"])
         let star = Group(
             name: "hub", type: .ipsecStar, ipsec: IPsecParameters(espEncryption: .tripleDES),
             members: [
-                Member(device: "a", role: .center, wan: "ethernet1", lan: .network(address: "10.9.0.0", prefixLength: 16)),
+                Member(
+                    device: "a", role: .center, wan: "ethernet1", lan: .network(address: "10.9.0.0", prefixLength: 16)),
                 Member(device: "d", wan: "ppp0", lan: .network(address: "10.8.0.0", prefixLength: 16)),
                 Member(device: "b", wan: "ppp0", lan: .network(address: "10.7.0.0", prefixLength: 16)),
             ])
@@ -188,7 +216,8 @@ struct CompilerRuleTests {
         let repeated = result.warnings.filter { $0.kind == .repeatedPair }
         #expect(repeated.map { "\($0.device ?? "")-\($0.peer ?? "")" } == ["a-b"])
         // What the device receives is valid for the NXR model: names, references and values parse back.
-        let parsed = try NXRConfig(elements: NXRConfig(ikePolicies: a.ikePolicies, ipsecPolicies: a.ipsecPolicies).xml())
+        let parsed = try NXRConfig(
+            elements: NXRConfig(ikePolicies: a.ikePolicies, ipsecPolicies: a.ipsecPolicies).xml())
         #expect(ManagedPolicies(config: parsed) == a)
     }
 
@@ -200,7 +229,9 @@ struct CompilerRuleTests {
         let result = Support.compiler.compile(
             snapshot: Support.snapshot(devices: ["a", "b", "c"], groups: [mesh]),
             addresses: ["a": PeerAddress(ipv4: "192.0.2.1")])
-        let noInitiator = result.warnings.filter { $0.kind == .noInitiator }.map { "\($0.device ?? "")-\($0.peer ?? "")" }
+        let noInitiator = result.warnings.filter { $0.kind == .noInitiator }.map {
+            "\($0.device ?? "")-\($0.peer ?? "")"
+        }
         #expect(noInitiator == ["b-c"])
         #expect(result.warnings.filter { $0.kind == .duplicateLAN }.compactMap(\.device) == ["a", "b", "c"])
         #expect(result.warnings == result.warnings.sorted())

@@ -19,17 +19,23 @@ struct GuideTopologyTests {
     }
 
     static let meshRows: [Row] = [
-        Row(device: "nxr01", peer: "nxr02", interface: "ppp0", local: "172.16.1.0/24", remote: "172.16.2.0/24",
+        Row(
+            device: "nxr01", peer: "nxr02", interface: "ppp0", local: "172.16.1.0/24", remote: "172.16.2.0/24",
             localID: "id-nxr01", remoteID: "id-nxr02"),
-        Row(device: "nxr01", peer: "nxr03", interface: "ppp0", local: "172.16.1.0/24", remote: "172.16.3.0/24",
+        Row(
+            device: "nxr01", peer: "nxr03", interface: "ppp0", local: "172.16.1.0/24", remote: "172.16.3.0/24",
             localID: "id-nxr01", remoteID: "id-nxr03"),
-        Row(device: "nxr02", peer: "nxr01", interface: "ppp0", local: "172.16.2.0/24", remote: "172.16.1.0/24",
+        Row(
+            device: "nxr02", peer: "nxr01", interface: "ppp0", local: "172.16.2.0/24", remote: "172.16.1.0/24",
             localID: "id-nxr02", remoteID: "id-nxr01"),
-        Row(device: "nxr02", peer: "nxr03", interface: "ppp0", local: "172.16.2.0/24", remote: "172.16.3.0/24",
+        Row(
+            device: "nxr02", peer: "nxr03", interface: "ppp0", local: "172.16.2.0/24", remote: "172.16.3.0/24",
             localID: "id-nxr02", remoteID: "id-nxr03"),
-        Row(device: "nxr03", peer: "nxr01", interface: "ppp0", local: "172.16.3.0/24", remote: "172.16.1.0/24",
+        Row(
+            device: "nxr03", peer: "nxr01", interface: "ppp0", local: "172.16.3.0/24", remote: "172.16.1.0/24",
             localID: "id-nxr03", remoteID: "id-nxr01"),
-        Row(device: "nxr03", peer: "nxr02", interface: "ppp0", local: "172.16.3.0/24", remote: "172.16.2.0/24",
+        Row(
+            device: "nxr03", peer: "nxr02", interface: "ppp0", local: "172.16.3.0/24", remote: "172.16.2.0/24",
             localID: "id-nxr03", remoteID: "id-nxr02"),
     ]
 
@@ -74,13 +80,17 @@ struct GuideTopologyTests {
             let lan = "192.168.\(i + 1).0/24"
             let spokeID = "id-star-xnxr0\(i + 1)"
             return [
-                Row(device: spoke, peer: "star_center", interface: wan, local: lan, remote: "172.16.0.0/16",
+                Row(
+                    device: spoke, peer: "star_center", interface: wan, local: lan, remote: "172.16.0.0/16",
                     localID: spokeID, remoteID: "id-star-xcenter"),
-                Row(device: spoke, peer: "star_backup", interface: wan, local: lan, remote: "172.16.0.0/16",
+                Row(
+                    device: spoke, peer: "star_backup", interface: wan, local: lan, remote: "172.16.0.0/16",
                     localID: spokeID, remoteID: "id-star-xbackup"),
-                Row(device: "star_center", peer: spoke, interface: "ppp0", local: "172.16.0.0/16", remote: lan,
+                Row(
+                    device: "star_center", peer: spoke, interface: "ppp0", local: "172.16.0.0/16", remote: lan,
                     localID: "id-star-xcenter", remoteID: spokeID),
-                Row(device: "star_backup", peer: spoke, interface: "ppp0", local: "172.16.0.0/16", remote: lan,
+                Row(
+                    device: "star_backup", peer: spoke, interface: "ppp0", local: "172.16.0.0/16", remote: lan,
                     localID: "id-star-xbackup", remoteID: spokeID),
             ]
         }

@@ -15,7 +15,8 @@ struct NamingTests {
     static let cases: [NameCase] = [
         NameCase(group: "IPsec-mesh", expected: "cms-IPsec-mesh-nxr01"),
         NameCase(group: "tokyo_star.v2", expected: "cms-tokyo_star.v2-nxr01"),
-        NameCase(group: String(repeating: "a", count: 32), expected: "cms-" + String(repeating: "a", count: 32) + "-nxr01"),
+        NameCase(
+            group: String(repeating: "a", count: 32), expected: "cms-" + String(repeating: "a", count: 32) + "-nxr01"),
         NameCase(group: "東京スター", expected: nil),
         NameCase(group: "tokyo star", expected: nil),
         NameCase(group: "a--b", expected: nil),
@@ -30,10 +31,11 @@ struct NamingTests {
         if let expected = row.expected { #expect(name == expected) }
         #expect(name.hasPrefix("cms-") && name.hasSuffix("-nxr01"))
         #expect((1...64).contains(name.utf8.count))
-        #expect(name.utf8.allSatisfy { b in
-            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F
-                || b == 0x2E || b == 0x2D
-        })
+        #expect(
+            name.utf8.allSatisfy { b in
+                (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F
+                    || b == 0x2E || b == 0x2D
+            })
         #expect(PolicyNaming.name(group: row.group, peer: "nxr01") == name)
         // The NXR model accepts it (its parser checks the YANG pattern).
         let policy = IKEPolicy(name: name, peer: .dynamic, preSharedKey: "12345678")
@@ -59,10 +61,12 @@ struct NamingTests {
     func oddNamesRoundTrip() throws {
         let groups = ["本社VPN", "branch vpn", "x.y-z"].map { Support.mesh($0, sites: ["a", "b"]) }
         let result = Support.compiler.compile(
-            snapshot: Support.snapshot(devices: ["a", "b"], groups: groups), addresses: ["b": PeerAddress(ipv4: "192.0.2.2")])
+            snapshot: Support.snapshot(devices: ["a", "b"], groups: groups),
+            addresses: ["b": PeerAddress(ipv4: "192.0.2.2")])
         let a = result.policies(of: "a")
         #expect(a.ikePolicies.count == 3 && Set(a.ikePolicies.map(\.name)).count == 3)
-        let parsed = try NXRConfig(elements: NXRConfig(ikePolicies: a.ikePolicies, ipsecPolicies: a.ipsecPolicies).xml())
+        let parsed = try NXRConfig(
+            elements: NXRConfig(ikePolicies: a.ikePolicies, ipsecPolicies: a.ipsecPolicies).xml())
         #expect(ManagedPolicies(config: parsed) == a)
         #expect(a.ikePolicies.allSatisfy { ($0.description ?? "").count <= 128 })
     }

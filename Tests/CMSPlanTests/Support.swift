@@ -28,7 +28,8 @@ enum Support {
             paths.insert(relative)
             if relative.hasSuffix(".yaml") {
                 files.append(
-                    SourceFile(path: relative, text: try String(contentsOfFile: base + "/" + relative, encoding: .utf8)))
+                    SourceFile(path: relative, text: try String(contentsOfFile: base + "/" + relative, encoding: .utf8))
+                )
             }
         }
         let result = Linter.lint(files, repositoryPaths: paths)
