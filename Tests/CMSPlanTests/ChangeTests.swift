@@ -41,6 +41,23 @@ struct ChangeTests {
         #expect(!Support.xml(first.policies(of: "star_center")).isEmpty)
     }
 
+    @Test("an unchanged group's members get byte-identical XML when another group changes")
+    func untouchedGroupIsByteIdentical() {
+        let before = Support.snapshot(
+            devices: ["a", "b", "c", "d", "e"],
+            groups: [Support.mesh("one", sites: ["a", "b"]), Support.mesh("two", sites: ["c", "d"])])
+        var after = before
+        after.groups[1] = Support.mesh("two", sites: ["c", "d", "e"])
+        after.tenant.name = "renamed"
+        let old = Self.compile(before, ["a": PeerAddress(ipv4: "192.0.2.1")])
+        let new = Self.compile(after, ["a": PeerAddress(ipv4: "192.0.2.1"), "e": PeerAddress(ipv4: "192.0.2.5")])
+        for code in ["a", "b"] {
+            #expect(Support.xml(new.policies(of: code)) == Support.xml(old.policies(of: code)))
+        }
+        #expect(Support.xml(new.policies(of: "c")) != Support.xml(old.policies(of: "c")))
+        #expect(PolicyDiff.diff(old: old.devices, new: new.devices).map(\.device) == ["c", "d", "e"])
+    }
+
     @Test("adding a site to a 20-device mesh adds one tunnel on each of the 19 and 19 on the new one, nothing else")
     func addSite() {
         let nineteen = (0..<19).map(Support.site)
