@@ -9,8 +9,21 @@ import Crypto
 public struct PSKDerivation: Sendable {
     private let secret: [UInt8]
 
-    /// - Parameter secret: at least 16 bytes of secret material.
-    public init(secret: [UInt8]) {
+    /// A secret too short to derive keys from.
+    public struct ShortSecret: Error, Sendable, Equatable, CustomStringConvertible {
+        public var length: Int
+        public var description: String {
+            "the IPsec pre-shared-key secret has \(length) bytes; it needs at least "
+                + "\(PSKDerivation.minimumSecretLength) (e.g. 32 random bytes from a secret file)"
+        }
+    }
+
+    /// The fewest secret bytes accepted.
+    public static let minimumSecretLength = 16
+
+    /// - Parameter secret: at least ``minimumSecretLength`` bytes of secret material.
+    public init(secret: [UInt8]) throws(ShortSecret) {
+        guard secret.count >= Self.minimumSecretLength else { throw ShortSecret(length: secret.count) }
         self.secret = secret
     }
 

@@ -6,7 +6,7 @@ import CMSPlan
 import Foundation
 
 let runs = max(1, Int(CommandLine.arguments.dropFirst().first ?? "") ?? 7)
-let compiler = IPsecCompiler(psk: PSKDerivation(secret: Array("bench-secret-0123456789abcdef".utf8)))
+let compiler = IPsecCompiler(psk: try PSKDerivation(secret: Array("bench-secret-0123456789abcdef".utf8)))
 
 func code(_ prefix: String, _ i: Int) -> String {
     let digits = String(i)

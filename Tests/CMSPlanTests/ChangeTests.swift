@@ -179,7 +179,7 @@ struct ChangeTests {
                 backupWan: "ppp0", backupLan: .network(address: "192.168.3.0", prefixLength: 24)))
         edited.devices.append(Device(code: "s3", product: .nxr120))
         var rekeyed = Support.compiler
-        rekeyed.psk = PSKDerivation(secret: Array("another-secret-0123456789".utf8))
+        rekeyed.psk = try PSKDerivation(secret: Array("another-secret-0123456789".utf8))
         let old = Self.compile(star)
         let new = rekeyed.compile(snapshot: edited, addresses: ["center": PeerAddress(ipv4: "203.0.113.1")])
         let text = PolicyDiff.render(PolicyDiff.diff(old: old.devices, new: new.devices))

@@ -70,4 +70,18 @@ struct NamingTests {
         #expect(ManagedPolicies(config: parsed) == a)
         #expect(a.ikePolicies.allSatisfy { ($0.description ?? "").count <= 128 })
     }
+
+    @Test("a pre-shared-key secret shorter than 16 bytes is refused with a clear error")
+    func shortSecret() throws {
+        let error = #expect(throws: PSKDerivation.ShortSecret.self) { try PSKDerivation(secret: Array("short".utf8)) }
+        #expect(error?.length == 5)
+        #expect(error?.description.contains("at least 16") == true)
+        let keys = try PSKDerivation(secret: Array(repeating: 7, count: 16))
+        #expect(
+            keys.key(tenant: "t", group: "g", between: "a", and: "b")
+                == keys.key(tenant: "t", group: "g", between: "b", and: "a"))
+        #expect(
+            keys.key(tenant: "t", group: "g", between: "a", and: "b")
+                != keys.key(tenant: "t", group: "h", between: "a", and: "b"))
+    }
 }

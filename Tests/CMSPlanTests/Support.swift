@@ -13,7 +13,7 @@ enum Support {
         .deletingLastPathComponent()
 
     /// The compiler every test uses: a fixed secret, so keys are reproducible.
-    static let compiler = IPsecCompiler(psk: PSKDerivation(secret: Array("test-secret-0123456789abcdef".utf8)))
+    static let compiler = IPsecCompiler(psk: try! PSKDerivation(secret: Array("test-secret-0123456789abcdef".utf8)))
 
     /// Lints `examples/tenant-repo` from disk with CMSSchema and returns its snapshot.
     static func exampleSnapshot() throws -> TenantSnapshot {
