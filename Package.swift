@@ -44,6 +44,10 @@ let package = Package(
         .target(name: "CRP", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         .target(name: "CMSReconcile", dependencies: ["CMSModel"], swiftSettings: strict),
+        .target(name: "CMSPlan",
+                dependencies: ["CMSModel", "NXRModel", "NETCONF",
+                               .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
 
         // ── Adapters: each wraps one outside thing ──
         .target(name: "CMSStore",
@@ -87,6 +91,8 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "netconf-bench", dependencies: ["NETCONF"], swiftSettings: strict),
+        .executableTarget(name: "ipsec-bench", dependencies: ["CMSPlan", "CMSModel"],
+                          swiftSettings: strict),
         .executableTarget(name: "nxr-sim",
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
@@ -105,6 +111,7 @@ let package = Package(
         .testTarget(name: "CRPTests", dependencies: ["CRP", "CRPTransport",
                                                   .product(name: "Crypto", package: "swift-crypto"),
                                                   .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "CMSPlanTests", dependencies: ["CMSPlan", "CMSModel", "CMSSchema", "NXRModel", "NETCONF"]),
         .testTarget(name: "NXRModelTests", dependencies: ["NXRModel", "NETCONF"]),
         .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"]),
         .testTarget(name: "CMSStoreTests", dependencies: ["CMSStore", "CMSModel"]),
