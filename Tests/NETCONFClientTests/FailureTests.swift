@@ -1,0 +1,84 @@
+import Foundation
+import NETCONF
+import NETCONFClient
+import Testing
+
+/// A session never hangs: silent servers time out, dead connections fail every waiting call.
+@Suite(.serialized)
+struct FailureTests {
+    @Test func anUnansweredRPCTimesOutAndTheSessionStaysUsable() async throws {
+        try await withServer { server in
+            let session = try await server.connect()
+            server.freezeNETCONFServer()
+            let started = Date()
+            let error = await #expect(throws: NETCONFClientError.self) {
+                _ = try await session.getConfig(source: .running, timeout: .seconds(1))
+            }
+            #expect(error?.code == .rpcTimeout)
+            #expect(Date().timeIntervalSince(started) < 5)
+            server.thawNETCONFServer()
+            let data = try await session.getConfig(source: .running)
+            #expect(data.name == "data")
+            await session.close()
+        }
+    }
+
+    @Test func aDeadConnectionFailsEveryPendingRPC() async throws {
+        try await withServer { server in
+            let session = try await server.connect()
+            server.freezeNETCONFServer()
+            let started = Date()
+            async let first = await Result(catching: { try await session.getConfig(source: .running) })
+            async let second = await Result(catching: { try await session.get() })
+            try await Task.sleep(for: .milliseconds(500))
+            server.killSSHConnections()
+            let results = await [first, second]
+            for result in results {
+                #expect(throws: NETCONFClientError.self) { try result.get() }
+                if case let .failure(error as NETCONFClientError) = result {
+                    #expect(error.code == .sessionClosed)
+                }
+            }
+            #expect(Date().timeIntervalSince(started) < 10)
+            // Later calls fail at once too.
+            let later = await #expect(throws: NETCONFClientError.self) {
+                _ = try await session.get()
+            }
+            #expect(later?.code == .sessionClosed)
+            server.thawNETCONFServer()
+        }
+    }
+
+    @Test func aSilentServerFailsTheHelloWithATimeout() async throws {
+        try await withServer { server in
+            server.freezeNETCONFServer()
+            let started = Date()
+            let error = await #expect(throws: NETCONFClientError.self) {
+                _ = try await server.connect(timeouts: NETCONFTimeouts(hello: .seconds(2)))
+            }
+            #expect(error?.code == .helloTimeout)
+            #expect(Date().timeIntervalSince(started) < 10)
+            server.thawNETCONFServer()
+        }
+    }
+
+    @Test func aClosedSessionRefusesFurtherRPCs() async throws {
+        try await withServer { server in
+            let session = try await server.connect()
+            await session.close()
+            let error = await #expect(throws: NETCONFClientError.self) {
+                _ = try await session.get()
+            }
+            #expect(error?.code == .sessionClosed)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(server.sshdLog().contains("Disconnected from user \(NETCONFServerHarness.user)")
+                    || server.sshdLog().contains("Received disconnect from 127.0.0.1"))
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
