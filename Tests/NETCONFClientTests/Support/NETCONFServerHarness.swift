@@ -132,14 +132,20 @@ final class NETCONFServerHarness: @unchecked Sendable {
     /// Stops everything this harness started (sshd's per-connection children too) and removes its folder.
     func stop() {
         killSSHConnections()
-        if sshd.isRunning { sshd.terminate() }
-        if netconfd.isRunning {
-            kill(netconfd.processIdentifier, SIGCONT)
-            netconfd.terminate()
-        }
-        sshd.waitUntilExit()
-        netconfd.waitUntilExit()
+        Self.end(sshd, signal: SIGTERM)
+        kill(netconfd.processIdentifier, SIGCONT)
+        Self.end(netconfd, signal: SIGINT)  // netconfd ignores SIGTERM; SIGINT shuts it down
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Sends `signal`, waits up to 3 s, then SIGKILL; reaps the process.
+    private static func end(_ process: Process, signal: Int32) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        let deadline = Date().addingTimeInterval(3)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// Freezes netconfd (SIGSTOP): SSH stays up, RPCs get no answer.
