@@ -153,9 +153,10 @@ final class LoopCore {
                     engine.hostKeyDecided(decision)
                     touch(engine)
                 }
-            case let .send(id, messageID, bytes, timeout, continuation):
+            case let .send(id, messageID, bytes, timeout, closesSession, continuation):
                 if let engine = engines[id] {
-                    engine.send(messageID: messageID, bytes: bytes, timeout: timeout, continuation: continuation)
+                    engine.send(messageID: messageID, bytes: bytes, timeout: timeout, closesSession: closesSession,
+                                continuation: continuation)
                     touch(engine)
                 } else {
                     continuation.resume(throwing: goneError(id))
@@ -199,7 +200,7 @@ final class LoopCore {
             let error = NETCONFClientError(.loopShutDown, host: "?", port: 0, message: "the event loop is shut down")
             switch command {
             case let .open(_, _, continuation): continuation.resume(throwing: error)
-            case let .send(_, _, _, _, continuation): continuation.resume(throwing: error)
+            case let .send(_, _, _, _, _, continuation): continuation.resume(throwing: error)
             case let .subscribe(_, stream): stream.finish()
             case let .close(_, continuation): continuation?.resume()
             case .hostKeyDecision, .cancel, .shutdown: break

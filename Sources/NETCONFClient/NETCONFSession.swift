@@ -186,7 +186,7 @@ public final class NETCONFSession: Sendable {
         let (loop, id) = (self.loop, self.id)
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RPCReply, any Error>) in
             if !loop.post(.send(id: id, messageID: messageID, bytes: bytes, timeout: timeout.nanoseconds,
-                                continuation: continuation)) {
+                                closesSession: true, continuation: continuation)) {
                 continuation.resume(throwing: CancellationError())
             }
         }

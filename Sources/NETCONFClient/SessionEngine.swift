@@ -90,6 +90,8 @@ final class SessionEngine {
     private var helloDeadline: UInt64 = 0
     private var closeDeadline: UInt64 = 0
     private var nextKeepalive: UInt64?
+    /// A `<close-session>` went out: the device ending the channel is the expected answer.
+    private var closeRequested = false
     /// Why the session ended (reported to every later caller).
     private var failure: NETCONFClientError?
 
@@ -165,12 +167,13 @@ final class SessionEngine {
         }
     }
 
-    func send(messageID: String, bytes: [UInt8], timeout: UInt64,
+    func send(messageID: String, bytes: [UInt8], timeout: UInt64, closesSession: Bool,
               continuation: CheckedContinuation<RPCReply, any Error>) {
         guard state == .ready else {
             continuation.resume(throwing: failure ?? error(.sessionClosed, "the session is not open"))
             return
         }
+        if closesSession { closeRequested = true }
         let deadline = monotonicNanoseconds() &+ timeout
         pending[messageID] = Pending(continuation: continuation, deadline: deadline)
         core.schedule(self, at: deadline)
@@ -489,7 +492,12 @@ final class SessionEngine {
             }
             if rc == 0 {
                 if libssh2_channel_eof(channel) != 0 {
-                    fail(.sessionClosed, "the device closed the NETCONF session", transportUsable: true)
+                    if closeRequested {
+                        logger.debug("netconf session closed by close-session")
+                        endSession(error(.sessionClosed, "the session was closed by the client"), transportUsable: true)
+                    } else {
+                        fail(.sessionClosed, "the device closed the NETCONF session", transportUsable: true)
+                    }
                     return
                 }
                 break

@@ -23,8 +23,8 @@ final class NETCONFServerHarness: @unchecked Sendable {
     let ecdsaKey: String
     let rsaKey: String
     let password: String
-    private let sshd: Process
-    private let netconfd: Process
+    private let sshd: ChildProcess
+    private let netconfd: ChildProcess
 
     /// Starts netconfd, then sshd, and waits until both are ready.
     static func start() throws -> NETCONFServerHarness {
@@ -60,17 +60,12 @@ final class NETCONFServerHarness: @unchecked Sendable {
         let module = directory.appendingPathComponent("cms-test.yang")
         try fm.copyItem(at: fixture("cms-test.yang"), to: module)
 
-        let netconfd = Process()
-        netconfd.executableURL = URL(fileURLWithPath: "/usr/sbin/netconfd")
-        netconfd.arguments = [
-            "--target=candidate", "--no-startup", "--superuser=\(user)", "--port=\(port)",
-            "--ncxserver-sockname=\(path)/ncx.sock", "--module=\(module.path)",
-            "--log=\(path)/netconfd.log", "--log-level=info",
-        ]
-        netconfd.environment = ["YUMA_RUNPATH": "\(path)/yuma", "YUMA_HOME": "\(path)/yuma", "PATH": "/usr/bin:/bin"]
-        netconfd.standardOutput = FileHandle.nullDevice
-        netconfd.standardError = FileHandle.nullDevice
-        try netconfd.run()
+        let netconfd = try ChildProcess(
+            "/usr/sbin/netconfd",
+            ["--target=candidate", "--no-startup", "--superuser=\(user)", "--port=\(port)",
+             "--ncxserver-sockname=\(path)/ncx.sock", "--module=\(module.path)",
+             "--log=\(path)/netconfd.log", "--log-level=info"],
+            environment: ["YUMA_RUNPATH": "\(path)/yuma", "YUMA_HOME": "\(path)/yuma", "PATH": "/usr/bin:/bin"])
         try waitFor("netconfd socket \(path)/ncx.sock", process: netconfd, logFile: "\(path)/netconfd.log") {
             fm.fileExists(atPath: "\(path)/ncx.sock")
         }
@@ -94,18 +89,20 @@ final class NETCONFServerHarness: @unchecked Sendable {
 
             """
         try config.write(toFile: "\(path)/sshd_config", atomically: true, encoding: .utf8)
-        let sshd = Process()
-        sshd.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
-        sshd.arguments = ["-D", "-f", "\(path)/sshd_config", "-E", "\(path)/sshd.log"]
-        sshd.standardOutput = FileHandle.nullDevice
-        sshd.standardError = FileHandle.nullDevice
-        try sshd.run()
+        let sshd: ChildProcess
+        do {
+            sshd = try ChildProcess("/usr/sbin/sshd", ["-D", "-f", "\(path)/sshd_config", "-E", "\(path)/sshd.log"])
+        } catch {
+            netconfd.end(signal: SIGINT)
+            throw error
+        }
         do {
             try waitFor("sshd on 127.0.0.1:\(port)", process: sshd, logFile: "\(path)/sshd.log") {
                 canConnect(port: port)
             }
         } catch {
-            netconfd.terminate()
+            sshd.end(signal: SIGTERM)
+            netconfd.end(signal: SIGINT)
             throw error
         }
         return NETCONFServerHarness(
@@ -117,7 +114,7 @@ final class NETCONFServerHarness: @unchecked Sendable {
     }
 
     private init(directory: URL, port: Int, hostKeyFingerprint: String, ed25519Key: String, ecdsaKey: String,
-                 rsaKey: String, password: String, sshd: Process, netconfd: Process) {
+                 rsaKey: String, password: String, sshd: ChildProcess, netconfd: ChildProcess) {
         self.directory = directory
         self.port = port
         self.hostKeyFingerprint = hostKeyFingerprint
@@ -132,31 +129,21 @@ final class NETCONFServerHarness: @unchecked Sendable {
     /// Stops everything this harness started (sshd's per-connection children too) and removes its folder.
     func stop() {
         killSSHConnections()
-        Self.end(sshd, signal: SIGTERM)
-        kill(netconfd.processIdentifier, SIGCONT)
-        Self.end(netconfd, signal: SIGINT)  // netconfd ignores SIGTERM; SIGINT shuts it down
+        sshd.end(signal: SIGTERM)
+        netconfd.signal(SIGCONT)
+        netconfd.end(signal: SIGINT)  // netconfd ignores SIGTERM; SIGINT shuts it down
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Sends `signal`, waits up to 3 s, then SIGKILL; reaps the process.
-    private static func end(_ process: Process, signal: Int32) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, signal)
-        let deadline = Date().addingTimeInterval(3)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
     /// Freezes netconfd (SIGSTOP): SSH stays up, RPCs get no answer.
-    func freezeNETCONFServer() { kill(netconfd.processIdentifier, SIGSTOP) }
+    func freezeNETCONFServer() { netconfd.signal(SIGSTOP) }
 
     /// Undoes `freezeNETCONFServer`.
-    func thawNETCONFServer() { kill(netconfd.processIdentifier, SIGCONT) }
+    func thawNETCONFServer() { netconfd.signal(SIGCONT) }
 
     /// Kills sshd's per-connection processes: every client's TCP connection drops at once.
     func killSSHConnections() {
-        for pid in Self.children(of: sshd.processIdentifier) {
+        for pid in Self.children(of: sshd.pid) {
             for grandchild in Self.children(of: pid) { kill(grandchild, SIGKILL) }
             kill(pid, SIGKILL)
         }
@@ -199,40 +186,21 @@ final class NETCONFServerHarness: @unchecked Sendable {
 
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let stdin = Pipe()
-        if input != nil { process.standardInput = stdin }
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw HarnessError(description: "\(tool) \(arguments.joined(separator: " ")) failed: \(text)")
-        }
-        return text
+        try ChildProcess.run(tool, arguments, input: input)
     }
 
-    private static func waitFor(_ what: String, process: Process, logFile: String,
+    private static func waitFor(_ what: String, process: ChildProcess, logFile: String,
                                 timeout: TimeInterval = 15, until ready: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if ready() { return }
             if !process.isRunning {
                 let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
-                throw HarnessError(description: "\(what): process exited (\(process.terminationStatus)); log:\n\(log)")
+                throw HarnessError(description: "\(what): process exited (status \(process.status ?? -1)); log:\n\(log)")
             }
             usleep(20_000)
         }
-        process.terminate()
+        process.end(signal: SIGKILL)
         throw HarnessError(description: "\(what) not ready within \(timeout) s")
     }
 
