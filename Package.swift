@@ -73,6 +73,8 @@ let package = Package(
                           dependencies: ["CMSModel", "CMSSchema", "CMSImport", "NETCONF", "NETCONFClient",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
+        .executableTarget(name: "netconf-bench", dependencies: ["NETCONF", "NETCONFClient"],
+                          path: "bench/netconf/swift", swiftSettings: strict),
         .executableTarget(name: "nxr-sim",
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
