@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "CMSImportTests", dependencies: ["CMSImport", "CMSSchema"]),
         .testTarget(name: "NETCONFTests", dependencies: ["NETCONF"]),
         .testTarget(name: "CRPTests", dependencies: ["CRP"]),
-        .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"]),
+        .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"], exclude: ["Fixtures"]),
         .testTarget(name: "NXRSimTests", dependencies: ["NXRSim", "NETCONF", "CRP", "NETCONFClient"]),
     ],
     swiftLanguageModes: [.v6]
