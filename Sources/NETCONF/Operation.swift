@@ -11,12 +11,14 @@ public enum Operation {
         element(name, [datastore.element])
     }
 
-    public static func get(filter: Filter? = nil) -> XMLElement {
-        element("get", filter.map { [$0.element()] } ?? [])
+    public static func get(filter: Filter? = nil, withDefaults: WithDefaultsMode? = nil) -> XMLElement {
+        element("get", (filter.map { [$0.element()] } ?? []) + (withDefaults.map { [$0.element] } ?? []))
     }
 
-    public static func getConfig(source: Datastore, filter: Filter? = nil) -> XMLElement {
-        element("get-config", [container("source", source)] + (filter.map { [$0.element()] } ?? []))
+    public static func getConfig(source: Datastore, filter: Filter? = nil,
+                                 withDefaults: WithDefaultsMode? = nil) -> XMLElement {
+        element("get-config", [container("source", source)] + (filter.map { [$0.element()] } ?? [])
+            + (withDefaults.map { [$0.element] } ?? []))
     }
 
     /// `config` is either a `<config>` element (any namespace; its children are sent) or the single content

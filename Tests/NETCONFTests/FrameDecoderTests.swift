@@ -194,6 +194,17 @@ struct FrameDecoderTests {
         #expect(FrameEncoder.frame(bytes("abc"), mode: .chunked) == bytes("\n#3\nabc\n##\n"))
     }
 
+    @Test func chunksAreCutBetweenUTF8CharactersWhenPossible() throws {
+        #expect(FrameEncoder.frame(bytes("日本語"), mode: .chunked, maxChunk: 4)
+            == bytes("\n#3\n日\n#3\n本\n#3\n語\n##\n"))
+        #expect(FrameEncoder.frame(bytes("a😀b"), mode: .chunked, maxChunk: 4) == bytes("\n#1\na\n#4\n😀\n#1\nb\n##\n"))
+        // Too small a chunk for one character: cut inside it rather than loop forever.
+        let tiny = FrameEncoder.frame(bytes("日"), mode: .chunked, maxChunk: 2)
+        #expect(tiny == [10, 35, 50, 10, 0xE6, 0x97, 10, 35, 49, 10, 0xA5, 10, 35, 35, 10])
+        var decoder = FrameDecoder(mode: .chunked)
+        #expect(try decoder.feed(tiny) == [bytes("日")])
+    }
+
     @Test func framingIsNegotiatedFromBothHellos() {
         let both = Hello(capabilities: [Capability.base10, Capability.base11])
         let old = Hello(capabilities: [Capability.base10])

@@ -132,10 +132,22 @@ struct XMLTests {
             """)
     }
 
-    @Test func controlCharactersXMLCannotCarryAreReplaced() throws {
-        let text = XML.serialize(XMLElement("a", text: "x\u{01}y\u{1F}z"))
-        #expect(text == "<a>x\u{FFFD}y\u{FFFD}z</a>")
-        #expect(try XML.parse(text).text == "x\u{FFFD}y\u{FFFD}z")
+    @Test func charactersXMLCannotCarryAreReplaced() throws {
+        let text = XML.serialize(XMLElement("a", attributes: [XMLAttribute(name: "v", value: "\u{0B}\u{FFFF}")],
+                                            text: "x\u{01}y\u{1F}z\u{FFFE}é日"))
+        #expect(text == "<a v=\"\u{FFFD}\u{FFFD}\">x\u{FFFD}y\u{FFFD}z\u{FFFD}é日</a>")
+        let parsed = try XML.parse(text)
+        #expect(parsed.text == "x\u{FFFD}y\u{FFFD}z\u{FFFD}é日")
+        #expect(parsed.attribute("v") == "\u{FFFD}\u{FFFD}")
+    }
+
+    @Test func whitespaceAndAByteOrderMarkBeforeTheDeclarationAreSkipped() throws {
+        let element = try XML.parse(bytes("\n\r\n  <?xml version=\"1.0\" encoding=\"UTF-8\"?><a>1</a>"))
+        #expect(element == XMLElement("a", text: "1"))
+        #expect(try XML.parse([0xEF, 0xBB, 0xBF] + bytes("<?xml version=\"1.0\"?><a/>")) == XMLElement("a"))
+        #expect(throws: XMLError.self) { _ = try XML.parse(bytes(" \n\t")) }
+        let error = #expect(throws: XMLError.self) { _ = try XML.parse(bytes("\n\n<a>\n<b></a>")) }
+        #expect(error?.line == 4)
     }
 
     @Test func parsingIsSafeFromManyThreadsAtOnce() async throws {

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""ncclient doing what netconf-bench does: sequential get-config round trips and sessions opened/s.
+"""ncclient doing what netconf-client-bench does: sequential get-config round trips and sessions opened/s.
 Usage: ncclient_bench.py HOST PORT USER KEYFILE RPCS SESSIONS  (run with Debian's /usr/bin/python3)."""
 import sys
 import time

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # NETCONF client figures against a real OpenSSH sshd + yuma123 netconfd on loopback:
-# RPC round trips/s over one session and sessions opened/s, our libssh2 client (netconf-bench)
+# RPC round trips/s over one session and sessions opened/s, our libssh2 client (netconf-client-bench)
 # side by side with ncclient (Debian python3-ncclient) doing the same. One figure per line.
 # Env: RPCS (default 2000), SESSIONS (default 100). Needs root (sshd) and scripts/setup.sh's packages.
 set -euo pipefail
@@ -8,8 +8,8 @@ cd "$(dirname "$0")/../.."
 RPCS=${RPCS:-2000}
 SESSIONS=${SESSIONS:-100}
 
-swift build -c release --product netconf-bench >/dev/null
-BENCH="$(swift build -c release --show-bin-path)/netconf-bench"
+swift build -c release --product netconf-client-bench >/dev/null
+BENCH="$(swift build -c release --show-bin-path)/netconf-client-bench"
 
 DIR=$(mktemp -d /tmp/cms-netconf-bench.XXXXXX)
 chmod 755 "$DIR"

@@ -1,17 +1,17 @@
-// netconf-bench: RPC round trips/s over one session and sessions opened/s, with our libssh2 client.
-// Usage: netconf-bench HOST PORT USER KEYFILE PIN RPCS SESSIONS
+// netconf-client-bench: RPC round trips/s over one session and sessions opened/s, with our libssh2 client.
+// Usage: netconf-client-bench HOST PORT USER KEYFILE PIN RPCS SESSIONS
 // Prints one figure per line (name value unit); bench/netconf/run.sh starts the server and compares.
 import Foundation
 import NETCONF
 import NETCONFClient
 
 @main
-struct NETCONFBench {
+struct NETCONFClientBench {
     static func main() async {
         let args = CommandLine.arguments
         guard args.count == 8, let port = Int(args[2]), let rpcs = Int(args[6]), let sessions = Int(args[7]),
               let key = try? String(contentsOfFile: args[4], encoding: .utf8) else {
-            FileHandle.standardError.write(Data("usage: netconf-bench HOST PORT USER KEYFILE PIN RPCS SESSIONS\n".utf8))
+            FileHandle.standardError.write(Data("usage: netconf-client-bench HOST PORT USER KEYFILE PIN RPCS SESSIONS\n".utf8))
             exit(64)
         }
         let host = args[1], user = args[3], pin = args[5]
@@ -70,7 +70,7 @@ struct NETCONFBench {
             elapsed = ContinuousClock.now - start
             print("cms sessions_opened_per_s_8_parallel \(rate(sessions, elapsed))")
         } catch {
-            FileHandle.standardError.write(Data("netconf-bench: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("netconf-client-bench: \(error)\n".utf8))
             exit(1)
         }
     }
