@@ -10,7 +10,7 @@ struct ConnectRequest: Sendable {
     var auth: SSHAuthentication
     var hostKey: HostKeyPolicy
     var timeouts: NETCONFTimeouts
-    var clientHello: [UInt8]
+    var clientHello: Hello
     var maxMessageSize: Int
     var logger: Logger
 }

@@ -74,7 +74,7 @@ public final class NETCONFSession: Sendable {
         let request = ConnectRequest(
             host: host, port: port, endpoint: endpoint, username: username, auth: auth, hostKey: hostKey,
             timeouts: timeouts,
-            clientHello: Hello(capabilities: [Capability.base10, Capability.base11]).serialize(),
+            clientHello: Hello(capabilities: [Capability.base10, Capability.base11]),
             maxMessageSize: maxMessageSize, logger: logger)
         let id = loop.allocateID()
         let ready = try await withTaskCancellationHandler {

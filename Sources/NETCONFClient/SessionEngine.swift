@@ -77,8 +77,8 @@ final class SessionEngine {
     private let keyBytes: [UInt8]
     private let secretBytes: [UInt8]
 
-    private var decoder: FrameDecoder
-    private var framing: FramingMode = .endOfMessage
+    /// End-of-message until both hellos are known, then the negotiated mode (RFC 6242 §4.1).
+    private var framing: SessionFraming
     private var serverHello: Hello?
     private var helloWritten = false
     private var outgoing: [Outgoing] = []
@@ -106,7 +106,7 @@ final class SessionEngine {
         logger[metadataKey: "netconf.port"] = "\(request.port)"
         logger[metadataKey: "netconf.user"] = "\(request.username)"
         self.logger = logger
-        decoder = FrameDecoder(mode: .endOfMessage, maxMessageSize: request.maxMessageSize)
+        framing = SessionFraming(maxMessageSize: request.maxMessageSize)
         switch request.auth {
         case let .publicKey(privateKey, passphrase):
             keyBytes = Array(privateKey.utf8)
@@ -449,7 +449,7 @@ final class SessionEngine {
         helloDeadline = monotonicNanoseconds() + request.timeouts.hello.nanoseconds
         core.schedule(self, at: helloDeadline)
         // Our hello goes out alone, in its own write: netconfd drops an RPC sharing the hello's write.
-        outgoing.append(Outgoing(bytes: FrameEncoder.frame(request.clientHello, mode: .endOfMessage)))
+        outgoing.append(Outgoing(bytes: framing.frame(request.clientHello.serialize())))
         return true
     }
 
@@ -509,15 +509,16 @@ final class SessionEngine {
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
-        let messages: [[UInt8]]
-        do {
-            messages = try decoder.feed(bytes)
-        } catch let framingError {
-            fail(.protocolViolation, "bad NETCONF framing from the device: \(framingError)", transportUsable: true)
-            return
-        }
-        for message in messages {
-            guard state == .exchangingHellos || state == .ready else { return }
+        framing.receive(bytes)
+        while state == .exchangingHellos || state == .ready {
+            let message: [UInt8]
+            do {
+                guard let next = try framing.next() else { return }
+                message = next
+            } catch let framingError {
+                fail(.protocolViolation, "bad NETCONF framing from the device: \(framingError)", transportUsable: true)
+                return
+            }
             if serverHello == nil {
                 receivedHello(message)
             } else {
@@ -539,10 +540,7 @@ final class SessionEngine {
             return
         }
         serverHello = hello
-        if hello.has(Capability.base11), let ours = try? Hello.parse(request.clientHello), ours.has(Capability.base11) {
-            framing = .chunked
-            decoder.mode = .chunked
-        }
+        framing.negotiate(local: request.clientHello, remote: hello)
         if let sessionID = hello.sessionID {
             logger[metadataKey: "netconf.session-id"] = "\(sessionID)"
         }
@@ -551,8 +549,9 @@ final class SessionEngine {
     private func maybeReady() {
         guard state == .exchangingHellos, helloWritten, let serverHello, let hostKey else { return }
         state = .ready
-        logger.info("netconf session ready", metadata: ["netconf.framing": "\(framing)"])
-        openContinuation?.resume(returning: SessionReady(serverHello: serverHello, framing: framing, hostKey: hostKey))
+        logger.info("netconf session ready", metadata: ["netconf.framing": "\(framing.mode)"])
+        openContinuation?.resume(returning: SessionReady(serverHello: serverHello, framing: framing.mode,
+                                                         hostKey: hostKey))
         openContinuation = nil
         if let keepalive = request.timeouts.keepalive {
             let next = monotonicNanoseconds() + keepalive.nanoseconds

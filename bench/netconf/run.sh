@@ -30,9 +30,9 @@ ssh-keygen -q -t ed25519 -N '' -f "$DIR/client_ed25519"
 cp "$DIR/client_ed25519.pub" "$DIR/authorized_keys"
 PIN=$(ssh-keygen -l -E sha256 -f "$DIR/host_ed25519.pub" | awk '{print $2}')
 
-YUMA_RUNPATH="$DIR/yuma" YUMA_HOME="$DIR/yuma" /usr/sbin/netconfd --target=candidate --no-startup \
+(cd "$DIR" && exec env YUMA_RUNPATH="$DIR/yuma" YUMA_HOME="$DIR/yuma" /usr/sbin/netconfd --target=candidate --no-startup \
   --superuser=root --port="$PORT" --ncxserver-sockname="$DIR/ncx.sock" --module="$DIR/cms-test.yang" \
-  --log="$DIR/netconfd.log" --log-level=warn >/dev/null 2>&1 &
+  --log="$DIR/netconfd.log" --log-level=warn >/dev/null 2>&1) &
 NETCONFD_PID=$!
 for _ in $(seq 100); do [ -S "$DIR/ncx.sock" ] && break; sleep 0.05; done
 

@@ -16,12 +16,17 @@ final class ChildProcess: @unchecked Sendable {
     private var exitStatus: Int32?
 
     /// Starts `path` with `arguments`; stdout and stderr go to `outputPath` (or /dev/null), stdin
-    /// comes from `inputPath` (or /dev/null). `environment` nil inherits ours.
+    /// comes from `inputPath` (or /dev/null), working directory `directory` (or ours). `environment` nil
+    /// inherits ours.
     init(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
-         outputPath: String? = nil, inputPath: String? = nil) throws {
+         outputPath: String? = nil, inputPath: String? = nil, directory: String? = nil) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        if let directory {
+            // netconfd writes backup-cfg.xml into its working directory.
+            posix_spawn_file_actions_addchdir_np(&actions, directory)
+        }
         posix_spawn_file_actions_addopen(&actions, 0, inputPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)

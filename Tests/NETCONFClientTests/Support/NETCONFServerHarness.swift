@@ -65,7 +65,8 @@ final class NETCONFServerHarness: @unchecked Sendable {
             ["--target=candidate", "--no-startup", "--superuser=\(user)", "--port=\(port)",
              "--ncxserver-sockname=\(path)/ncx.sock", "--module=\(module.path)",
              "--log=\(path)/netconfd.log", "--log-level=info"],
-            environment: ["YUMA_RUNPATH": "\(path)/yuma", "YUMA_HOME": "\(path)/yuma", "PATH": "/usr/bin:/bin"])
+            environment: ["YUMA_RUNPATH": "\(path)/yuma", "YUMA_HOME": "\(path)/yuma", "PATH": "/usr/bin:/bin"],
+            directory: path)
         try waitFor("netconfd socket \(path)/ncx.sock", process: netconfd, logFile: "\(path)/netconfd.log") {
             fm.fileExists(atPath: "\(path)/ncx.sock")
         }
