@@ -80,7 +80,8 @@ struct ConfigurationTests {
             try await session.editConfig(config: try settingsConfig("<hostname>short-lived</hostname>"))
             try await session.commit(confirmed: true, timeout: 2)
             #expect(try await hostname(session, .running) == "short-lived")
-            #expect(try await eventually(within: 15) { try await hostname(session, .running) == nil })
+            // netconfd checks confirmed-commit timers only after ~1 s without requests: poll slowly.
+            #expect(try await eventually(within: 20, every: .seconds(2)) { try await hostname(session, .running) == nil })
             await session.close()
         }
     }

@@ -23,19 +23,17 @@ final class ChildProcess: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if let directory {
-            // netconfd writes backup-cfg.xml into its working directory.
-            posix_spawn_file_actions_addchdir_np(&actions, directory)
-        }
+        // `env -C` changes directory then execs (Glibc's addchdir_np is not visible to Swift); the pid stays.
+        let (tool, toolArguments) = directory.map { ("/usr/bin/env", ["-C", $0, path] + arguments) } ?? (path, arguments)
         posix_spawn_file_actions_addopen(&actions, 0, inputPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let argv = ([tool] + toolArguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { env.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, env)
+        let rc = posix_spawn(&pid, tool, &actions, nil, argv, env)
         guard rc == 0 else {
             throw SpawnError(description: "cannot start \(path): \(String(cString: strerror(rc)))")
         }

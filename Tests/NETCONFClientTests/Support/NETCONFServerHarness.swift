@@ -133,7 +133,9 @@ final class NETCONFServerHarness: @unchecked Sendable {
         sshd.end(signal: SIGTERM)
         netconfd.signal(SIGCONT)
         netconfd.end(signal: SIGINT)  // netconfd ignores SIGTERM; SIGINT shuts it down
-        try? FileManager.default.removeItem(at: directory)
+        if ProcessInfo.processInfo.environment["CMS_KEEP_HARNESS"] == nil {  // set it to inspect the logs
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 
     /// Freezes netconfd (SIGSTOP): SSH stays up, RPCs get no answer.

@@ -46,12 +46,13 @@ func hostname(_ session: NETCONFSession, _ datastore: Datastore) async throws ->
     return data.child("settings", namespace: testNamespace)?.child("hostname")?.text
 }
 
-/// Polls `condition` every 200 ms until it holds or `seconds` pass; returns whether it held.
-func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+/// Polls `condition` every `interval` until it holds or `seconds` pass; returns whether it held.
+func eventually(within seconds: Double, every interval: Duration = .milliseconds(200),
+                _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(200))
+        try await Task.sleep(for: interval)
     }
     return try await condition()
 }
