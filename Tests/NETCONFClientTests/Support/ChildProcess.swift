@@ -112,4 +112,25 @@ final class ChildProcess: @unchecked Sendable {
         }
         return output
     }
+
+    /// Runs a tool to completion and returns its exit code, stdout and stderr separately.
+    static func capture(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
+                        timeout: TimeInterval = 60) throws -> (exitCode: Int32, stdout: String, stderr: String) {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cms-run-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: scratch + ".out")
+            try? FileManager.default.removeItem(atPath: scratch + ".err")
+        }
+        // sh only redirects stderr; arguments pass through "$@" untouched.
+        let child = try ChildProcess("/bin/sh", ["-c", "exec \"$0\" \"$@\" 2>\"\(scratch).err\"", path] + arguments,
+                                     environment: environment, outputPath: scratch + ".out")
+        guard child.wait(timeout: timeout) else {
+            child.end(signal: SIGKILL)
+            throw SpawnError(description: "\(path) did not finish within \(timeout) s")
+        }
+        let status = child.status ?? -1
+        let code: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (code, (try? String(contentsOfFile: scratch + ".out", encoding: .utf8)) ?? "",
+                (try? String(contentsOfFile: scratch + ".err", encoding: .utf8)) ?? "")
+    }
 }
