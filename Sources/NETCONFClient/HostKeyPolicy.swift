@@ -30,8 +30,9 @@ public struct HostKeyPolicy: Sendable {
         return HostKeyPolicy { key in
             allowed.contains(key.fingerprint)
                 ? .accept
-                : .reject(reason: "the server presented \(key.fingerprint) but "
-                          + "\(allowed.sorted().joined(separator: ", ")) is pinned")
+                : .reject(
+                    reason: "the server presented \(key.fingerprint) but "
+                        + "\(allowed.sorted().joined(separator: ", ")) is pinned")
         }
     }
 
@@ -42,8 +43,9 @@ public struct HostKeyPolicy: Sendable {
             if let known = await store.fingerprint(host: key.host, port: key.port) {
                 return SSHHostKey.normalizedFingerprint(known) == key.fingerprint
                     ? .accept
-                    : .reject(reason: "host key changed: \(known) was pinned on first use, the server now "
-                              + "presents \(key.fingerprint); clear the pin only if the change is expected")
+                    : .reject(
+                        reason: "host key changed: \(known) was pinned on first use, the server now "
+                            + "presents \(key.fingerprint); clear the pin only if the change is expected")
             }
             await store.remember(key)
             return .accept

@@ -28,8 +28,9 @@ enum LoopCommand: Sendable {
     case hostKeyDecision(id: UInt64, decision: HostKeyDecision)
     /// Send one framed message and deliver the reply carrying `messageID`. `closesSession` marks a
     /// `<close-session>`: the device closing the channel afterwards is expected, not a failure.
-    case send(id: UInt64, messageID: String, bytes: [UInt8], timeout: UInt64, closesSession: Bool = false,
-              continuation: CheckedContinuation<RPCReply, any Error>)
+    case send(
+        id: UInt64, messageID: String, bytes: [UInt8], timeout: UInt64, closesSession: Bool = false,
+        continuation: CheckedContinuation<RPCReply, any Error>)
     /// Stop waiting for a reply (the caller's task was cancelled).
     case cancel(id: UInt64, messageID: String)
     case subscribe(id: UInt64, stream: AsyncStream<Notification>.Continuation)

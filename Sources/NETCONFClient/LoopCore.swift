@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CLibSSH2
 import Logging
@@ -38,8 +38,9 @@ final class LoopCore {
         event.events = EPOLLIN.rawValue
         event.data.u64 = Self.mailboxToken
         guard epoll_ctl(epollFD, EPOLL_CTL_ADD, mailbox.eventFD, &event) == 0 else {
-            logger.critical("netconf client loop cannot watch its eventfd; loop stopped",
-                            metadata: ["netconf.errno": "\(errno)"])
+            logger.critical(
+                "netconf client loop cannot watch its eventfd; loop stopped",
+                metadata: ["netconf.errno": "\(errno)"])
             failQueued(mailbox.closeAndDrain())
             return
         }
@@ -50,7 +51,8 @@ final class LoopCore {
             let count = epoll_wait(epollFD, events, Int32(capacity), waitMillis())
             if count < 0 {
                 if errno == EINTR { continue }
-                logger.critical("epoll_wait failed; netconf client loop stopped", metadata: ["netconf.errno": "\(errno)"])
+                logger.critical(
+                    "epoll_wait failed; netconf client loop stopped", metadata: ["netconf.errno": "\(errno)"])
                 break
             }
             for index in 0..<Int(count) {
@@ -67,7 +69,8 @@ final class LoopCore {
         }
         for engine in engines.values { engine.forceClose() }
         engines.removeAll()
-        close(mailbox.eventFD)
+        failQueued(mailbox.closeAndDrain())
+        mailbox.closeEventFD()
         close(epollFD)
     }
 
@@ -140,8 +143,10 @@ final class LoopCore {
             switch command {
             case let .open(id, request, continuation):
                 if shuttingDown {
-                    continuation.resume(throwing: NETCONFClientError(
-                        .loopShutDown, host: request.host, port: request.port, message: "the event loop is shut down"))
+                    continuation.resume(
+                        throwing: NETCONFClientError(
+                            .loopShutDown, host: request.host, port: request.port,
+                            message: "the event loop is shut down"))
                     continue
                 }
                 let engine = SessionEngine(id: id, request: request, core: self, continuation: continuation)
@@ -155,8 +160,9 @@ final class LoopCore {
                 }
             case let .send(id, messageID, bytes, timeout, closesSession, continuation):
                 if let engine = engines[id] {
-                    engine.send(messageID: messageID, bytes: bytes, timeout: timeout, closesSession: closesSession,
-                                continuation: continuation)
+                    engine.send(
+                        messageID: messageID, bytes: bytes, timeout: timeout, closesSession: closesSession,
+                        continuation: continuation)
                     touch(engine)
                 } else {
                     continuation.resume(throwing: goneError(id))

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The only door into the event-loop thread: a locked command queue plus an eventfd that wakes the
@@ -14,18 +14,17 @@ final class Mailbox: @unchecked Sendable {
 
     /// Queues `command`; returns false when the loop has shut down (the caller must fail it itself).
     func post(_ command: LoopCommand) -> Bool {
-        let (accepted, wake) = queue.withLock { state -> (Bool, Bool) in
-            guard state.open else { return (false, false) }
+        queue.withLock { state -> Bool in
+            guard state.open else { return false }
             state.commands.append(command)
-            let wake = !state.signalled
-            state.signalled = true
-            return (true, wake)
+            if !state.signalled {
+                state.signalled = true
+                // Written under the lock so it can never hit the fd after `close` released it.
+                var one: UInt64 = 1
+                _ = write(eventFD, &one, 8)
+            }
+            return true
         }
-        if wake {
-            var one: UInt64 = 1
-            _ = write(eventFD, &one, 8)
-        }
-        return accepted
     }
 
     /// Takes every queued command (loop thread only).
@@ -45,6 +44,14 @@ final class Mailbox: @unchecked Sendable {
             state.open = false
             defer { state.commands.removeAll() }
             return state.commands
+        }
+    }
+
+    /// Closes the eventfd once no post can reach it any more (loop thread, at exit).
+    func closeEventFD() {
+        queue.withLock { state in
+            state.open = false
+            close(eventFD)
         }
     }
 }

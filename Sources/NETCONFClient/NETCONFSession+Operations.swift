@@ -8,17 +8,23 @@ extension NETCONFSession {
     }
 
     /// `<get-config>` of `source`. Returns the `<data>` element (empty if none).
-    public func getConfig(source: Datastore = .running, filter: Filter? = nil,
-                          timeout: Duration? = nil) async throws -> XMLElement {
+    public func getConfig(
+        source: Datastore = .running, filter: Filter? = nil,
+        timeout: Duration? = nil
+    ) async throws -> XMLElement {
         try await rpc(Operation.getConfig(source: source, filter: filter), timeout: timeout).dataOrEmpty
     }
 
     /// `<edit-config>`: `config` is the `<config>` element whose children are the edits.
-    public func editConfig(target: Datastore = .candidate, config: XMLElement,
-                           defaultOperation: DefaultOperation? = nil, testOption: TestOption? = nil,
-                           errorOption: ErrorOption? = nil, timeout: Duration? = nil) async throws {
-        try await rpc(Operation.editConfig(target: target, config: config, defaultOperation: defaultOperation,
-                                           testOption: testOption, errorOption: errorOption), timeout: timeout)
+    public func editConfig(
+        target: Datastore = .candidate, config: XMLElement,
+        defaultOperation: DefaultOperation? = nil, testOption: TestOption? = nil,
+        errorOption: ErrorOption? = nil, timeout: Duration? = nil
+    ) async throws {
+        try await rpc(
+            Operation.editConfig(
+                target: target, config: config, defaultOperation: defaultOperation,
+                testOption: testOption, errorOption: errorOption), timeout: timeout)
     }
 
     /// `<copy-config>`.
@@ -44,10 +50,14 @@ extension NETCONFSession {
 
     /// `<commit>`; with `confirmed` the device reverts unless a confirming commit follows within
     /// `timeout` seconds (device default 600) or, without `persist`, when this session ends.
-    public func commit(confirmed: Bool = false, timeout confirmTimeout: Int? = nil, persist: String? = nil,
-                       persistID: String? = nil, rpcTimeout: Duration? = nil) async throws {
-        try await rpc(Operation.commit(confirmed: confirmed, confirmTimeout: confirmTimeout, persist: persist,
-                                       persistID: persistID), timeout: rpcTimeout)
+    public func commit(
+        confirmed: Bool = false, timeout confirmTimeout: Int? = nil, persist: String? = nil,
+        persistID: String? = nil, rpcTimeout: Duration? = nil
+    ) async throws {
+        try await rpc(
+            Operation.commit(
+                confirmed: confirmed, confirmTimeout: confirmTimeout, persist: persist,
+                persistID: persistID), timeout: rpcTimeout)
     }
 
     /// A confirmed `<commit>` that reverts after `seconds` unless confirmed by a plain `commit()`.
@@ -77,13 +87,17 @@ extension NETCONFSession {
 
     /// RFC 5277 `<create-subscription>`; notifications arrive on the returned stream, which ends
     /// when the session ends.
-    public func subscribe(stream: String? = nil, filter: Filter? = nil,
-                          bufferingPolicy: AsyncStream<Notification>.Continuation.BufferingPolicy = .bufferingNewest(1024),
-                          timeout: Duration? = nil) async throws -> AsyncStream<Notification> {
-        let (notifications, continuation) = AsyncStream.makeStream(of: Notification.self, bufferingPolicy: bufferingPolicy)
+    public func subscribe(
+        stream: String? = nil, filter: Filter? = nil,
+        bufferingPolicy: AsyncStream<Notification>.Continuation.BufferingPolicy = .bufferingNewest(1024),
+        timeout: Duration? = nil
+    ) async throws -> AsyncStream<Notification> {
+        let (notifications, continuation) = AsyncStream.makeStream(
+            of: Notification.self, bufferingPolicy: bufferingPolicy)
         guard loop.post(.subscribe(id: id, stream: continuation)) else {
             continuation.finish()
-            throw NETCONFClientError(.loopShutDown, host: host, port: port, message: "the NETCONF client loop is shut down")
+            throw NETCONFClientError(
+                .loopShutDown, host: host, port: port, message: "the NETCONF client loop is shut down")
         }
         do {
             try await rpc(Operation.createSubscription(stream: stream, filter: filter), timeout: timeout)

@@ -65,8 +65,9 @@ public final class NETCONFSession: Sendable {
         logger: Logger = Logger(label: "netconf.client", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> NETCONFSession {
         guard let endpoint = IPEndpoint(host: host, port: port) else {
-            throw NETCONFClientError(.invalidAddress, host: host, port: port,
-                                     message: "give an IPv4 or IPv6 address literal and a port in 1...65535")
+            throw NETCONFClientError(
+                .invalidAddress, host: host, port: port,
+                message: "give an IPv4 or IPv6 address literal and a port in 1...65535")
         }
         if let startError = loop.startError {
             throw NETCONFClientError(.loopShutDown, host: host, port: port, message: startError)
@@ -80,8 +81,9 @@ public final class NETCONFSession: Sendable {
         let ready = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<SessionReady, any Error>) in
                 if !loop.post(.open(id: id, request: request, continuation: continuation)) {
-                    continuation.resume(throwing: NETCONFClientError(
-                        .loopShutDown, host: host, port: port, message: "the NETCONF client loop is shut down"))
+                    continuation.resume(
+                        throwing: NETCONFClientError(
+                            .loopShutDown, host: host, port: port, message: "the NETCONF client loop is shut down"))
                 }
             }
         } onCancel: {
@@ -93,12 +95,15 @@ public final class NETCONFSession: Sendable {
         if let sessionID = ready.serverHello.sessionID {
             sessionLogger[metadataKey: "netconf.session-id"] = "\(sessionID)"
         }
-        return NETCONFSession(host: host, port: port, username: username, ready: ready, timeouts: timeouts,
-                              loop: loop, id: id, logger: sessionLogger)
+        return NETCONFSession(
+            host: host, port: port, username: username, ready: ready, timeouts: timeouts,
+            loop: loop, id: id, logger: sessionLogger)
     }
 
-    private init(host: String, port: Int, username: String, ready: SessionReady, timeouts: NETCONFTimeouts,
-                 loop: NETCONFClientLoop, id: UInt64, logger: Logger) {
+    private init(
+        host: String, port: Int, username: String, ready: SessionReady, timeouts: NETCONFTimeouts,
+        loop: NETCONFClientLoop, id: UInt64, logger: Logger
+    ) {
         self.host = host
         self.port = port
         self.username = username
@@ -127,7 +132,8 @@ public final class NETCONFSession: Sendable {
             return String(state.nextMessageID)
         }
         guard let messageID else {
-            throw NETCONFClientError(.sessionClosed, host: host, port: port, message: "the session was closed by the client")
+            throw NETCONFClientError(
+                .sessionClosed, host: host, port: port, message: "the session was closed by the client")
         }
         let bytes = FrameEncoder.frame(RPC.envelope(messageID: messageID, operation: operation), mode: framing)
         let limit = (timeout ?? timeouts.rpc).nanoseconds
@@ -136,10 +142,14 @@ public final class NETCONFSession: Sendable {
         do {
             reply = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RPCReply, any Error>) in
-                    if !loop.post(.send(id: id, messageID: messageID, bytes: bytes, timeout: limit,
-                                        continuation: continuation)) {
-                        continuation.resume(throwing: NETCONFClientError(
-                            .loopShutDown, host: host, port: port, message: "the NETCONF client loop is shut down"))
+                    if !loop.post(
+                        .send(
+                            id: id, messageID: messageID, bytes: bytes, timeout: limit,
+                            continuation: continuation))
+                    {
+                        continuation.resume(
+                            throwing: NETCONFClientError(
+                                .loopShutDown, host: host, port: port, message: "the NETCONF client loop is shut down"))
                     }
                 }
             } onCancel: {
@@ -151,8 +161,12 @@ public final class NETCONFSession: Sendable {
             throw error
         }
         if let failure = reply.errors.first(where: { $0.severity != "warning" }) {
-            logger.debug("netconf rpc-error", metadata: ["netconf.error-tag": "\(failure.tag)",
-                                                         "netconf.message-id": "\(messageID)"])
+            logger.debug(
+                "netconf rpc-error",
+                metadata: [
+                    "netconf.error-tag": "\(failure.tag)",
+                    "netconf.message-id": "\(messageID)",
+                ])
             throw failure
         }
         return reply
@@ -185,8 +199,11 @@ public final class NETCONFSession: Sendable {
         let bytes = FrameEncoder.frame(RPC.envelope(messageID: messageID, operation: operation), mode: framing)
         let (loop, id) = (self.loop, self.id)
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RPCReply, any Error>) in
-            if !loop.post(.send(id: id, messageID: messageID, bytes: bytes, timeout: timeout.nanoseconds,
-                                closesSession: true, continuation: continuation)) {
+            if !loop.post(
+                .send(
+                    id: id, messageID: messageID, bytes: bytes, timeout: timeout.nanoseconds,
+                    closesSession: true, continuation: continuation))
+            {
                 continuation.resume(throwing: CancellationError())
             }
         }

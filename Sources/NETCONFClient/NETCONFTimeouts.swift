@@ -12,8 +12,10 @@ public struct NETCONFTimeouts: Sendable, Equatable {
     /// socket is simply dropped.
     public var close: Duration
 
-    public init(connect: Duration = .seconds(15), hello: Duration = .seconds(15), rpc: Duration = .seconds(120),
-                keepalive: Duration? = .seconds(30), close: Duration = .seconds(5)) {
+    public init(
+        connect: Duration = .seconds(15), hello: Duration = .seconds(15), rpc: Duration = .seconds(120),
+        keepalive: Duration? = .seconds(30), close: Duration = .seconds(5)
+    ) {
         self.connect = connect
         self.hello = hello
         self.rpc = rpc

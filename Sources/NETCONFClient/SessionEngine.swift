@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CLibSSH2
 import Logging
@@ -95,8 +95,10 @@ final class SessionEngine {
     /// Why the session ended (reported to every later caller).
     private var failure: NETCONFClientError?
 
-    init(id: UInt64, request: ConnectRequest, core: LoopCore,
-         continuation: CheckedContinuation<SessionReady, any Error>) {
+    init(
+        id: UInt64, request: ConnectRequest, core: LoopCore,
+        continuation: CheckedContinuation<SessionReady, any Error>
+    ) {
         self.id = id
         self.request = request
         self.core = core
@@ -126,7 +128,8 @@ final class SessionEngine {
         setupDeadline = now + request.timeouts.connect.nanoseconds
         core.schedule(self, at: setupDeadline)
         let family = request.endpoint.family == .v4 ? AF_INET : AF_INET6
-        fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        fd = socket(
+            family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
             fail(.connectFailed, "cannot create a socket: \(String(cString: strerror(errno)))", transportUsable: false)
             return
@@ -147,8 +150,17 @@ final class SessionEngine {
     }
 
     func ioReady(events: UInt32) {
-        if state == .connecting {
+        switch state {
+        case .connecting:
             finishConnect()
+        case .verifyingHostKey where events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0:
+            // Nothing is read while the policy decides; a hang-up would otherwise wake us forever.
+            fail(
+                .sshHandshakeFailed, "the server closed the connection during the host-key check",
+                transportUsable: false)
+            return
+        default:
+            break
         }
         drive()
     }
@@ -161,14 +173,17 @@ final class SessionEngine {
             state = .listingAuthMethods
             drive()
         case let .reject(reason):
-            fail(.hostKeyRejected,
-                 "host key \(hostKey?.description ?? "?") rejected before authentication: \(reason)",
-                 transportUsable: true)
+            fail(
+                .hostKeyRejected,
+                "host key \(hostKey?.description ?? "?") rejected before authentication: \(reason)",
+                transportUsable: true)
         }
     }
 
-    func send(messageID: String, bytes: [UInt8], timeout: UInt64, closesSession: Bool,
-              continuation: CheckedContinuation<RPCReply, any Error>) {
+    func send(
+        messageID: String, bytes: [UInt8], timeout: UInt64, closesSession: Bool,
+        continuation: CheckedContinuation<RPCReply, any Error>
+    ) {
         guard state == .ready else {
             continuation.resume(throwing: failure ?? error(.sessionClosed, "the session is not open"))
             return
@@ -210,23 +225,29 @@ final class SessionEngine {
     func timerFired(now: UInt64) {
         switch state {
         case .connecting, .handshaking, .verifyingHostKey, .listingAuthMethods, .authenticating,
-             .openingChannel, .ignoringStderr, .startingSubsystem:
+            .openingChannel, .ignoringStderr, .startingSubsystem:
             if now >= setupDeadline {
-                fail(.connectTimeout, "no NETCONF session within \(request.timeouts.connect) "
-                     + "(stuck while \(Self.describe(state)))", transportUsable: false)
+                fail(
+                    .connectTimeout,
+                    "no NETCONF session within \(request.timeouts.connect) "
+                        + "(stuck while \(Self.describe(state)))", transportUsable: false)
             }
         case .exchangingHellos:
             if now >= helloDeadline {
-                fail(.helloTimeout, "the server's <hello> did not arrive within \(request.timeouts.hello)",
-                     transportUsable: true)
+                fail(
+                    .helloTimeout, "the server's <hello> did not arrive within \(request.timeouts.hello)",
+                    transportUsable: true)
             }
         case .ready:
             let expired = pending.filter { $0.value.deadline <= now }
             for (messageID, entry) in expired {
                 pending.removeValue(forKey: messageID)
                 logger.warning("netconf rpc timed out", metadata: ["netconf.message-id": "\(messageID)"])
-                entry.continuation.resume(throwing: error(.rpcTimeout, "no reply to message-id \(messageID) in time; "
-                                                          + "the session stays open and a late reply is dropped"))
+                entry.continuation.resume(
+                    throwing: error(
+                        .rpcTimeout,
+                        "no reply to message-id \(messageID) in time; "
+                            + "the session stays open and a late reply is dropped"))
             }
             if let next = nextKeepalive, now >= next {
                 sendKeepalive(now: now)
@@ -312,16 +333,23 @@ final class SessionEngine {
         var length = 0
         var type: Int32 = 0
         guard let raw = libssh2_session_hostkey(session, &length, &type),
-              let hash = libssh2_hostkey_hash(session, LIBSSH2_HOSTKEY_HASH_SHA256) else {
+            let hash = libssh2_hostkey_hash(session, LIBSSH2_HOSTKEY_HASH_SHA256)
+        else {
             fail(.sshHandshakeFailed, "the server presented no host key", transportUsable: true)
             return false
         }
-        let rawKey = raw.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
-        let digest = hash.withMemoryRebound(to: UInt8.self, capacity: 32) { Array(UnsafeBufferPointer(start: $0, count: 32)) }
-        let key = SSHHostKey(host: request.host, port: request.port, type: Self.keyType(type), rawKey: rawKey, sha256: digest)
+        let rawKey = raw.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
+        let digest = hash.withMemoryRebound(to: UInt8.self, capacity: 32) {
+            Array(UnsafeBufferPointer(start: $0, count: 32))
+        }
+        let key = SSHHostKey(
+            host: request.host, port: request.port, type: Self.keyType(type), rawKey: rawKey, sha256: digest)
         hostKey = key
         state = .verifyingHostKey
-        logger.debug("netconf ssh handshake done; verifying host key", metadata: ["netconf.hostkey": "\(key.fingerprint)"])
+        logger.debug(
+            "netconf ssh handshake done; verifying host key", metadata: ["netconf.hostkey": "\(key.fingerprint)"])
         let policy = request.hostKey
         let id = self.id
         let mailbox = core.mailbox
@@ -341,9 +369,10 @@ final class SessionEngine {
             waitingOnLibssh2 = false
             let offered = offeredMethods.split(separator: ",").map(String.init)
             guard offered.contains(request.auth.methodName) else {
-                fail(.authMethodNotOffered,
-                     "the server offers [\(offeredMethods)] for user \(user), not \(request.auth.methodName)",
-                     transportUsable: true)
+                fail(
+                    .authMethodNotOffered,
+                    "the server offers [\(offeredMethods)] for user \(user), not \(request.auth.methodName)",
+                    transportUsable: true)
                 return false
             }
             state = .authenticating
@@ -386,8 +415,9 @@ final class SessionEngine {
                 secretBytes.withUnsafeBufferPointer { passPtr in
                     userPtr.withMemoryRebound(to: CChar.self) { userChars in
                         passPtr.withMemoryRebound(to: CChar.self) { passChars in
-                            libssh2_userauth_password_ex(session, userChars.baseAddress, UInt32(user.count),
-                                                         passChars.baseAddress, UInt32(secretBytes.count), nil)
+                            libssh2_userauth_password_ex(
+                                session, userChars.baseAddress, UInt32(user.count),
+                                passChars.baseAddress, UInt32(secretBytes.count), nil)
                         }
                     }
                 }
@@ -400,12 +430,16 @@ final class SessionEngine {
             state = .openingChannel
             return true
         case LIBSSH2_ERROR_AUTHENTICATION_FAILED, LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED, LIBSSH2_ERROR_PASSWORD_EXPIRED:
-            fail(.authenticationFailed, "the server refused \(request.auth.methodName) authentication for user "
-                 + "\(request.username) (\(lastError())); check the credentials and the device's user list",
-                 transportUsable: true)
+            fail(
+                .authenticationFailed,
+                "the server refused \(request.auth.methodName) authentication for user "
+                    + "\(request.username) (\(lastError())); check the credentials and the device's user list",
+                transportUsable: true)
         case LIBSSH2_ERROR_FILE, LIBSSH2_ERROR_METHOD_NOT_SUPPORTED:
-            fail(.invalidKey, "the private key cannot be used (\(lastError())); give an unencrypted or correctly "
-                 + "unlocked OpenSSH/PEM ed25519, ECDSA or RSA key", transportUsable: true)
+            fail(
+                .invalidKey,
+                "the private key cannot be used (\(lastError())); give an unencrypted or correctly "
+                    + "unlocked OpenSSH/PEM ed25519, ECDSA or RSA key", transportUsable: true)
         default:
             fail(.authenticationFailed, "authentication failed: \(lastError())", transportUsable: false)
         }
@@ -414,8 +448,9 @@ final class SessionEngine {
 
     private func stepOpenChannel() -> Bool {
         guard let session else { return false }
-        let opened = libssh2_channel_open_ex(session, "session", 7, 2 * 1024 * 1024 /* LIBSSH2_CHANNEL_WINDOW_DEFAULT */,
-                                             UInt32(LIBSSH2_CHANNEL_PACKET_DEFAULT), nil, 0)
+        let opened = libssh2_channel_open_ex(
+            session, "session", 7, 2 * 1024 * 1024 /* LIBSSH2_CHANNEL_WINDOW_DEFAULT */,
+            UInt32(LIBSSH2_CHANNEL_PACKET_DEFAULT), nil, 0)
         if let opened {
             waitingOnLibssh2 = false
             channel = opened
@@ -440,8 +475,10 @@ final class SessionEngine {
         let rc = libssh2_channel_process_startup(channel, "subsystem", 9, "netconf", 7)
         if again(rc) { return false }
         guard rc == 0 else {
-            fail(.channelFailed, "the server refused the netconf subsystem (\(lastError())); "
-                 + "is NETCONF over SSH enabled on the device?", transportUsable: true)
+            fail(
+                .channelFailed,
+                "the server refused the netconf subsystem (\(lastError())); "
+                    + "is NETCONF over SSH enabled on the device?", transportUsable: true)
             return false
         }
         logger.debug("netconf subsystem started; sending hello")
@@ -483,8 +520,9 @@ final class SessionEngine {
         }
         let buffer = core.readBuffer
         while state == .exchangingHellos || state == .ready {
-            let rc = libssh2_channel_read_ex(channel, 0, buffer.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                             buffer.count)
+            let rc = libssh2_channel_read_ex(
+                channel, 0, buffer.baseAddress!.assumingMemoryBound(to: CChar.self),
+                buffer.count)
             if rc == Int(LIBSSH2_ERROR_EAGAIN) { break }
             if rc < 0 {
                 fail(.sessionClosed, "the connection to the device broke: \(lastError())", transportUsable: false)
@@ -532,7 +570,9 @@ final class SessionEngine {
         do {
             hello = try Hello.parse(message)
         } catch let parseError {
-            fail(.helloInvalid, "the device's first message is not a valid <hello>: \(parseError)", transportUsable: true)
+            fail(
+                .helloInvalid, "the device's first message is not a valid <hello>: \(parseError)", transportUsable: true
+            )
             return
         }
         guard hello.has(Capability.base10) || hello.has(Capability.base11) else {
@@ -550,8 +590,10 @@ final class SessionEngine {
         guard state == .exchangingHellos, helloWritten, let serverHello, let hostKey else { return }
         state = .ready
         logger.info("netconf session ready", metadata: ["netconf.framing": "\(framing.mode)"])
-        openContinuation?.resume(returning: SessionReady(serverHello: serverHello, framing: framing.mode,
-                                                         hostKey: hostKey))
+        openContinuation?.resume(
+            returning: SessionReady(
+                serverHello: serverHello, framing: framing.mode,
+                hostKey: hostKey))
         openContinuation = nil
         if let keepalive = request.timeouts.keepalive {
             let next = monotonicNanoseconds() + keepalive.nanoseconds
@@ -575,8 +617,9 @@ final class SessionEngine {
             if let key, let entry = pending.removeValue(forKey: key) {
                 entry.continuation.resume(returning: reply)
             } else {
-                logger.debug("netconf reply with unknown message-id dropped",
-                             metadata: ["netconf.message-id": "\(reply.messageID ?? "none")"])
+                logger.debug(
+                    "netconf reply with unknown message-id dropped",
+                    metadata: ["netconf.message-id": "\(reply.messageID ?? "none")"])
             }
         case let .notification(notification):
             notifications?.yield(notification)
@@ -589,7 +632,8 @@ final class SessionEngine {
         // channel write in its place (libssh2 resumes "the existing packet"), losing our data.
         var seconds: Int32 = 0
         if outgoingHead == outgoing.count,
-           libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_OUTBOUND == 0 {
+            libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_OUTBOUND == 0
+        {
             let rc = libssh2_keepalive_send(session, &seconds)
             if rc != 0 && rc != LIBSSH2_ERROR_EAGAIN {
                 fail(.sessionClosed, "SSH keepalive failed: \(lastError())", transportUsable: false)
@@ -613,8 +657,12 @@ final class SessionEngine {
     func fail(_ code: NETCONFClientError.Code, _ message: String, transportUsable: Bool) {
         guard !isClosing else { return }
         let reason = error(code, message)
-        logger.warning("netconf session failed", metadata: ["netconf.error": "\(reason.code.rawValue)",
-                                                             "netconf.reason": "\(message)"])
+        logger.warning(
+            "netconf session failed",
+            metadata: [
+                "netconf.error": "\(reason.code.rawValue)",
+                "netconf.reason": "\(message)",
+            ])
         endSession(reason, transportUsable: transportUsable)
     }
 
@@ -626,7 +674,9 @@ final class SessionEngine {
         openContinuation = nil
         let waiting = pending
         pending.removeAll()
-        let closed = reason.code == .sessionClosed ? reason
+        let closed =
+            reason.code == .sessionClosed
+            ? reason
             : error(.sessionClosed, "the session ended: \(reason.code.rawValue): \(reason.message)")
         for (_, entry) in waiting { entry.continuation.resume(throwing: closed) }
         notifications?.finish()

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A binary min-heap of (deadline, session) pairs: the event loop's timer list. Entries are never

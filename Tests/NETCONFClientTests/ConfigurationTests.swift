@@ -10,8 +10,9 @@ struct ConfigurationTests {
         try await withServer { server in
             let session = try await server.connect()
             try await session.lock(.candidate)
-            try await session.editConfig(target: .candidate,
-                                         config: try settingsConfig("<hostname>edge-1</hostname><mtu>1400</mtu>"))
+            try await session.editConfig(
+                target: .candidate,
+                config: try settingsConfig("<hostname>edge-1</hostname><mtu>1400</mtu>"))
             #expect(try await hostname(session, .candidate) == "edge-1")
             #expect(try await hostname(session, .running) == nil)
             try await session.commit()
@@ -33,14 +34,16 @@ struct ConfigurationTests {
     @Test func manyConcurrentRPCsOnOneSessionGetTheirOwnReplies() async throws {
         try await withServer { server in
             let session = try await server.connect()
-            try await session.editConfig(config: try settingsConfig(
-                (1...20).map { "<item><name>n\($0)</name><value>\($0)</value></item>" }.joined()))
+            try await session.editConfig(
+                config: try settingsConfig(
+                    (1...20).map { "<item><name>n\($0)</name><value>\($0)</value></item>" }.joined()))
             try await session.commit()
             try await withThrowingTaskGroup(of: (Int, String?).self) { group in
                 for index in 1...20 {
                     group.addTask {
-                        let filter = try XML.parse("<settings xmlns=\"\(testNamespace)\"><item><name>n\(index)</name>"
-                                                   + "</item></settings>")
+                        let filter = try XML.parse(
+                            "<settings xmlns=\"\(testNamespace)\"><item><name>n\(index)</name>"
+                                + "</item></settings>")
                         let data = try await session.getConfig(source: .running, filter: .subtree(filter))
                         let items = data.child("settings", namespace: testNamespace)?.children("item") ?? []
                         return (index, items.count == 1 ? items[0].child("value")?.text : "count \(items.count)")
@@ -81,7 +84,8 @@ struct ConfigurationTests {
             try await session.commit(confirmed: true, timeout: 2)
             #expect(try await hostname(session, .running) == "short-lived")
             // netconfd checks confirmed-commit timers only after ~1 s without requests: poll slowly.
-            #expect(try await eventually(within: 20, every: .seconds(2)) { try await hostname(session, .running) == nil })
+            #expect(
+                try await eventually(within: 20, every: .seconds(2)) { try await hostname(session, .running) == nil })
             await session.close()
         }
     }

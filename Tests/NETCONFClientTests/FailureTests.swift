@@ -62,6 +62,21 @@ struct FailureTests {
         }
     }
 
+    @Test func keepalivesBetweenRequestsDoNotDisturbTheSession() async throws {
+        try await withServer { server in
+            let session = try await server.connect(timeouts: NETCONFTimeouts(rpc: .seconds(30), keepalive: .seconds(1)))
+            try await session.editConfig(config: try settingsConfig("<hostname>alive</hostname>"))
+            // Idle stretches (keepalives go out) alternate with bursts of requests (keepalives wait).
+            for round in 0..<3 {
+                try await Task.sleep(for: .milliseconds(1_300))
+                for _ in 0..<20 {
+                    #expect(try await hostname(session, .candidate) == "alive", "round \(round)")
+                }
+            }
+            await session.close()
+        }
+    }
+
     @Test func aClosedSessionRefusesFurtherRPCs() async throws {
         try await withServer { server in
             let session = try await server.connect()
@@ -71,7 +86,8 @@ struct FailureTests {
             }
             #expect(error?.code == .sessionClosed)
             try await Task.sleep(for: .milliseconds(300))
-            #expect(server.sshdLog().contains("Disconnected from user \(NETCONFServerHarness.user)")
+            #expect(
+                server.sshdLog().contains("Disconnected from user \(NETCONFServerHarness.user)")
                     || server.sshdLog().contains("Received disconnect from 127.0.0.1"))
         }
     }

@@ -8,15 +8,18 @@ struct NetconfToolTests {
     static let cms = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("cms").path
 
-    func cms(_ server: NETCONFServerHarness, _ arguments: [String], pin: Bool = true,
-             environment: [String: String]? = nil) throws -> (exitCode: Int32, stdout: String, stderr: String) {
+    func cms(
+        _ server: NETCONFServerHarness, _ arguments: [String], pin: Bool = true,
+        environment: [String: String]? = nil
+    ) throws -> (exitCode: Int32, stdout: String, stderr: String) {
         let keyFile = server.directory.appendingPathComponent("client_ed25519").path
         var connection = ["--port", "\(server.port)", "--user", NETCONFServerHarness.user]
         if environment == nil { connection += ["--key", keyFile] }
         if pin { connection += ["--pin", server.hostKeyFingerprint] }
         #expect(FileManager.default.isExecutableFile(atPath: Self.cms), "build cms first: swift build --build-tests")
-        return try ChildProcess.capture(Self.cms, ["netconf", "127.0.0.1"] + connection + arguments,
-                                        environment: environment)
+        return try ChildProcess.capture(
+            Self.cms, ["netconf", "127.0.0.1"] + connection + arguments,
+            environment: environment)
     }
 
     @Test func helloPrintsTheDevicesCapabilitiesAsXML() async throws {
@@ -52,10 +55,14 @@ struct NetconfToolTests {
             #expect(applied.exitCode == 0, "\(applied.stderr)")
             // Subcommand first works as well as host first.
             let keyFile = server.directory.appendingPathComponent("client_ed25519").path
-            let read = try ChildProcess.capture(Self.cms, [
-                "netconf", "get-config", "127.0.0.1", "--port", "\(server.port)", "--user", NETCONFServerHarness.user,
-                "--key", keyFile, "--pin", server.hostKeyFingerprint, "--source", "running", "--filter", filter.path,
-            ])
+            let read = try ChildProcess.capture(
+                Self.cms,
+                [
+                    "netconf", "get-config", "127.0.0.1", "--port", "\(server.port)", "--user",
+                    NETCONFServerHarness.user,
+                    "--key", keyFile, "--pin", server.hostKeyFingerprint, "--source", "running", "--filter",
+                    filter.path,
+                ])
             #expect(read.exitCode == 0, "\(read.stderr)")
             #expect(read.stdout.contains("<hostname>from-cli</hostname>"))
         }
@@ -64,7 +71,8 @@ struct NetconfToolTests {
     @Test func anRPCErrorIsPrintedFieldByFieldWithExitStatusOne() async throws {
         try await withServer { server in
             let edit = server.directory.appendingPathComponent("bad.xml")
-            try "<settings xmlns=\"urn:cms:test\"><mtu>1</mtu></settings>".write(to: edit, atomically: true, encoding: .utf8)
+            try "<settings xmlns=\"urn:cms:test\"><mtu>1</mtu></settings>".write(
+                to: edit, atomically: true, encoding: .utf8)
             let result = try cms(server, ["edit-config", edit.path])
             #expect(result.exitCode == 1)
             #expect(result.stderr.contains("error-tag: invalid-value"))

@@ -26,11 +26,12 @@ struct SessionSetupTests {
     @Test(arguments: ["ed25519", "ecdsa", "rsa"])
     func publicKeyAuthenticationWorksWithEveryKeyType(keyType: String) async throws {
         try await withServer { server in
-            let key = switch keyType {
-            case "ecdsa": server.ecdsaKey
-            case "rsa": server.rsaKey
-            default: server.ed25519Key
-            }
+            let key =
+                switch keyType {
+                case "ecdsa": server.ecdsaKey
+                case "rsa": server.rsaKey
+                default: server.ed25519Key
+                }
             let session = try await server.connect(auth: .publicKey(privateKey: key))
             let data = try await session.getConfig(source: .running)
             #expect(data.name == "data")
@@ -95,6 +96,18 @@ struct SessionSetupTests {
                     auth: .publicKey(privateKey: server.ed25519Key), hostKey: .trustOnFirstUse(changed))
             }
             #expect(error?.code == .hostKeyRejected)
+        }
+    }
+
+    @Test func anIPv6LoopbackAddressConnects() async throws {
+        try await withServer { server in
+            let session = try await NETCONFSession.connect(
+                host: "::1", port: server.port, username: NETCONFServerHarness.user,
+                auth: .publicKey(privateKey: server.ed25519Key), hostKey: .pinned(server.hostKeyFingerprint))
+            #expect(session.hostKey.host == "::1")
+            #expect(try await session.getConfig(source: .running).name == "data")
+            await session.close()
+            #expect(server.sshdLog().contains("Connection from ::1"))
         }
     }
 

@@ -36,8 +36,9 @@ struct NetconfCommitCommand: AsyncParsableCommand {
             if cancel {
                 try await session.cancelCommit(persistID: persistID)
             } else {
-                try await session.commit(confirmed: confirmed != nil, timeout: confirmed, persist: persist,
-                                         persistID: persistID)
+                try await session.commit(
+                    confirmed: confirmed != nil, timeout: confirmed, persist: persist,
+                    persistID: persistID)
             }
             return [XMLElement("ok", namespace: NETCONFNamespace.base)]
         }

@@ -74,13 +74,15 @@ struct NetconfConnectionOptions: ParsableArguments {
                 auth: auth, hostKey: policy,
                 timeouts: NETCONFTimeouts(rpc: .seconds(timeout)), logger: logger)
             if acceptNew, let key = await seen.key {
-                printError("accepted host key \(key.type.rawValue) \(key.fingerprint) "
-                           + "(pin it next time: --pin \(key.fingerprint))")
+                printError(
+                    "accepted host key \(key.type.rawValue) \(key.fingerprint) "
+                        + "(pin it next time: --pin \(key.fingerprint))")
             }
             return session
         } catch let error as NETCONFClientError {
             if error.code == .hostKeyRejected, pin.isEmpty, let key = await seen.key {
-                printError("""
+                printError(
+                    """
                     The device \(host):\(port) presents host key \(key.type.rawValue) \(key.fingerprint).
                     Check it out of band, then re-run with --pin \(key.fingerprint) (or --accept-new to trust it now).
                     """)

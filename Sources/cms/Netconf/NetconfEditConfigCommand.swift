@@ -42,7 +42,9 @@ struct NetconfEditConfigCommand: AsyncParsableCommand {
 
     func run() async throws {
         let root = try NetconfOutput.readXML(file, what: "config")
-        let config = root.name == "config" ? root
+        let config =
+            root.name == "config"
+            ? root
             : XMLElement("config", namespace: NETCONFNamespace.base, children: [.element(root)])
         try await NetconfOutput.run(connection) { session in
             try await session.editConfig(

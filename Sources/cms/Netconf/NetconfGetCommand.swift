@@ -2,7 +2,8 @@ import ArgumentParser
 
 /// `cms netconf HOST get` — running configuration and state data.
 struct NetconfGetCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get", abstract: "Read configuration and state (<get>).")
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Read configuration and state (<get>).")
 
     @OptionGroup var connection: NetconfConnectionOptions
 

@@ -2,8 +2,9 @@ import ArgumentParser
 
 /// `cms netconf HOST get-config` — one datastore's configuration.
 struct NetconfGetConfigCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get-config",
-                                                    abstract: "Read a datastore's configuration (<get-config>).")
+    static let configuration = CommandConfiguration(
+        commandName: "get-config",
+        abstract: "Read a datastore's configuration (<get-config>).")
 
     @OptionGroup var connection: NetconfConnectionOptions
 

@@ -3,8 +3,9 @@ import NETCONF
 
 /// `cms netconf HOST hello` — the device's `<hello>`: session-id and capabilities.
 struct NetconfHelloCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "hello",
-                                                    abstract: "Show the device's hello (capabilities, session-id).")
+    static let configuration = CommandConfiguration(
+        commandName: "hello",
+        abstract: "Show the device's hello (capabilities, session-id).")
 
     @OptionGroup var connection: NetconfConnectionOptions
 

@@ -7,8 +7,10 @@ import NETCONFClient
 enum NetconfOutput {
     /// Connects, runs `body`, prints its elements as pretty XML on stdout, closes. An rpc-error is
     /// printed field by field on stderr and exits 1; transport failures exit 2.
-    static func run(_ connection: NetconfConnectionOptions,
-                    _ body: (NETCONFSession) async throws -> [XMLElement]) async throws {
+    static func run(
+        _ connection: NetconfConnectionOptions,
+        _ body: (NETCONFSession) async throws -> [XMLElement]
+    ) async throws {
         let session = try await connection.connect()
         do {
             let elements = try await body(session)
@@ -31,15 +33,21 @@ enum NetconfOutput {
     }
 
     static func printRPCError(_ error: RPCError) {
-        var lines = ["rpc-error:", "  error-type: \(error.type)", "  error-tag: \(error.tag)",
-                     "  error-severity: \(error.severity)"]
+        var lines = [
+            "rpc-error:", "  error-type: \(error.type)", "  error-tag: \(error.tag)",
+            "  error-severity: \(error.severity)",
+        ]
         if let appTag = error.appTag { lines.append("  error-app-tag: \(appTag)") }
-        if let path = error.path { lines.append("  error-path: \(path.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        if let path = error.path {
+            lines.append("  error-path: \(path.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
         if let message = error.message {
             lines.append("  error-message: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         for info in error.info {
-            let text = info.elements.isEmpty ? info.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text =
+                info.elements.isEmpty
+                ? info.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 : XML.serialize(info)
             lines.append("  error-info \(info.name): \(text)")
         }

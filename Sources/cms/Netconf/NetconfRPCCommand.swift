@@ -2,8 +2,9 @@ import ArgumentParser
 
 /// `cms netconf HOST rpc FILE` — send any operation (vendor RPCs) and print the reply's content.
 struct NetconfRPCCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rpc",
-                                                    abstract: "Send the operation in FILE and print the reply.")
+    static let configuration = CommandConfiguration(
+        commandName: "rpc",
+        abstract: "Send the operation in FILE and print the reply.")
 
     @OptionGroup var connection: NetconfConnectionOptions
 

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process started with `posix_spawn` and reaped with `waitpid` by this type only.
@@ -18,13 +18,16 @@ final class ChildProcess: @unchecked Sendable {
     /// Starts `path` with `arguments`; stdout and stderr go to `outputPath` (or /dev/null), stdin
     /// comes from `inputPath` (or /dev/null), working directory `directory` (or ours). `environment` nil
     /// inherits ours.
-    init(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
-         outputPath: String? = nil, inputPath: String? = nil, directory: String? = nil) throws {
+    init(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil,
+        outputPath: String? = nil, inputPath: String? = nil, directory: String? = nil
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         // `env -C` changes directory then execs (Glibc's addchdir_np is not visible to Swift); the pid stays.
-        let (tool, toolArguments) = directory.map { ("/usr/bin/env", ["-C", $0, path] + arguments) } ?? (path, arguments)
+        let (tool, toolArguments) =
+            directory.map { ("/usr/bin/env", ["-C", $0, path] + arguments) } ?? (path, arguments)
         posix_spawn_file_actions_addopen(&actions, 0, inputPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
@@ -89,13 +92,16 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Runs a short tool to completion; returns its combined output or throws with it.
     @discardableResult
-    static func run(_ path: String, _ arguments: [String], input: String? = nil, timeout: TimeInterval = 60) throws -> String {
+    static func run(_ path: String, _ arguments: [String], input: String? = nil, timeout: TimeInterval = 60) throws
+        -> String
+    {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cms-run-\(UUID().uuidString)")
         let outputPath = scratch.path + ".out"
         var inputPath: String?
         if let input {
             inputPath = scratch.path + ".in"
-            FileManager.default.createFile(atPath: inputPath!, contents: Data(input.utf8), attributes: [.posixPermissions: 0o600])
+            FileManager.default.createFile(
+                atPath: inputPath!, contents: Data(input.utf8), attributes: [.posixPermissions: 0o600])
         }
         defer {
             try? FileManager.default.removeItem(atPath: outputPath)
@@ -114,23 +120,28 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Runs a tool to completion and returns its exit code, stdout and stderr separately.
-    static func capture(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
-                        timeout: TimeInterval = 60) throws -> (exitCode: Int32, stdout: String, stderr: String) {
+    static func capture(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil,
+        timeout: TimeInterval = 60
+    ) throws -> (exitCode: Int32, stdout: String, stderr: String) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cms-run-\(UUID().uuidString)").path
         defer {
             try? FileManager.default.removeItem(atPath: scratch + ".out")
             try? FileManager.default.removeItem(atPath: scratch + ".err")
         }
         // sh only redirects stderr; arguments pass through "$@" untouched.
-        let child = try ChildProcess("/bin/sh", ["-c", "exec \"$0\" \"$@\" 2>\"\(scratch).err\"", path] + arguments,
-                                     environment: environment, outputPath: scratch + ".out")
+        let child = try ChildProcess(
+            "/bin/sh", ["-c", "exec \"$0\" \"$@\" 2>\"\(scratch).err\"", path] + arguments,
+            environment: environment, outputPath: scratch + ".out")
         guard child.wait(timeout: timeout) else {
             child.end(signal: SIGKILL)
             throw SpawnError(description: "\(path) did not finish within \(timeout) s")
         }
         let status = child.status ?? -1
         let code: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (code, (try? String(contentsOfFile: scratch + ".out", encoding: .utf8)) ?? "",
-                (try? String(contentsOfFile: scratch + ".err", encoding: .utf8)) ?? "")
+        return (
+            code, (try? String(contentsOfFile: scratch + ".out", encoding: .utf8)) ?? "",
+            (try? String(contentsOfFile: scratch + ".err", encoding: .utf8)) ?? ""
+        )
     }
 }

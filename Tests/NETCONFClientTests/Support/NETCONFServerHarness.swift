@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real NETCONF server for the tests: OpenSSH `sshd` on a free loopback port in front of yuma123
@@ -62,9 +62,11 @@ final class NETCONFServerHarness: @unchecked Sendable {
 
         let netconfd = try ChildProcess(
             "/usr/sbin/netconfd",
-            ["--target=candidate", "--no-startup", "--superuser=\(user)", "--port=\(port)",
-             "--ncxserver-sockname=\(path)/ncx.sock", "--module=\(module.path)",
-             "--log=\(path)/netconfd.log", "--log-level=info"],
+            [
+                "--target=candidate", "--no-startup", "--superuser=\(user)", "--port=\(port)",
+                "--ncxserver-sockname=\(path)/ncx.sock", "--module=\(module.path)",
+                "--log=\(path)/netconfd.log", "--log-level=info",
+            ],
             environment: ["YUMA_RUNPATH": "\(path)/yuma", "YUMA_HOME": "\(path)/yuma", "PATH": "/usr/bin:/bin"],
             directory: path)
         try waitFor("netconfd socket \(path)/ncx.sock", process: netconfd, logFile: "\(path)/netconfd.log") {
@@ -73,6 +75,7 @@ final class NETCONFServerHarness: @unchecked Sendable {
 
         let config = """
             ListenAddress 127.0.0.1
+            ListenAddress ::1
             Port \(port)
             HostKey \(path)/host_ed25519
             PidFile \(path)/run/sshd.pid
@@ -114,8 +117,10 @@ final class NETCONFServerHarness: @unchecked Sendable {
             password: password, sshd: sshd, netconfd: netconfd)
     }
 
-    private init(directory: URL, port: Int, hostKeyFingerprint: String, ed25519Key: String, ecdsaKey: String,
-                 rsaKey: String, password: String, sshd: ChildProcess, netconfd: ChildProcess) {
+    private init(
+        directory: URL, port: Int, hostKeyFingerprint: String, ed25519Key: String, ecdsaKey: String,
+        rsaKey: String, password: String, sshd: ChildProcess, netconfd: ChildProcess
+    ) {
         self.directory = directory
         self.port = port
         self.hostKeyFingerprint = hostKeyFingerprint
@@ -192,14 +197,17 @@ final class NETCONFServerHarness: @unchecked Sendable {
         try ChildProcess.run(tool, arguments, input: input)
     }
 
-    private static func waitFor(_ what: String, process: ChildProcess, logFile: String,
-                                timeout: TimeInterval = 15, until ready: () -> Bool) throws {
+    private static func waitFor(
+        _ what: String, process: ChildProcess, logFile: String,
+        timeout: TimeInterval = 15, until ready: () -> Bool
+    ) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if ready() { return }
             if !process.isRunning {
                 let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
-                throw HarnessError(description: "\(what): process exited (status \(process.status ?? -1)); log:\n\(log)")
+                throw HarnessError(
+                    description: "\(what): process exited (status \(process.status ?? -1)); log:\n\(log)")
             }
             usleep(20_000)
         }
@@ -244,8 +252,9 @@ final class NETCONFServerHarness: @unchecked Sendable {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap { entry -> Int32? in
             guard let child = Int32(entry),
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return nil }
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             return fields.count > 2 && Int32(fields[1]) == pid ? child : nil
         }

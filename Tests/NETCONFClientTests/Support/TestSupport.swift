@@ -20,8 +20,10 @@ let testNamespace = "urn:cms:test"
 
 extension NETCONFServerHarness {
     /// Opens a session with the ed25519 key and the pinned host key.
-    func connect(auth: SSHAuthentication? = nil, timeouts: NETCONFTimeouts = .init(rpc: .seconds(30)),
-                 loop: NETCONFClientLoop = .shared) async throws -> NETCONFSession {
+    func connect(
+        auth: SSHAuthentication? = nil, timeouts: NETCONFTimeouts = .init(rpc: .seconds(30)),
+        loop: NETCONFClientLoop = .shared
+    ) async throws -> NETCONFSession {
         try await NETCONFSession.connect(
             host: "127.0.0.1", port: port, username: NETCONFServerHarness.user,
             auth: auth ?? .publicKey(privateKey: ed25519Key), hostKey: .pinned(hostKeyFingerprint),
@@ -31,8 +33,9 @@ extension NETCONFServerHarness {
 
 /// `<config>` with our module's `settings` holding `content`.
 func settingsConfig(_ content: String) throws -> XMLElement {
-    try XML.parse("<config xmlns=\"\(NETCONFNamespace.base)\"><settings xmlns=\"\(testNamespace)\">"
-                  + content + "</settings></config>")
+    try XML.parse(
+        "<config xmlns=\"\(NETCONFNamespace.base)\"><settings xmlns=\"\(testNamespace)\">"
+            + content + "</settings></config>")
 }
 
 /// A subtree filter selecting our `settings` container.
@@ -47,8 +50,10 @@ func hostname(_ session: NETCONFSession, _ datastore: Datastore) async throws ->
 }
 
 /// Polls `condition` every `interval` until it holds or `seconds` pass; returns whether it held.
-func eventually(within seconds: Double, every interval: Duration = .milliseconds(200),
-                _ condition: () async throws -> Bool) async throws -> Bool {
+func eventually(
+    within seconds: Double, every interval: Duration = .milliseconds(200),
+    _ condition: () async throws -> Bool
+) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }

@@ -10,15 +10,18 @@ struct NETCONFClientBench {
     static func main() async {
         let args = CommandLine.arguments
         guard args.count == 8, let port = Int(args[2]), let rpcs = Int(args[6]), let sessions = Int(args[7]),
-              let key = try? String(contentsOfFile: args[4], encoding: .utf8) else {
-            FileHandle.standardError.write(Data("usage: netconf-client-bench HOST PORT USER KEYFILE PIN RPCS SESSIONS\n".utf8))
+            let key = try? String(contentsOfFile: args[4], encoding: .utf8)
+        else {
+            FileHandle.standardError.write(
+                Data("usage: netconf-client-bench HOST PORT USER KEYFILE PIN RPCS SESSIONS\n".utf8))
             exit(64)
         }
         let host = args[1], user = args[3], pin = args[5]
         let filter = Filter.subtree(XMLElement("settings", namespace: "urn:cms:test"))
         func open() async throws -> NETCONFSession {
-            try await NETCONFSession.connect(host: host, port: port, username: user,
-                                             auth: .publicKey(privateKey: key), hostKey: .pinned(pin))
+            try await NETCONFSession.connect(
+                host: host, port: port, username: user,
+                auth: .publicKey(privateKey: key), hostKey: .pinned(pin))
         }
         do {
             // RPC round trips, one at a time (what a reconcile step does).
