@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension XML {
@@ -25,7 +25,8 @@ extension XML {
                 guard let hit = memchr(base + position, Int32(pattern[0]), count - position) else { return count }
                 let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 if at + pattern.count <= count,
-                   memcmp(base + at, pattern.baseAddress!, pattern.count) == 0 {
+                    memcmp(base + at, pattern.baseAddress!, pattern.count) == 0
+                {
                     return at + pattern.count
                 }
                 position = at + 1
@@ -66,8 +67,9 @@ extension XML {
                     case UInt8(ascii: "="):
                         attributes += 1
                         if attributes > limit {
-                            throw XMLError(message: "an element has more than \(limit) attributes "
-                                + "(namespace declarations included), starting at byte \(open)")
+                            throw XMLError(
+                                message: "an element has more than \(limit) attributes "
+                                    + "(namespace declarations included), starting at byte \(open)")
                         }
                     case UInt8(ascii: ">"): break scan
                     default: break

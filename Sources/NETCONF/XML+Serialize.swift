@@ -12,15 +12,18 @@ extension XML {
     }
 
     /// `serialize` as UTF-8 bytes.
-    public static func serializeBytes(_ element: XMLElement, pretty: Bool = false,
-                                      declaration: Bool = false) -> [UInt8] {
+    public static func serializeBytes(
+        _ element: XMLElement, pretty: Bool = false,
+        declaration: Bool = false
+    ) -> [UInt8] {
         var writer = XMLWriter(pretty: pretty)
         if declaration {
             writer.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
             if pretty { writer.output.append(UInt8(ascii: "\n")) }
         }
-        writer.write(element, defaultNamespace: nil, prefixes: ["http://www.w3.org/XML/1998/namespace": "xml"],
-                     depth: 0)
+        writer.write(
+            element, defaultNamespace: nil, prefixes: ["http://www.w3.org/XML/1998/namespace": "xml"],
+            depth: 0)
         if pretty { writer.output.append(UInt8(ascii: "\n")) }
         return writer.output
     }
@@ -142,7 +145,8 @@ private struct XMLWriter {
                 case UInt8(ascii: "\t") where attribute: replacement = "&#9;"
                 case UInt8(ascii: "\n"), UInt8(ascii: "\t"): replacement = nil
                 case 0..<0x20: replacement = "\u{FFFD}"
-                case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF
+                case 0xEF
+                where index + 2 < bytes.count && bytes[index + 1] == 0xBF
                     && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF):
                     replacement = "\u{FFFD}"
                     width = 3

@@ -27,8 +27,10 @@ public enum XML {
         // the declaration, so skip a UTF-8 byte-order mark and leading whitespace.
         var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var skippedLines = 0
-        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0A
-            || bytes[start] == 0x0D {
+        while start < bytes.count,
+            bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0A
+                || bytes[start] == 0x0D
+        {
             if bytes[start] == 0x0A { skippedLines += 1 }
             start += 1
         }
@@ -37,8 +39,9 @@ public enum XML {
             try checkAttributeCount(UnsafeBufferPointer(rebasing: buffer[start...]), max: limits.maxAttributes)
         }
         guard bytes.count <= limits.maxBytes, bytes.count <= Int(Int32.max) else {
-            throw XMLError(message: "document is \(bytes.count) bytes, more than the limit of "
-                + "\(min(limits.maxBytes, Int(Int32.max))) bytes")
+            throw XMLError(
+                message: "document is \(bytes.count) bytes, more than the limit of "
+                    + "\(min(limits.maxBytes, Int(Int32.max))) bytes")
         }
         _ = libxml2Initialized
         guard let context = xmlNewParserCtxt() else {
@@ -62,8 +65,9 @@ public enum XML {
         }
         defer { if let document { xmlFreeDoc(document) } }
         if context.pointee.errNo == Int32(XML_ERR_USER_STOP.rawValue) {
-            throw XMLError(message: "document has a DOCTYPE; DTDs and entity declarations are refused",
-                           line: Int(xmlSAX2GetLineNumber(context)) + skippedLines)
+            throw XMLError(
+                message: "document has a DOCTYPE; DTDs and entity declarations are refused",
+                line: Int(xmlSAX2GetLineNumber(context)) + skippedLines)
         }
         guard let document else {
             var error = lastError(context)
@@ -89,8 +93,9 @@ public enum XML {
         }
         let message = String(cString: text).trimmingXMLWhitespace()
         let line = Int(error.pointee.line)
-        return XMLError(message: message.isEmpty ? "document is not well-formed XML" : message,
-                        line: line > 0 ? line : nil)
+        return XMLError(
+            message: message.isEmpty ? "document is not well-formed XML" : message,
+            line: line > 0 ? line : nil)
     }
 }
 
@@ -124,13 +129,16 @@ private struct TreeBuilder {
         return string
     }
 
-    func string(_ pointer: UnsafePointer<xmlChar>?, what: @autoclosure () -> String,
-                line: Int) throws(XMLError) -> String {
+    func string(
+        _ pointer: UnsafePointer<xmlChar>?, what: @autoclosure () -> String,
+        line: Int
+    ) throws(XMLError) -> String {
         guard let pointer else { return "" }
         let length = strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
         guard length <= limits.maxTextBytes else {
-            throw XMLError(message: "\(what()) is \(length) bytes, more than the limit of \(limits.maxTextBytes)",
-                           line: line)
+            throw XMLError(
+                message: "\(what()) is \(length) bytes, more than the limit of \(limits.maxTextBytes)",
+                line: line)
         }
         return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
     }
@@ -163,12 +171,14 @@ private struct TreeBuilder {
                 valueNode = part.pointee.next
             }
             guard value.utf8.count <= limits.maxTextBytes else {
-                throw XMLError(message: "attribute \(attributeName) is longer than the limit of "
-                    + "\(limits.maxTextBytes) bytes", line: line)
+                throw XMLError(
+                    message: "attribute \(attributeName) is longer than the limit of "
+                        + "\(limits.maxTextBytes) bytes", line: line)
             }
-            element.attributes.append(XMLAttribute(
-                name: attributeName, namespace: namespace(attribute.pointee.ns),
-                value: value))
+            element.attributes.append(
+                XMLAttribute(
+                    name: attributeName, namespace: namespace(attribute.pointee.ns),
+                    value: value))
             property = attribute.pointee.next
         }
 
@@ -179,7 +189,8 @@ private struct TreeBuilder {
             switch child.pointee.type {
             case XML_ELEMENT_NODE:
                 hasElementChild = true
-                children.append(.element(try self.element(child, depth: depth + 1, inScope: element.namespaceDeclarations)))
+                children.append(
+                    .element(try self.element(child, depth: depth + 1, inScope: element.namespaceDeclarations)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 let text = try string(child.pointee.content, what: "text in <\(name)>", line: line)
                 if case .text(let previous)? = children.last {

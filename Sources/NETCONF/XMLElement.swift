@@ -15,8 +15,10 @@ public struct XMLElement: Sendable {
     /// reused for namespaced attributes. The default namespace is not listed here.
     public var namespaceDeclarations: [String: String] = [:]
 
-    public init(_ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
-                children: [XMLNode] = []) {
+    public init(
+        _ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
+        children: [XMLNode] = []
+    ) {
         self.name = name
         self.namespace = namespace
         self.attributes = attributes
@@ -29,8 +31,10 @@ public struct XMLElement: Sendable {
     }
 
     /// Element with element children only.
-    public init(_ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
-                elements: [XMLElement]) {
+    public init(
+        _ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
+        elements: [XMLElement]
+    ) {
         self.init(name, namespace: namespace, attributes: attributes, children: elements.map { .element($0) })
     }
 
@@ -68,7 +72,8 @@ public struct XMLElement: Sendable {
         if let namespace {
             return attributes.first { $0.name == name && $0.namespace == namespace }?.value
         }
-        return (attributes.first { $0.name == name && $0.namespace == nil }
+        return
+            (attributes.first { $0.name == name && $0.namespace == nil }
             ?? attributes.first { $0.name == name })?.value
     }
 

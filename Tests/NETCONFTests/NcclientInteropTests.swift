@@ -4,8 +4,11 @@ import Testing
 
 /// ncclient (Debian `python3-ncclient`, for /usr/bin/python3) as an independent implementation: its messages
 /// must parse here, and its own framing parser must read what our encoder writes.
-@Suite("Interop with ncclient", .enabled(if: NcclientPeer.available,
-                                         "/usr/bin/python3 with ncclient not found: run scripts/setup.sh"))
+@Suite(
+    "Interop with ncclient",
+    .enabled(
+        if: NcclientPeer.available,
+        "/usr/bin/python3 with ncclient not found: run scripts/setup.sh"))
 struct NcclientInteropTests {
     func decodedByNcclient(_ stream: [UInt8], base: String, seed: Int, largest: Int) throws -> [String] {
         try NcclientPeer.run(["-c", NcclientPeer.decodeScript, base, String(seed), String(largest)], input: stream)
@@ -14,7 +17,8 @@ struct NcclientInteropTests {
     }
 
     @Test func ncclientsPrefixedHelloAndRPCParse() throws {
-        let lines = try NcclientPeer.run(["-c", NcclientPeer.buildScript], input: []).split(separator: "\n").map(String.init)
+        let lines = try NcclientPeer.run(["-c", NcclientPeer.buildScript], input: []).split(separator: "\n").map(
+            String.init)
         try #require(lines.count == 2)
         #expect(lines[0].contains("<nc:hello"))
         let hello = try Hello.parse(bytes(lines[0]))
@@ -32,8 +36,10 @@ struct NcclientInteropTests {
     func ncclientReadsOurChunkedFramingSplitAnywhere(seed: Int) throws {
         let messages = [
             String(decoding: Reply.ok(messageID: "1"), as: UTF8.self),
-            String(decoding: Reply.data(messageID: "2", [XMLElement("a", namespace: "urn:a", text: "]]>]]> \n##\n \n#9\n")]),
-                   as: UTF8.self),
+            String(
+                decoding: Reply.data(
+                    messageID: "2", [XMLElement("a", namespace: "urn:a", text: "]]>]]> \n##\n \n#9\n")]),
+                as: UTF8.self),
             String(decoding: RPC.envelope(messageID: "3", operation: Operation.closeSession()), as: UTF8.self),
         ]
         var stream: [UInt8] = []
@@ -44,9 +50,12 @@ struct NcclientInteropTests {
     }
 
     @Test func ncclientReadsNonASCIIMessagesInSmallChunks() throws {
-        let message = String(decoding: Reply.data(messageID: "1", [
-            XMLElement("description", namespace: "urn:a", text: "本社ルータ 😀 Zürich"),
-        ]), as: UTF8.self)
+        let message = String(
+            decoding: Reply.data(
+                messageID: "1",
+                [
+                    XMLElement("description", namespace: "urn:a", text: "本社ルータ 😀 Zürich")
+                ]), as: UTF8.self)
         let stream = FrameEncoder.frame(bytes(message), mode: .chunked, maxChunk: 5)
         // ncclient decodes its whole buffer as UTF-8, so give it the stream in one piece.
         #expect(try decodedByNcclient(stream, base: "11", seed: 1, largest: stream.count) == [message])
@@ -55,8 +64,9 @@ struct NcclientInteropTests {
     @Test func ncclientReadsOurEndOfMessageFraming() throws {
         let messages = [Hello(capabilities: [Capability.base10], sessionID: 5).serialize(), Reply.ok(messageID: "9")]
         let stream = messages.flatMap { FrameEncoder.frame($0, mode: .endOfMessage) }
-        #expect(try decodedByNcclient(stream, base: "10", seed: 4, largest: 9)
-            == messages.map { String(decoding: $0, as: UTF8.self) })
+        #expect(
+            try decodedByNcclient(stream, base: "10", seed: 4, largest: 9)
+                == messages.map { String(decoding: $0, as: UTF8.self) })
     }
 }
 
@@ -88,8 +98,9 @@ enum NcclientPeer {
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(description: "python exited \(process.terminationStatus): "
-                + String(decoding: errors, as: UTF8.self))
+            throw Failure(
+                description: "python exited \(process.terminationStatus): "
+                    + String(decoding: errors, as: UTF8.self))
         }
         return String(decoding: output, as: UTF8.self)
     }

@@ -9,8 +9,10 @@ struct SessionFramingTests {
     @Test func aChunkedRPCThatContainsTheEndMarkerWaitsForTheNegotiation() throws {
         // The client's first rpc arrives in the same read as its hello and holds `]]>]]>` in its data:
         // decoded with the hello's framing it would be cut in two.
-        let rpc = RPC.envelope(messageID: "1", operation: Operation.editConfig(
-            target: .candidate, config: XMLElement("c", namespace: "urn:c", text: "a]]>]]>b")))
+        let rpc = RPC.envelope(
+            messageID: "1",
+            operation: Operation.editConfig(
+                target: .candidate, config: XMLElement("c", namespace: "urn:c", text: "a]]>]]>b")))
         var clientSide = SessionFraming(maxChunk: 10)
         let wire = clientSide.frame(client.serialize())
         clientSide.negotiate(local: client, remote: server)
@@ -27,8 +29,9 @@ struct SessionFramingTests {
     @Test func aBase10PeerKeepsEndOfMessageFraming() throws {
         var framing = SessionFraming()
         #expect(framing.mode == .endOfMessage && !framing.isNegotiated)
-        framing.receive(FrameEncoder.frame(Hello(capabilities: [Capability.base10]).serialize(), mode: .endOfMessage)
-            + FrameEncoder.frame(Reply.ok(messageID: "1"), mode: .endOfMessage))
+        framing.receive(
+            FrameEncoder.frame(Hello(capabilities: [Capability.base10]).serialize(), mode: .endOfMessage)
+                + FrameEncoder.frame(Reply.ok(messageID: "1"), mode: .endOfMessage))
         let hello = try Hello.parse(try #require(try framing.next()))
         #expect(framing.negotiate(local: client, remote: hello) == .endOfMessage)
         #expect(framing.isNegotiated)
@@ -37,9 +40,10 @@ struct SessionFramingTests {
     }
 
     @Test func withDefaultsIsSentInItsOwnNamespace() {
-        #expect(XML.serialize(Operation.getConfig(source: .running, withDefaults: .reportAll))
-            == "<get-config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><source><running/></source>"
-            + "<with-defaults xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults\">report-all"
-            + "</with-defaults></get-config>")
+        #expect(
+            XML.serialize(Operation.getConfig(source: .running, withDefaults: .reportAll))
+                == "<get-config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><source><running/></source>"
+                + "<with-defaults xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults\">report-all"
+                + "</with-defaults></get-config>")
     }
 }

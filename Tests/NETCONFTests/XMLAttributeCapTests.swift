@@ -16,7 +16,8 @@ struct XMLAttributeCapTests {
 
     @Test func onlyRealAttributesCountTowardsTheCap() throws {
         let limits = XMLLimits(maxBytes: 1 << 20, maxDepth: 10, maxTextBytes: 1 << 20, maxAttributes: 2)
-        let document = "<a b=\"x=y>z\" c='=>='><!-- a=b c=d e=f --><![CDATA[x=y=z>]]><?pi a=b c=d?>t=u=v"
+        let document =
+            "<a b=\"x=y>z\" c='=>='><!-- a=b c=d e=f --><![CDATA[x=y=z>]]><?pi a=b c=d?>t=u=v"
             + "<d e = \"1\" f='2'/></a>"
         let element = try XML.parse(document, limits: limits)
         #expect(element.attribute("b") == "x=y>z")
