@@ -80,7 +80,11 @@ public final class NETCONFSession: Sendable {
         let id = loop.allocateID()
         let ready = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<SessionReady, any Error>) in
-                if !loop.post(.open(id: id, request: request, continuation: continuation)) {
+                if Task.isCancelled {
+                    continuation.resume(
+                        throwing: NETCONFClientError(
+                            .cancelled, host: host, port: port, message: "the connecting task was cancelled"))
+                } else if !loop.post(.open(id: id, request: request, continuation: continuation)) {
                     continuation.resume(
                         throwing: NETCONFClientError(
                             .loopShutDown, host: host, port: port, message: "the NETCONF client loop is shut down"))

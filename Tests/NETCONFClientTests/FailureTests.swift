@@ -49,6 +49,22 @@ struct FailureTests {
         }
     }
 
+    @Test func cancellingTheWaitingTaskFailsItsRPCAtOnce() async throws {
+        try await withServer { server in
+            let session = try await server.connect()
+            server.freezeNETCONFServer()
+            let started = Date()
+            let waiting = Task { try await session.get() }
+            try await Task.sleep(for: .milliseconds(300))
+            waiting.cancel()
+            let error = await #expect(throws: NETCONFClientError.self) { try await waiting.value }
+            #expect(error?.code == .cancelled)
+            #expect(Date().timeIntervalSince(started) < 5)
+            server.thawNETCONFServer()
+            await session.close()
+        }
+    }
+
     @Test func aSilentServerFailsTheHelloWithATimeout() async throws {
         try await withServer { server in
             server.freezeNETCONFServer()
