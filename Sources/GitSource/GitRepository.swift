@@ -26,11 +26,11 @@ public final class GitRepository: @unchecked Sendable {
         public let entries: [Entry]
     }
 
-    private let handle: OpaquePointer
-    private let lock = NSLock()
+    let handle: OpaquePointer
+    let lock = NSLock()
     public let path: String
 
-    private static let initialised: Bool = {
+    static let initialised: Bool = {
         git_libgit2_init()
         _ = cms_git_set_owner_validation(0)
         return true
@@ -106,7 +106,7 @@ public final class GitRepository: @unchecked Sendable {
         var entries: [Entry] = []
     }
 
-    private static func lastError() -> String {
+    static func lastError() -> String {
         guard let error = git_error_last(), let message = error.pointee.message else { return "unknown libgit2 error" }
         return String(cString: message)
     }
