@@ -99,7 +99,9 @@ public enum RepositoryLoader {
         -> RepositoryInput
     {
         let tree = try repository.tree(at: revision)
-        var entries = tree.entries.map { (path: $0.path, entry: $0) }
+        // Hidden entries (`.gitignore`, `.github/`…) are skipped, as the folder walk skips them.
+        var entries = tree.entries.filter { !$0.path.split(separator: "/").contains { $0.hasPrefix(".") } }
+            .map { (path: $0.path, entry: $0) }
         if let prefix = normalised(subfolder) {
             entries = entries.compactMap { item in
                 item.path.hasPrefix(prefix + "/") ? (String(item.path.dropFirst(prefix.count + 1)), item.entry) : nil
