@@ -23,24 +23,14 @@ public struct GitCommit: Sendable, Hashable {
 extension GitRepository {
     /// The metadata of the commit that `revision` (a branch, tag, ref or sha) names.
     public func commit(at revision: String) throws(GitSourceError) -> GitCommit {
-        lock.lock()
-        defer { lock.unlock() }
-        var object: OpaquePointer?
-        guard git_revparse_single(&object, handle, revision) == 0, let object else {
-            throw .unknownRevision(revision: revision, detail: Self.lastError())
+        try withCommit(revision) { commit in
+            let id = git_commit_id(commit).map { String(cString: git_oid_tostr_s($0)) } ?? ""
+            let author = git_commit_author(commit)
+            let name = author.flatMap { $0.pointee.name.map { String(cString: $0) } } ?? ""
+            let email = author.flatMap { $0.pointee.email.map { String(cString: $0) } } ?? ""
+            let time = author.map { Int64($0.pointee.when.time) } ?? 0
+            let message = git_commit_message(commit).map { String(cString: $0) } ?? ""
+            return GitCommit(id: id, authorName: name, authorEmail: email, authorTime: time, message: message)
         }
-        defer { git_object_free(object) }
-        var peeled: OpaquePointer?
-        guard git_object_peel(&peeled, object, GIT_OBJECT_COMMIT) == 0, let commit = peeled else {
-            throw .unknownRevision(revision: revision, detail: "not a commit: " + Self.lastError())
-        }
-        defer { git_commit_free(commit) }
-        let id = git_commit_id(commit).map { String(cString: git_oid_tostr_s($0)) } ?? ""
-        let author = git_commit_author(commit)
-        let name = author.flatMap { $0.pointee.name.map { String(cString: $0) } } ?? ""
-        let email = author.flatMap { $0.pointee.email.map { String(cString: $0) } } ?? ""
-        let time = author.map { Int64($0.pointee.when.time) } ?? 0
-        let message = git_commit_message(commit).map { String(cString: $0) } ?? ""
-        return GitCommit(id: id, authorName: name, authorEmail: email, authorTime: time, message: message)
     }
 }

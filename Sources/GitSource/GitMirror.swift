@@ -38,7 +38,8 @@ public final class GitMirror: @unchecked Sendable {
         } catch {
             throw .cloneFailed(url: url, detail: "cannot create \(parent): \(error.localizedDescription)")
         }
-        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary =
+            path + ".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         var options = git_clone_options()
         git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION))
         options.bare = 1

@@ -52,6 +52,13 @@ public final class GitRepository: @unchecked Sendable {
 
     /// Resolves `HEAD`, a branch, a tag or a (short) sha to its commit and lists every blob of its tree.
     public func tree(at revision: String) throws(GitSourceError) -> Tree {
+        try withCommit(revision) { commit throws(GitSourceError) in try tree(of: commit, revision: revision) }
+    }
+
+    /// Under the lock, resolves `revision` to a commit and lends it to `body`.
+    func withCommit<T>(_ revision: String, _ body: (OpaquePointer) throws(GitSourceError) -> T)
+        throws(GitSourceError) -> T
+    {
         lock.lock()
         defer { lock.unlock() }
         var object: OpaquePointer?
@@ -64,6 +71,10 @@ public final class GitRepository: @unchecked Sendable {
             throw .unknownRevision(revision: revision, detail: "not a commit: " + Self.lastError())
         }
         defer { git_commit_free(commit) }
+        return try body(commit)
+    }
+
+    private func tree(of commit: OpaquePointer, revision: String) throws(GitSourceError) -> Tree {
         var treePointer: OpaquePointer?
         guard git_commit_tree(&treePointer, commit) == 0, let tree = treePointer else {
             throw .unknownRevision(revision: revision, detail: Self.lastError())

@@ -20,7 +20,9 @@ public struct TenantKeyStore: Sendable {
     /// `<data>/tenants/<code>/ssh`.
     public func folder(for tenant: String) throws(TenantKeyError) -> String {
         guard !tenant.isEmpty, tenant.utf8.count <= 64,
-            tenant.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") })
+            tenant.unicodeScalars.allSatisfy({
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+            })
         else { throw .invalidTenantCode(tenant) }
         return dataFolder + "/tenants/" + tenant + "/ssh"
     }

@@ -18,7 +18,9 @@ func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, 
     process.waitUntilExit()
     try errHandle.close()
     let errData = (try? Data(contentsOf: errURL)) ?? Data()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
 }
 
 /// A fresh temporary folder, removed when the value goes away.

@@ -51,8 +51,12 @@ struct TenantKeyStoreTests {
         #expect(leftovers.sorted() == ["id_ed25519", "id_ed25519.pub"], "no temporary files left")
     }
 
-    @Test("loose permissions on the key or its folder are refused", arguments: [("key", 0o644), ("key", 0o640),
-        ("folder", 0o755), ("folder", 0o770)])
+    @Test(
+        "loose permissions on the key or its folder are refused",
+        arguments: [
+            ("key", 0o644), ("key", 0o640),
+            ("folder", 0o755), ("folder", 0o770),
+        ])
     func loosePermissionsRefused(target: String, permissions: Int) throws {
         let data = try TemporaryFolder()
         let store = TenantKeyStore(dataFolder: data.path)
@@ -76,8 +80,10 @@ struct TenantKeyStoreTests {
         let elsewhere = data.path + "/elsewhere"
         try FileManager.default.moveItem(atPath: pair.privateKeyPath, toPath: elsewhere)
         try FileManager.default.createSymbolicLink(atPath: pair.privateKeyPath, withDestinationPath: elsewhere)
-        #expect(throws: TenantKeyError.insecure(
-            path: pair.privateKeyPath, reason: "not a regular file (symbolic links are not followed)")) {
+        #expect(
+            throws: TenantKeyError.insecure(
+                path: pair.privateKeyPath, reason: "not a regular file (symbolic links are not followed)")
+        ) {
             try store.keyPair(for: "century")
         }
     }
@@ -144,8 +150,9 @@ struct TenantKeyStoreTests {
         let derived = try run("/usr/bin/ssh-keygen", ["-y", "-f", pair.privateKeyPath])
         #expect(derived.status == 0, "\(derived.stderr)")
         let derivedFields = derived.stdout.split(separator: " ").prefix(2).joined(separator: " ")
-        #expect(derivedFields.trimmingCharacters(in: .whitespacesAndNewlines)
-            == pair.publicKeyLine.split(separator: " ").prefix(2).joined(separator: " "))
+        #expect(
+            derivedFields.trimmingCharacters(in: .whitespacesAndNewlines)
+                == pair.publicKeyLine.split(separator: " ").prefix(2).joined(separator: " "))
         let listed = try run("/usr/bin/ssh-keygen", ["-l", "-f", pair.publicKeyPath])
         #expect(listed.stdout.hasPrefix("2048 \(pair.fingerprint) century (RSA)"), "\(listed.stdout)")
         #expect(!(try store.keyPair(for: "century", type: .rsa)).created)
@@ -156,7 +163,8 @@ struct TenantKeyStoreTests {
     func pubkeyCommand() throws {
         let data = try TemporaryFolder()
         let out = data.path + "/century.pub"
-        let first = try run(cmsExecutable, ["tenant", "pubkey", "--data", data.path, "--tenant", "century", "--out", out])
+        let first = try run(
+            cmsExecutable, ["tenant", "pubkey", "--data", data.path, "--tenant", "century", "--out", out])
         #expect(first.status == 0, "\(first.stderr)")
         let line = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(line.hasPrefix("ssh-ed25519 ") && line.hasSuffix(" century"))

@@ -27,15 +27,23 @@ struct DesiredStateTrackerTests {
     static let cases: [(String, [(String, [Diagnostic.Severity])], Expected, String?, [EventType])] = [
         ("clean first revision is applied", [("c1", [])], .apply, "c1", [.gitRevisionFetched]),
         ("warnings only are applied", [("c1", [.warning, .warning])], .apply, "c1", [.gitRevisionFetched]),
-        ("broken first revision applies nothing", [("c1", [.error])], .nothingInForce, nil,
-         [.gitRevisionFetched, .gitLintFailed]),
-        ("broken after good keeps the good one", [("c1", []), ("c2", [.warning, .error])], .keepLastGood, "c1",
-         [.gitRevisionFetched, .gitLintFailed]),
+        (
+            "broken first revision applies nothing", [("c1", [.error])], .nothingInForce, nil,
+            [.gitRevisionFetched, .gitLintFailed]
+        ),
+        (
+            "broken after good keeps the good one", [("c1", []), ("c2", [.warning, .error])], .keepLastGood, "c1",
+            [.gitRevisionFetched, .gitLintFailed]
+        ),
         ("same commit again is unchanged", [("c1", []), ("c1", [])], .unchanged, "c1", []),
-        ("fixed after broken is applied", [("c1", []), ("c2", [.error]), ("c3", [])], .apply, "c3",
-         [.gitRevisionFetched]),
-        ("broken commit seen twice reports once", [("c1", []), ("c2", [.error]), ("c2", [.error])], .unchanged,
-         "c1", []),
+        (
+            "fixed after broken is applied", [("c1", []), ("c2", [.error]), ("c3", [])], .apply, "c3",
+            [.gitRevisionFetched]
+        ),
+        (
+            "broken commit seen twice reports once", [("c1", []), ("c2", [.error]), ("c2", [.error])], .unchanged,
+            "c1", []
+        ),
     ]
 
     @Test("decisions and events for a sequence of revisions", arguments: cases.indices)
@@ -114,8 +122,10 @@ struct DesiredStateTrackerTests {
         #expect(revision.isApplicable, "\(revision.diagnostics)")
         #expect(revision.snapshot?.devices.map(\.code) == ["a1"])
         let bad = await source.commit(
-            ["tenant.yaml": "apiVersion: cms/v1\nkind: Tenant\ncode: century\ntimeZone: Asia/Tokyo\n",
-             "devices/a1.yaml": "apiVersion: cms/v1\nkind: Device\ncode: a1\nproduct: NXR-999\n"],
+            [
+                "tenant.yaml": "apiVersion: cms/v1\nkind: Tenant\ncode: century\ntimeZone: Asia/Tokyo\n",
+                "devices/a1.yaml": "apiVersion: cms/v1\nkind: Device\ncode: a1\nproduct: NXR-999\n",
+            ],
             authorName: "Dan")
         var tracker = DesiredStateTracker(tenant: "century")
         _ = tracker.observe(revision, at: .seconds(1))

@@ -51,7 +51,8 @@ final class GitFixture {
     func git(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "commit.gpgsign=false", "-c", "user.name=Setup", "-c", "user.email=s@x.jp"]
+        process.arguments =
+            ["git", "-c", "commit.gpgsign=false", "-c", "user.name=Setup", "-c", "user.email=s@x.jp"]
             + arguments
         process.currentDirectoryURL = work
         let out = Pipe()

@@ -114,12 +114,15 @@ struct TenantRepositorySourceTests {
         let fixture = try GitFixture()
         try fixture.commit(["tenant.yaml": GitFixture.tenant])
         let source = Self.source(fixture, branch: "production")
-        await #expect(throws: TenantSourceError.fetch(
-            tenant: "century", .branchNotFound(branch: "production", url: fixture.work.path))) {
+        await #expect(
+            throws: TenantSourceError.fetch(
+                tenant: "century", .branchNotFound(branch: "production", url: fixture.work.path))
+        ) {
             try await source.fetch()
         }
         let description = TenantSourceError.fetch(
-            tenant: "century", .branchNotFound(branch: "production", url: fixture.work.path)).description
+            tenant: "century", .branchNotFound(branch: "production", url: fixture.work.path)
+        ).description
         #expect(description.contains("no branch `production`"))
     }
 
