@@ -26,11 +26,11 @@ public final class GitRepository: @unchecked Sendable {
         public let entries: [Entry]
     }
 
-    private let handle: OpaquePointer
-    private let lock = NSLock()
+    let handle: OpaquePointer
+    let lock = NSLock()
     public let path: String
 
-    private static let initialised: Bool = {
+    static let initialised: Bool = {
         git_libgit2_init()
         _ = cms_git_set_owner_validation(0)
         return true
@@ -52,6 +52,13 @@ public final class GitRepository: @unchecked Sendable {
 
     /// Resolves `HEAD`, a branch, a tag or a (short) sha to its commit and lists every blob of its tree.
     public func tree(at revision: String) throws(GitSourceError) -> Tree {
+        try withCommit(revision) { commit throws(GitSourceError) in try tree(of: commit, revision: revision) }
+    }
+
+    /// Under the lock, resolves `revision` to a commit and lends it to `body`.
+    func withCommit<T>(_ revision: String, _ body: (OpaquePointer) throws(GitSourceError) -> T)
+        throws(GitSourceError) -> T
+    {
         lock.lock()
         defer { lock.unlock() }
         var object: OpaquePointer?
@@ -64,6 +71,10 @@ public final class GitRepository: @unchecked Sendable {
             throw .unknownRevision(revision: revision, detail: "not a commit: " + Self.lastError())
         }
         defer { git_commit_free(commit) }
+        return try body(commit)
+    }
+
+    private func tree(of commit: OpaquePointer, revision: String) throws(GitSourceError) -> Tree {
         var treePointer: OpaquePointer?
         guard git_commit_tree(&treePointer, commit) == 0, let tree = treePointer else {
             throw .unknownRevision(revision: revision, detail: Self.lastError())
@@ -106,7 +117,7 @@ public final class GitRepository: @unchecked Sendable {
         var entries: [Entry] = []
     }
 
-    private static func lastError() -> String {
+    static func lastError() -> String {
         guard let error = git_error_last(), let message = error.pointee.message else { return "unknown libgit2 error" }
         return String(cString: message)
     }

@@ -3,6 +3,12 @@ public enum GitSourceError: Error, Equatable, CustomStringConvertible, Sendable 
     case repositoryNotFound(path: String, detail: String)
     case unknownRevision(revision: String, detail: String)
     case readFailed(path: String, detail: String)
+    /// The remote could not be cloned into the local mirror.
+    case cloneFailed(url: String, detail: String)
+    /// The remote could not be fetched (unreachable, not a repository, permission denied…).
+    case fetchFailed(url: String, detail: String)
+    /// The remote has no such branch.
+    case branchNotFound(branch: String, url: String)
 
     public var description: String {
         switch self {
@@ -12,6 +18,12 @@ public enum GitSourceError: Error, Equatable, CustomStringConvertible, Sendable 
             return "unknown revision `\(revision)` (\(detail)); use HEAD, a branch, a tag or a commit sha"
         case .readFailed(let path, let detail):
             return "cannot read \(path) from git (\(detail))"
+        case .cloneFailed(let url, let detail):
+            return "cannot clone \(url) (\(detail)); check the repository URL or path and that it is reachable"
+        case .fetchFailed(let url, let detail):
+            return "cannot fetch \(url) (\(detail)); check the repository URL or path and that it is reachable"
+        case .branchNotFound(let branch, let url):
+            return "the repository \(url) has no branch `\(branch)`; push it or configure the tenant's branch"
         }
     }
 }

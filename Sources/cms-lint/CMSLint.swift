@@ -1,6 +1,7 @@
 import ArgumentParser
 import CMSSchema
 import Foundation
+import TenantSource
 
 /// `cms-lint`: checks a tenant repository (a folder, or a committed revision) against every rule of SPEC.
 @main
@@ -47,7 +48,7 @@ struct CMSLint: AsyncParsableCommand {
         if format == .text {
             let summary =
                 result.diagnostics.isEmpty
-                ? "cms-lint: \(input.files.count) file(s) clean\(input.revision.map { " at \($0)" } ?? "")\n"
+                ? "cms-lint: \(input.files.count) file(s) clean\(input.revision.map { " at \($0.prefix(12))" } ?? "")\n"
                 : "cms-lint: \(result.errorCount) error(s), \(result.warningCount) warning(s) in \(input.files.count) file(s)\n"
             FileHandle.standardError.write(Data(summary.utf8))
         }

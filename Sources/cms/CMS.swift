@@ -9,6 +9,7 @@ struct CMS: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self,
             NetconfCommand.self,
+            TenantCommand.self,
         ]
     )
 

@@ -3,8 +3,8 @@ import CMSSchema
 import Foundation
 
 /// Reads and parses files in parallel chunks (one per core), then runs the cross-document checks once.
-enum ConcurrentLinter {
-    static func lint(_ input: RepositoryInput, limits: Limits = .default) async -> LintResult {
+public enum ConcurrentLinter {
+    public static func lint(_ input: RepositoryInput, limits: Limits = .default) async -> LintResult {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let chunkSize = max(64, (input.files.count + workers - 1) / workers)
         let chunks = stride(from: 0, to: input.files.count, by: chunkSize).map {

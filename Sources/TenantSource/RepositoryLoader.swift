@@ -3,19 +3,15 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import CMSSchema
 import Foundation
 import GitSource
 
-/// Collects a repository's files: `*.yaml` / `*.yml` outside `configs/` and hidden folders are linted; every path
-/// is known so that config and firmware files can be checked.
-enum RepositoryLoader {
-    static func isLinted(_ path: String) -> Bool {
-        guard path.hasSuffix(".yaml") || path.hasSuffix(".yml") else { return false }
-        if path.hasPrefix("configs/") { return false }
-        return !path.split(separator: "/").contains { $0.hasPrefix(".") }
-    }
-
-    static func folder(_ root: String) throws -> RepositoryInput {
+/// Collects a repository's files, from a folder or from a committed revision: the documents ``LintedPaths`` names
+/// are linted; every path is known so that config and firmware files can be checked.
+public enum RepositoryLoader {
+    /// The files of the folder `root` (hidden entries skipped, symbolic links not followed).
+    public static func folder(_ root: String) throws -> RepositoryInput {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InputError(description: "\(root) is not a folder")
@@ -25,7 +21,7 @@ enum RepositoryLoader {
         // readdir with d_type: Foundation's URL enumeration with resource values cost a quarter of the run.
         try walk(base, relative: "", into: &relativePaths)
         var files: [RepositoryInput.File] = []
-        for relative in relativePaths where isLinted(relative) {
+        for relative in relativePaths where LintedPaths.contains(relative) {
             let full = base + "/" + relative
             files.append(RepositoryInput.File(path: relative) { try readFile(full) })
         }
@@ -68,7 +64,7 @@ enum RepositoryLoader {
     }
 
     /// The whole file, read with open/fstat/read (URL-based reading cost as much as parsing here).
-    static func readFile(_ path: String) throws -> Data {
+    public static func readFile(_ path: String) throws -> Data {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputError(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -92,14 +88,41 @@ enum RepositoryLoader {
         return data
     }
 
-    static func git(repository: String, revision: String) throws -> RepositoryInput {
-        let repo = try GitRepository(path: repository)
-        let tree = try repo.tree(at: revision)
-        let files = tree.entries.filter { isLinted($0.path) }.map { entry in
-            RepositoryInput.File(path: entry.path) { try repo.read(entry) }
+    /// The files of the repository at `path` at `revision` (HEAD, a branch, a tag, a sha), read through libgit2.
+    public static func git(repository path: String, revision: String) throws -> RepositoryInput {
+        try git(GitRepository(path: path), revision: revision)
+    }
+
+    /// The files of `repository` at `revision`, no checkout. With `subfolder`, only that folder's files are read
+    /// and their paths are relative to it (a tenant that is one folder of a larger repository).
+    public static func git(_ repository: GitRepository, revision: String, subfolder: String? = nil) throws
+        -> RepositoryInput
+    {
+        let tree = try repository.tree(at: revision)
+        // Hidden entries (`.gitignore`, `.github/`…) are skipped, as the folder walk skips them.
+        var entries = tree.entries.filter { !$0.path.split(separator: "/").contains { $0.hasPrefix(".") } }
+            .map { (path: $0.path, entry: $0) }
+        if let prefix = normalised(subfolder) {
+            entries = entries.compactMap { item in
+                item.path.hasPrefix(prefix + "/") ? (String(item.path.dropFirst(prefix.count + 1)), item.entry) : nil
+            }
+            guard !entries.isEmpty else {
+                throw InputError(
+                    description: "the folder `\(prefix)` does not exist at \(tree.commit.prefix(12)); "
+                        + "check the tenant's sub-folder")
+            }
+        }
+        let files = entries.filter { LintedPaths.contains($0.path) }.map { item in
+            RepositoryInput.File(path: item.path) { try repository.read(item.entry) }
         }
         return RepositoryInput(
-            files: files.sorted { $0.path < $1.path }, paths: Set(tree.entries.map(\.path)),
-            revision: String(tree.commit.prefix(12)))
+            files: files.sorted { $0.path < $1.path }, paths: Set(entries.map(\.path)), revision: tree.commit)
+    }
+
+    /// `sub/folder` without leading, trailing or doubled slashes; nil for the repository root.
+    static func normalised(_ subfolder: String?) -> String? {
+        guard let subfolder else { return nil }
+        let parts = subfolder.split(separator: "/").filter { !$0.isEmpty && $0 != "." }
+        return parts.isEmpty ? nil : parts.joined(separator: "/")
     }
 }

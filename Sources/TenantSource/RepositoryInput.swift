@@ -1,0 +1,33 @@
+import Foundation
+
+/// What gets linted: where each YAML file's bytes come from, and every path that exists in the repository.
+public struct RepositoryInput: Sendable {
+    /// A YAML file to lint: its repository-relative path and a way to read it (from disk or from git).
+    public struct File: Sendable {
+        public let path: String
+        public let read: @Sendable () throws -> Data
+
+        public init(path: String, read: @escaping @Sendable () throws -> Data) {
+            self.path = path
+            self.read = read
+        }
+    }
+
+    public let files: [File]
+    public let paths: Set<String>
+    /// The commit read, when the input comes from git (full id).
+    public let revision: String?
+
+    public init(files: [File], paths: Set<String>, revision: String?) {
+        self.files = files
+        self.paths = paths
+        self.revision = revision
+    }
+}
+
+/// Why the input could not be read.
+public struct InputError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let description: String
+
+    public init(description: String) { self.description = description }
+}

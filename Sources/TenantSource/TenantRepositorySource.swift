@@ -1,0 +1,85 @@
+import CMSModel
+import CMSReconcile
+import CMSSchema
+import Foundation
+import GitSource
+import Logging
+
+/// A tenant's desired state from its git repository, through libgit2 and a bare local mirror.
+///
+/// The mirror lives at `<data>/tenants/<code>/mirror.git`; it is cloned on the first fetch and fetched (forced,
+/// pruned) afterwards, so history rewrites are followed. Revisions are read from the mirror's objects — there is
+/// never a checkout — and linted exactly as `cms-lint --rev` lints them.
+///
+/// libgit2 calls block; they run inside this actor, one at a time per tenant.
+public actor TenantRepositorySource: DesiredStateSource {
+    public nonisolated let tenant: String
+    public nonisolated let repository: TenantRepository
+    /// The bare mirror's folder.
+    public nonisolated let mirrorPath: String
+    private let limits: Limits
+    private let logger: Logger
+    private var mirror: GitMirror?
+
+    public init(
+        tenant: String, repository: TenantRepository, dataFolder: String, limits: Limits = .default,
+        logger: Logger = Logger(label: "cms.tenant-source")
+    ) {
+        self.tenant = tenant
+        self.repository = repository
+        self.mirrorPath = dataFolder + "/tenants/" + tenant + "/mirror.git"
+        self.limits = limits
+        var logger = logger
+        logger[metadataKey: "tenant"] = "\(tenant)"
+        self.logger = logger
+    }
+
+    private func openMirror() throws(TenantSourceError) -> GitMirror {
+        if let mirror { return mirror }
+        do {
+            let opened = try GitMirror.open(url: repository.url, at: mirrorPath)
+            mirror = opened
+            return opened
+        } catch {
+            throw .fetch(tenant: tenant, error)
+        }
+    }
+
+    /// Fetches the repository and returns the commit id at the tip of the tenant's branch.
+    public func fetch() async throws -> String {
+        let mirror = try openMirror()
+        do {
+            try mirror.fetch()
+            let tip = try mirror.tip(of: repository.branch)
+            logger.debug("fetched", metadata: ["branch": "\(repository.branch)", "commit": "\(tip)"])
+            return tip
+        } catch {
+            logger.warning("fetch failed", metadata: ["error": "\(error)"])
+            throw TenantSourceError.fetch(tenant: tenant, error)
+        }
+    }
+
+    /// Reads the tenant's files at `revision` from the mirror (no checkout) and lints them.
+    public func load(revision: String) async throws -> Revision {
+        let mirror = try openMirror()
+        let input: RepositoryInput
+        let commit: GitCommit
+        do {
+            commit = try mirror.repository.commit(at: revision)
+            input = try RepositoryLoader.git(mirror.repository, revision: commit.id, subfolder: repository.subfolder)
+        } catch {
+            throw TenantSourceError.load(tenant: tenant, revision: revision, detail: "\(error)")
+        }
+        let result = await ConcurrentLinter.lint(input, limits: limits)
+        logger.debug(
+            "loaded",
+            metadata: [
+                "commit": "\(commit.id)", "files": "\(input.files.count)", "errors": "\(result.errorCount)",
+                "warnings": "\(result.warningCount)",
+            ])
+        return Revision(
+            commit: commit.id, authorName: commit.authorName, authorEmail: commit.authorEmail,
+            time: .seconds(commit.authorTime), message: commit.message, snapshot: result.snapshot,
+            diagnostics: result.diagnostics)
+    }
+}

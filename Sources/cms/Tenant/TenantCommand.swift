@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `cms tenant …` — a tenant's server-side material (its SSH key pair).
+struct TenantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenant",
+        abstract: "Show a tenant's server-side material.",
+        subcommands: [TenantPubkeyCommand.self]
+    )
+}
