@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// libxml2 must be initialised once before contexts are used from several threads.
 private let libxml2Initialized: Bool = {

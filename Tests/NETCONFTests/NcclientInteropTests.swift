@@ -4,11 +4,7 @@ import Testing
 
 /// ncclient (Debian `python3-ncclient`, for /usr/bin/python3) as an independent implementation: its messages
 /// must parse here, and its own framing parser must read what our encoder writes.
-@Suite(
-    "Interop with ncclient",
-    .enabled(
-        if: NcclientPeer.available,
-        "/usr/bin/python3 with ncclient not found: run scripts/setup.sh"))
+@Suite("Interop with ncclient")
 struct NcclientInteropTests {
     func decodedByNcclient(_ stream: [UInt8], base: String, seed: Int, largest: Int) throws -> [String] {
         try NcclientPeer.run(["-c", NcclientPeer.decodeScript, base, String(seed), String(largest)], input: stream)
