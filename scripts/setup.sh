@@ -5,6 +5,7 @@ set -euo pipefail
 
 PKGS=(
   pkg-config
+  curl               # demo talks to the simulator's control API
   libssh2-1-dev      # NETCONF client transport (DESIGN §4)
   libgit2-dev        # git source for cms-lint --rev and cmsd
   libxml2-dev        # hardened XML for NETCONF
