@@ -1,13 +1,16 @@
+import CMSModel
+
 /// The field rules of the original CMS device list (guide §3.3.1.6), as pure checks.
+/// Products and per-device limits come from CMSModel, so the importer and cms-lint agree.
 /// Each returns nil when the value is fine, else the reason shown in the check result.
 public enum DeviceListRules {
     /// The products a device may be; the guide also spells the last one `NXR1200`.
-    public static let products = ["NXR-120", "NXR-125", "NXR-130", "NXR-155", "NXR-230", "NXR-350", "NXR-1200"]
+    public static let products = Product.allCases.map(\.rawValue)
     public static let maxCodeLength = 16
     public static let maxNameLength = 32
     public static let maxNoteLength = 64
     public static let maxConfigNameLength = 32
-    public static let maxConfigFilesPerDevice = 3
+    public static let maxConfigFilesPerDevice = Limits.default.configFilesPerDevice
 
     /// 1–16 of `[a-z0-9_]`, the first a lowercase letter.
     public static func codeProblem(_ code: String) -> String? {
