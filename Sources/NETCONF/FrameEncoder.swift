@@ -1,0 +1,31 @@
+/// Frames whole messages for the wire (RFC 6242 §4.2 end-of-message, §4.3 chunked).
+public enum FrameEncoder {
+    private static let endOfMessage: [UInt8] = Array("]]>]]>".utf8)
+    private static let endOfChunks: [UInt8] = Array("\n##\n".utf8)
+
+    /// The framed bytes of one message. In chunked mode the message is cut into chunks of at most
+    /// `maxChunk` bytes (clamped to 1…4294967295). An empty message cannot be chunk-framed validly (RFC 6242
+    /// requires at least one chunk); it yields a bare `\n##\n`, which a strict peer rejects.
+    public static func frame(_ message: [UInt8], mode: FramingMode, maxChunk: Int = 1 << 16) -> [UInt8] {
+        switch mode {
+        case .endOfMessage:
+            return message + endOfMessage
+        case .chunked:
+            let chunk = max(1, min(maxChunk, Int(UInt32.max)))
+            var output: [UInt8] = []
+            output.reserveCapacity(message.count + (message.count / chunk + 1) * 14 + 4)
+            var start = 0
+            while start < message.count {
+                let end = min(start + chunk, message.count)
+                output.append(UInt8(ascii: "\n"))
+                output.append(UInt8(ascii: "#"))
+                output.append(contentsOf: String(end - start).utf8)
+                output.append(UInt8(ascii: "\n"))
+                output.append(contentsOf: message[start..<end])
+                start = end
+            }
+            output.append(contentsOf: endOfChunks)
+            return output
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// NETCONF — placeholder, replaced by its issue's work.

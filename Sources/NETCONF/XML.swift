@@ -1,0 +1,161 @@
+import CLibXML2
+
+/// libxml2 must be initialised once before contexts are used from several threads.
+private let libxml2Initialized: Bool = {
+    xmlInitParser()
+    return true
+}()
+
+/// Parsing (libxml2, hardened) and serialization (pure Swift) of `XMLElement` trees.
+///
+/// Hardening: a document with a DOCTYPE is refused (so there are no DTDs, no entity declarations and no
+/// entity expansion — billion laughs and XXE cannot happen); `XML_PARSE_NONET` forbids network access;
+/// `XML_PARSE_NOENT`, `XML_PARSE_DTDLOAD` and `XML_PARSE_HUGE` are never set, so libxml2's own size limits
+/// apply; `XMLLimits` caps bytes, depth and text size. Errors are collected per parser context and never
+/// printed. Whitespace-only text between elements (indentation) is dropped: an element that has element
+/// children keeps only its non-blank text; a leaf element keeps its text exactly.
+public enum XML {
+    /// libxml2 parser options: no network, CDATA as text, no error printing. Never NOENT/DTDLOAD/HUGE.
+    static let parseOptions: Int32 = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOERROR.rawValue
+            | XML_PARSE_NOWARNING.rawValue)
+
+    /// Parses a UTF-8 document and returns its root element.
+    public static func parse(_ bytes: [UInt8], limits: XMLLimits = .default) throws(XMLError) -> XMLElement {
+        guard !bytes.isEmpty else { throw XMLError(message: "empty document") }
+        guard bytes.count <= limits.maxBytes, bytes.count <= Int(Int32.max) else {
+            throw XMLError(message: "document is \(bytes.count) bytes, more than the limit of "
+                + "\(min(limits.maxBytes, Int(Int32.max))) bytes")
+        }
+        _ = libxml2Initialized
+        guard let context = xmlNewParserCtxt() else {
+            throw XMLError(message: "libxml2 could not allocate a parser context (out of memory)")
+        }
+        defer { xmlFreeParserCtxt(context) }
+        // Stop at the first sign of a DTD: the DOCTYPE callback fires before any internal subset is read.
+        context.pointee.sax.pointee.internalSubset = { ctx, _, _, _ in
+            xmlStopParser(ctx?.assumingMemoryBound(to: xmlParserCtxt.self))
+        }
+        context.pointee.sax.pointee.externalSubset = { ctx, _, _, _ in
+            xmlStopParser(ctx?.assumingMemoryBound(to: xmlParserCtxt.self))
+        }
+        context.pointee.sax.pointee.entityDecl = { ctx, _, _, _, _, _ in
+            xmlStopParser(ctx?.assumingMemoryBound(to: xmlParserCtxt.self))
+        }
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                xmlCtxtReadMemory(context, chars.baseAddress, Int32(chars.count), nil, "UTF-8", parseOptions)
+            }
+        }
+        defer { if let document { xmlFreeDoc(document) } }
+        if context.pointee.errNo == Int32(XML_ERR_USER_STOP.rawValue) {
+            throw XMLError(message: "document has a DOCTYPE; DTDs and entity declarations are refused",
+                           line: Int(xmlSAX2GetLineNumber(context)))
+        }
+        guard let document else { throw lastError(context) }
+        guard document.pointee.intSubset == nil, document.pointee.extSubset == nil else {
+            throw XMLError(message: "document has a DOCTYPE; DTDs and entity declarations are refused")
+        }
+        guard let root = xmlDocGetRootElement(document) else { throw XMLError(message: "document has no root element") }
+        var builder = TreeBuilder(limits: limits)
+        return try builder.element(root, depth: 1)
+    }
+
+    /// Parses a document given as a string (its UTF-8 bytes).
+    public static func parse(_ string: String, limits: XMLLimits = .default) throws(XMLError) -> XMLElement {
+        try parse(Array(string.utf8), limits: limits)
+    }
+
+    private static func lastError(_ context: xmlParserCtxtPtr) -> XMLError {
+        guard let error = xmlCtxtGetLastError(context), let text = error.pointee.message else {
+            return XMLError(message: "document is not well-formed XML")
+        }
+        let message = String(cString: text).trimmingXMLWhitespace()
+        let line = Int(error.pointee.line)
+        return XMLError(message: message.isEmpty ? "document is not well-formed XML" : message,
+                        line: line > 0 ? line : nil)
+    }
+}
+
+/// Copies a libxml2 tree into `XMLElement` values, enforcing depth and text caps.
+private struct TreeBuilder {
+    let limits: XMLLimits
+
+    func string(_ pointer: UnsafePointer<xmlChar>?, what: @autoclosure () -> String,
+                line: Int) throws(XMLError) -> String {
+        guard let pointer else { return "" }
+        let length = strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+        guard length <= limits.maxTextBytes else {
+            throw XMLError(message: "\(what()) is \(length) bytes, more than the limit of \(limits.maxTextBytes)",
+                           line: line)
+        }
+        return String(cString: pointer)
+    }
+
+    mutating func element(_ node: xmlNodePtr, depth: Int) throws(XMLError) -> XMLElement {
+        let line = Int(xmlGetLineNo(node))
+        guard depth <= limits.maxDepth else {
+            throw XMLError(message: "elements nested deeper than the limit of \(limits.maxDepth)", line: line)
+        }
+        let name = node.pointee.name.map { String(cString: $0) } ?? ""
+        var element = XMLElement(name, namespace: node.pointee.ns?.pointee.href.map { String(cString: $0) })
+
+        var declaration = node.pointee.nsDef
+        while let ns = declaration {
+            if let prefix = ns.pointee.prefix, let href = ns.pointee.href {
+                element.namespaceDeclarations[String(cString: prefix)] = String(cString: href)
+            }
+            declaration = ns.pointee.next
+        }
+
+        var property = node.pointee.properties
+        while let attribute = property {
+            let attributeName = attribute.pointee.name.map { String(cString: $0) } ?? ""
+            var value = ""
+            var valueNode = attribute.pointee.children
+            while let part = valueNode {
+                value += try string(part.pointee.content, what: "attribute \(attributeName)", line: line)
+                valueNode = part.pointee.next
+            }
+            guard value.utf8.count <= limits.maxTextBytes else {
+                throw XMLError(message: "attribute \(attributeName) is longer than the limit of "
+                    + "\(limits.maxTextBytes) bytes", line: line)
+            }
+            element.attributes.append(XMLAttribute(
+                name: attributeName, namespace: attribute.pointee.ns?.pointee.href.map { String(cString: $0) },
+                value: value))
+            property = attribute.pointee.next
+        }
+
+        var children: [XMLNode] = []
+        var hasElementChild = false
+        var current = node.pointee.children
+        while let child = current {
+            switch child.pointee.type {
+            case XML_ELEMENT_NODE:
+                hasElementChild = true
+                children.append(.element(try self.element(child, depth: depth + 1)))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                let text = try string(child.pointee.content, what: "text in <\(name)>", line: line)
+                if case .text(let previous)? = children.last {
+                    children[children.count - 1] = .text(previous + text)
+                } else {
+                    children.append(.text(text))
+                }
+            case XML_ENTITY_REF_NODE, XML_ENTITY_NODE, XML_ENTITY_DECL:
+                throw XMLError(message: "entity references are refused", line: Int(xmlGetLineNo(child)))
+            default:
+                break  // comments, processing instructions
+            }
+            current = child.pointee.next
+        }
+        if hasElementChild {
+            children.removeAll { node in
+                if case .text(let text) = node { return text.trimmingXMLWhitespace().isEmpty }
+                return false
+            }
+        }
+        element.children = children
+        return element
+    }
+}
