@@ -150,6 +150,8 @@ public final class SimulatedDevice: @unchecked Sendable {
             accept: { [weak self] in self?.lifecycle == .running }
         ).map { channel in
             self.listener = channel
+            // Port 0 asks the system for a free port; keep it across reboots.
+            if self.settings.port == 0, let port = channel.localAddress?.port { self.settings.port = port }
         }
     }
 

@@ -88,12 +88,12 @@ public struct NETCONFServerEngine: Sendable {
 
     public let configuration: Configuration
     public var faults = Faults()
-    public private(set) var running: XMLElement
-    public private(set) var candidate: XMLElement
-    public private(set) var startup: XMLElement
-    private(set) var candidateDirty = false
-    private(set) var locks: [Store: UInt32] = [:]
-    private(set) var pending: PendingCommit?
+    public internal(set) var running: XMLElement
+    public internal(set) var candidate: XMLElement
+    public internal(set) var startup: XMLElement
+    var candidateDirty = false
+    var locks: [Store: UInt32] = [:]
+    var pending: PendingCommit?
     var sessions: [UInt32: Session] = [:]
     private var nextSessionID: UInt32 = 1
 

@@ -30,13 +30,13 @@ public final class Fleet: Sendable {
         let device = try SimulatedDevice(
             settings: settings, eventLoop: self.group.next(), clock: self.clock, logger: self.logger)
         let name = device.name
-        try self.registry.withLockedValue { (registry: inout Registry) throws(SimError) in
-            guard registry.byName[name] == nil else {
-                throw SimError(code: .badArgument, message: "two devices are named \(name)")
-            }
+        let added = self.registry.withLockedValue { registry in
+            guard registry.byName[name] == nil else { return false }
             registry.order.append(name)
             registry.byName[name] = device
+            return true
         }
+        guard added else { throw SimError(code: .badArgument, message: "two devices are named \(name)") }
         device.ipsecPeerCheck = { [weak self] localAddress, peer, policy in
             self?.peerHasMatchingPolicy(localAddress: localAddress, peer: peer, policy: policy) ?? false
         }

@@ -42,7 +42,7 @@ final class AES128CTRTransportProtection: NIOSSHTransportProtection, @unchecked 
     func decryptFirstBlock(_ source: inout ByteBuffer) throws {
         let start = source.readerIndex
         guard let block = source.getBytes(at: start, length: Self.cipherBlockSize) else {
-            throw NIOSSHError.invalidEncryptedPacketLength
+            throw TransportProtectionError.badPacketLength
         }
         let plain = try self.inbound.crypt(block)
         source.setBytes(plain, at: start)
@@ -54,30 +54,31 @@ final class AES128CTRTransportProtection: NIOSSHTransportProtection, @unchecked 
         let total = source.readableBytes
         let packetBytes = total - self.macBytes
         guard packetBytes >= Self.cipherBlockSize, packetBytes % Self.cipherBlockSize == 0 else {
-            throw NIOSSHError.invalidEncryptedPacketLength
+            throw TransportProtectionError.badPacketLength
         }
         let blockSize = Self.cipherBlockSize
         if packetBytes > blockSize {
             guard let cipher = source.getBytes(at: start + blockSize, length: packetBytes - blockSize) else {
-                throw NIOSSHError.invalidEncryptedPacketLength
+                throw TransportProtectionError.badPacketLength
             }
             source.setBytes(try self.inbound.crypt(cipher), at: start + blockSize)
         }
         guard let packet = source.getBytes(at: start, length: packetBytes),
             let mac = source.getBytes(at: start + packetBytes, length: self.macBytes)
         else {
-            throw NIOSSHError.invalidEncryptedPacketLength
+            throw TransportProtectionError.badPacketLength
         }
         var authenticated = HMAC<SHA256>(key: self.inbound.macKey)
-        withUnsafeBytes(of: sequenceNumber.bigEndian) { authenticated.update(bufferPointer: $0) }
+        authenticated.update(data: Self.bigEndianBytes(sequenceNumber))
         authenticated.update(data: packet)
-        guard Data(authenticated.finalize()) == Data(mac) else {
-            throw NIOSSHError.invalidEncryptedPacketLength
+        let expected = Array(authenticated.finalize())
+        guard zip(expected, mac).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0, expected.count == mac.count else {
+            throw TransportProtectionError.badMAC
         }
         let paddingLength = Int(packet[4])
         let payloadLength = packetBytes - 4 - 1 - paddingLength
         guard paddingLength >= 4, payloadLength >= 0 else {
-            throw NIOSSHError.excessPadding
+            throw TransportProtectionError.badPadding
         }
         // Consume the whole packet including the MAC, return only the payload.
         source.moveReaderIndex(forwardBy: total)
@@ -90,10 +91,10 @@ final class AES128CTRTransportProtection: NIOSSHTransportProtection, @unchecked 
         let start = destination.readerIndex
         let length = destination.readableBytes
         guard length % Self.cipherBlockSize == 0, let packet = destination.getBytes(at: start, length: length) else {
-            throw NIOSSHError.invalidEncryptedPacketLength
+            throw TransportProtectionError.badPacketLength
         }
         var authenticated = HMAC<SHA256>(key: self.outbound.macKey)
-        withUnsafeBytes(of: sequenceNumber.bigEndian) { authenticated.update(bufferPointer: $0) }
+        authenticated.update(data: Self.bigEndianBytes(sequenceNumber))
         authenticated.update(data: packet)
         let mac = Array(authenticated.finalize())
         destination.setBytes(try self.outbound.crypt(packet), at: start)
@@ -101,7 +102,19 @@ final class AES128CTRTransportProtection: NIOSSHTransportProtection, @unchecked 
     }
 }
 
+/// Why a packet or key could not be used; NIO-SSH closes the connection on any of these.
+enum TransportProtectionError: Error {
+    case badPacketLength
+    case badKeySize
+    case badPadding
+    case badMAC
+}
+
 extension AES128CTRTransportProtection {
+    static func bigEndianBytes(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 255), UInt8(value >> 8 & 255), UInt8(value & 255)]
+    }
+
     /// One direction's key material and running CTR counter.
     struct Direction {
         var key: SymmetricKey
@@ -112,7 +125,7 @@ extension AES128CTRTransportProtection {
 
         init(key: SymmetricKey, iv: [UInt8], mac: SymmetricKey) throws {
             guard key.bitCount == 128, iv.count == 16, mac.bitCount == 256 else {
-                throw NIOSSHError.invalidKeySize
+                throw TransportProtectionError.badKeySize
             }
             self.key = key
             self.macKey = mac
