@@ -98,7 +98,7 @@ struct CommonOptions: ParsableArguments {
             let channel = try await ControlServer.bind(fleet: fleet, host: host, port: port)
             print("nxr-sim: control API on http://\(host):\(channel.localAddress?.port ?? port)/devices")
         }
-        fflush(stdout)
+        FileHandle.standardOutput.synchronizeFile()
         await Self.waitForSignal()
         await fleet.stopAll()
         try await group.shutdownGracefully()

@@ -21,7 +21,8 @@ public enum SimModel {
             Self.leaf("enable", "true"),
             Self.leaf("customer-id", identity.tenant),
             Self.leaf("keepalive", "3600"),
-            Self.node("advertise", [Self.leaf("address", address), Self.leaf("port", String(port))]),
+            // Port 0 (tests: "any free port") is written as the NETCONF default 830.
+            Self.node("advertise", [Self.leaf("address", address), Self.leaf("port", String(port == 0 ? 830 : port))]),
         ]
         if let code = identity.deviceCode { crp.insert(Self.leaf("cpe-id", code), at: 2) }
         if let crpServer { crp.append(Self.node("server", [Self.leaf("address", crpServer)])) }

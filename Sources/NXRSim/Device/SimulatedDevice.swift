@@ -61,6 +61,7 @@ public final class SimulatedDevice: @unchecked Sendable {
     var engine: NETCONFServerEngine
     var hostKey: Curve25519.Signing.PrivateKey
     var channels: [UInt32: any Channel] = [:]
+    var pendingHellos: [UInt32: [NETCONFServerEngine.Action]] = [:]
     var listener: (any Channel)?
     var lifecycle: Lifecycle = .stopped
     var faults = DeviceFaults()
@@ -246,10 +247,10 @@ public final class SimulatedDevice: @unchecked Sendable {
                 if let channel = self.channels.removeValue(forKey: session) {
                     if self.faults.replyDelay > 0 {
                         self.eventLoop.scheduleTask(in: .milliseconds(Int64(self.faults.replyDelay * 1000) + 50)) {
-                            channel.close(promise: nil)
+                            channel.closeNETCONF()
                         }
                     } else {
-                        channel.close(promise: nil)
+                        channel.closeNETCONF()
                     }
                 }
             case .runningChanged:
@@ -314,10 +315,14 @@ extension SimulatedDevice: NETCONFSessionHost {
         guard self.lifecycle == .running else { return nil }
         let (id, actions) = self.engine.open(now: self.clock.now())
         self.channels[id] = channel
+        self.pendingHellos[id] = actions
         self.log("netconf: session \(id) started")
-        // Let the subsystem's success reply go out before the hello.
-        self.eventLoop.execute { self.perform(actions) }
         return id
+    }
+
+    func sessionReady(_ session: UInt32) {
+        // The hello goes out only after the subsystem's success reply.
+        if let actions = self.pendingHellos.removeValue(forKey: session) { self.perform(actions) }
     }
 
     func sessionReceived(_ session: UInt32, bytes: [UInt8]) {
@@ -333,6 +338,7 @@ extension SimulatedDevice: NETCONFSessionHost {
 
     func sessionEnded(_ session: UInt32) {
         self.channels[session] = nil
+        self.pendingHellos[session] = nil
         self.log("netconf: session \(session) ended")
         self.perform(self.engine.end(session, now: self.clock.now()))
     }

@@ -7,6 +7,8 @@ import NIOSSH
 protocol NETCONFSessionHost: AnyObject, Sendable {
     /// A client asked for the `netconf` subsystem; returns the new session id, or nil to refuse.
     func sessionStarted(channel: any Channel) -> UInt32?
+    /// The subsystem reply went out: the session may now send its hello.
+    func sessionReady(_ session: UInt32)
     /// Bytes arrived on the session.
     func sessionReceived(_ session: UInt32, bytes: [UInt8])
     /// The channel closed, for whatever reason.
@@ -41,6 +43,7 @@ final class NETCONFSubsystemHandler: ChannelDuplexHandler {
             {
                 self.session = id
                 if request.wantReply { context.triggerUserOutboundEvent(ChannelSuccessEvent(), promise: nil) }
+                self.host.sessionReady(id)
             } else {
                 if request.wantReply { context.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil) }
             }
@@ -53,7 +56,7 @@ final class NETCONFSubsystemHandler: ChannelDuplexHandler {
         case let request as SSHChannelRequestEvent.EnvironmentRequest:
             if request.wantReply { context.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil) }
         case ChannelEvent.inputClosed:
-            context.close(promise: nil)
+            context.channel.closeNETCONF()
         default:
             context.fireUserInboundEventTriggered(event)
         }
@@ -80,6 +83,12 @@ final class NETCONFSubsystemHandler: ChannelDuplexHandler {
 }
 
 extension Channel {
+    /// Ends a session channel the way sshd does: exit-status 0, then close.
+    func closeNETCONF() {
+        self.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: 0), promise: nil)
+        self.close(promise: nil)
+    }
+
     /// Writes NETCONF bytes on an SSH session channel.
     func writeNETCONF(_ bytes: [UInt8]) {
         var buffer = self.allocator.buffer(capacity: bytes.count)
