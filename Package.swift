@@ -75,6 +75,7 @@ let package = Package(
                           dependencies: ["CMSModel", "CMSSchema", "CMSImport", "NETCONF", "NETCONFClient",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
+        .executableTarget(name: "netconf-bench", dependencies: ["NETCONF"], swiftSettings: strict),
         .executableTarget(name: "nxr-sim",
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),

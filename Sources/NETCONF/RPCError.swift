@@ -12,7 +12,7 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String?
     /// Children of `<error-info>` (e.g. `<bad-element>`, `<session-id>`).
     public var info: [XMLElement]
-    /// Prefix → URI declarations in scope of `<error-path>` (parse only).
+    /// Prefix → URI mappings in scope at `<error-path>`, to resolve the prefixes in `path`.
     public var pathNamespaces: [String: String] = [:]
 
     public init(type: String, tag: String, severity: String = "error", appTag: String? = nil, path: String? = nil,
@@ -58,8 +58,7 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
                   path: element.childText("error-path", namespace: ns),
                   message: element.child("error-message", namespace: ns)?.text,
                   info: element.child("error-info", namespace: ns)?.elements ?? [])
-        pathNamespaces = element.namespaceDeclarations.merging(
-            element.child("error-path", namespace: ns)?.namespaceDeclarations ?? [:]) { _, inner in inner }
+        pathNamespaces = element.child("error-path", namespace: ns)?.namespaceDeclarations ?? [:]
     }
 
     /// The `<rpc-error>` element, fields in schema order.

@@ -58,7 +58,7 @@ public enum XML {
         }
         guard let root = xmlDocGetRootElement(document) else { throw XMLError(message: "document has no root element") }
         var builder = TreeBuilder(limits: limits)
-        return try builder.element(root, depth: 1)
+        return try builder.element(root, depth: 1, inScope: [:])
     }
 
     /// Parses a document given as a string (its UTF-8 bytes).
@@ -92,7 +92,7 @@ private struct TreeBuilder {
         return String(cString: pointer)
     }
 
-    mutating func element(_ node: xmlNodePtr, depth: Int) throws(XMLError) -> XMLElement {
+    mutating func element(_ node: xmlNodePtr, depth: Int, inScope: [String: String]) throws(XMLError) -> XMLElement {
         let line = Int(xmlGetLineNo(node))
         guard depth <= limits.maxDepth else {
             throw XMLError(message: "elements nested deeper than the limit of \(limits.maxDepth)", line: line)
@@ -100,6 +100,8 @@ private struct TreeBuilder {
         let name = node.pointee.name.map { String(cString: $0) } ?? ""
         var element = XMLElement(name, namespace: node.pointee.ns?.pointee.href.map { String(cString: $0) })
 
+        // Prefixes in scope: the parent's plus this element's own declarations (shared storage when none).
+        element.namespaceDeclarations = inScope
         var declaration = node.pointee.nsDef
         while let ns = declaration {
             if let prefix = ns.pointee.prefix, let href = ns.pointee.href {
@@ -134,7 +136,7 @@ private struct TreeBuilder {
             switch child.pointee.type {
             case XML_ELEMENT_NODE:
                 hasElementChild = true
-                children.append(.element(try self.element(child, depth: depth + 1)))
+                children.append(.element(try self.element(child, depth: depth + 1, inScope: element.namespaceDeclarations)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 let text = try string(child.pointee.content, what: "text in <\(name)>", line: line)
                 if case .text(let previous)? = children.last {

@@ -2,7 +2,7 @@
 ///
 /// Names are local names (no prefix); `namespace` is the resolved URI. Equality compares the information
 /// set — names, namespaces, attributes, children — and ignores `namespaceDeclarations`, which only record
-/// how prefixes were spelled (needed to read XPath `select` expressions and `error-path`).
+/// how prefixes were spelled (needed to read prefixes inside values: XPath `select`, `error-path`).
 public struct XMLElement: Sendable {
     /// Local name, without prefix.
     public var name: String
@@ -10,8 +10,9 @@ public struct XMLElement: Sendable {
     public var namespace: String?
     public var attributes: [XMLAttribute]
     public var children: [XMLNode]
-    /// Prefix → URI declarations made on this element (`xmlns:p="…"`). Filled on parse; on serialization
-    /// they are emitted and reused for prefixed attributes. The default namespace is not listed here.
+    /// Prefix → URI mappings for prefixes used inside values. On parse: every `xmlns:p="…"` in scope at this
+    /// element (its own and its ancestors'). On serialization: declared where not already in scope, and
+    /// reused for namespaced attributes. The default namespace is not listed here.
     public var namespaceDeclarations: [String: String] = [:]
 
     public init(_ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
