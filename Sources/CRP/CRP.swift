@@ -1,1 +1,0 @@
-// CRP — placeholder, replaced by its issue's work.

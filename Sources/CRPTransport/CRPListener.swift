@@ -1,0 +1,169 @@
+import CRP
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// An announcement as the listener delivers it, with the datagram's source address.
+public struct ReceivedAnnouncement: Sendable {
+    public var decoded: DecodedAnnouncement
+    /// Where the datagram came from (with NAT, not the advertised address).
+    public var source: SocketAddress
+
+    public var announcement: Announcement { decoded.announcement }
+
+    public init(decoded: DecodedAnnouncement, source: SocketAddress) {
+        self.decoded = decoded
+        self.source = source
+    }
+}
+
+/// How many datagrams a listener accepted and dropped, by reason (docs/crp.md §5).
+public struct CRPCounters: Sendable, Equatable {
+    public var accepted = 0
+    public var dropped: [CRPDropReason: Int] = [:]
+
+    public init() {}
+
+    public subscript(reason: CRPDropReason) -> Int { dropped[reason, default: 0] }
+    /// Sum of all drops.
+    public var totalDropped: Int { dropped.values.reduce(0, +) }
+}
+
+/// Listener settings. The secret lookup may change at run time (new tenant revision).
+public struct CRPListenerConfiguration: Sendable {
+    /// Maps a customer-id to that tenant's CRP secret; nil = the tenant accepts unsigned CRP.
+    public var secretFor: @Sendable (String) -> [UInt8]?
+    /// Token bucket per source IP address: burst size and refill per second (docs/crp.md §8).
+    public var burstPerSource: Double = 10
+    public var refillPerSecond: Double = 1
+    public var maxSources = 65_536
+    /// Announcements buffered for a slow consumer before `queue-full` drops.
+    public var bufferSize = 4096
+
+    public init(secretFor: @escaping @Sendable (String) -> [UInt8]? = { _ in nil }) {
+        self.secretFor = secretFor
+    }
+}
+
+/// The CMS side of CRP: a UDP socket that decodes, rate-limits and replay-checks announcements
+/// and delivers the good ones as an `AsyncStream`. It never sends anything.
+public final class CRPListener: Sendable {
+    /// The bound address (tests bind port 0 and read the real port here).
+    public let localAddress: SocketAddress
+    /// Accepted announcements, in arrival order; finishes when the listener is closed.
+    public let announcements: AsyncStream<ReceivedAnnouncement>
+
+    private let channel: any Channel
+    private let state: NIOLockedValueBox<ListenerState>
+
+    private init(channel: any Channel, localAddress: SocketAddress, announcements: AsyncStream<ReceivedAnnouncement>,
+                 state: NIOLockedValueBox<ListenerState>) {
+        self.channel = channel
+        self.localAddress = localAddress
+        self.announcements = announcements
+        self.state = state
+    }
+
+    /// Binds a UDP socket on `host:port` (port 0 = ephemeral; default 10625).
+    public static func bind(host: String, port: Int = Int(CRPWire.defaultPort),
+                            configuration: CRPListenerConfiguration = CRPListenerConfiguration(),
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws
+        -> CRPListener
+    {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: ReceivedAnnouncement.self, bufferingPolicy: .bufferingOldest(max(configuration.bufferSize, 1)))
+        let state = NIOLockedValueBox(ListenerState(configuration: configuration))
+        let channel = try await DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ListenerHandler(configuration: configuration, state: state, continuation: continuation))
+                }
+            }
+            .bind(host: host, port: port).get()
+        channel.closeFuture.whenComplete { _ in continuation.finish() }
+        guard let local = channel.localAddress else {
+            try? await channel.close()
+            throw ChannelError.unknownLocalAddress
+        }
+        return CRPListener(channel: channel, localAddress: local, announcements: stream, state: state)
+    }
+
+    /// A snapshot of the counters.
+    public var counters: CRPCounters { state.withLockedValue { $0.counters } }
+
+    /// Clears a device's replay state (after a factory reset lowered its boot counter).
+    public func forgetReplayState(for key: Announcement.DeviceKey) {
+        state.withLockedValue { $0.replayGuard.forget(key) }
+    }
+
+    /// Closes the socket and finishes the stream.
+    public func close() async throws {
+        try await channel.close()
+    }
+}
+
+/// Mutable state shared between the event loop and readers of the counters.
+struct ListenerState: Sendable {
+    var limiter: RateLimiter<String>
+    var replayGuard = ReplayGuard()
+    var counters = CRPCounters()
+
+    init(configuration: CRPListenerConfiguration) {
+        limiter = RateLimiter(capacity: configuration.burstPerSource, refillPerSecond: configuration.refillPerSecond,
+                              maxKeys: configuration.maxSources)
+    }
+
+    mutating func drop(_ reason: CRPDropReason) { counters.dropped[reason, default: 0] += 1 }
+}
+
+final class ListenerHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    private let configuration: CRPListenerConfiguration
+    private let state: NIOLockedValueBox<ListenerState>
+    private let continuation: AsyncStream<ReceivedAnnouncement>.Continuation
+
+    init(configuration: CRPListenerConfiguration, state: NIOLockedValueBox<ListenerState>,
+         continuation: AsyncStream<ReceivedAnnouncement>.Continuation) {
+        self.configuration = configuration
+        self.state = state
+        self.continuation = continuation
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        let source = envelope.remoteAddress
+        let now = Duration.nanoseconds(Int64(clamping: NIODeadline.now().uptimeNanoseconds))
+        let sourceKey = source.ipAddress ?? "\(source)"
+        let allowed = state.withLockedValue { $0.limiter.allow(sourceKey, now: now) }
+        guard allowed else {
+            state.withLockedValue { $0.drop(.rateLimited) }
+            return
+        }
+        let decoded: DecodedAnnouncement
+        do {
+            decoded = try CRPCodec.decode(envelope.data.readableBytesView, secretFor: configuration.secretFor)
+        } catch {
+            state.withLockedValue { $0.drop(error.reason) }
+            return
+        }
+        let fresh = state.withLockedValue { state in
+            guard decoded.authenticated else { return true }
+            return state.replayGuard.admit(decoded.announcement) == .fresh
+        }
+        guard fresh else {
+            state.withLockedValue { $0.drop(.replayed) }
+            return
+        }
+        switch continuation.yield(ReceivedAnnouncement(decoded: decoded, source: source)) {
+        case .enqueued, .terminated:
+            state.withLockedValue { $0.counters.accepted += 1 }
+        case .dropped:
+            state.withLockedValue { $0.drop(.queueFull) }
+        @unknown default:
+            state.withLockedValue { $0.drop(.queueFull) }
+        }
+    }
+}
