@@ -125,8 +125,10 @@ import Testing
         #expect(try harness.rpc(watcher, "<create-subscription xmlns=\"\(NETCONFNamespace.notification)\"/>")?.ok == true)
         _ = try harness.rpc(editor, H.edit("running", H.setHostname("changed")))
         let note = harness.notifications[watcher]?.first
-        #expect(note?.content.first?.name == "netconf-config-change")
-        #expect(note?.content.first?.child("changed-by")?.child("session-id")?.text == String(editor))
+        #expect(note?.content.first?.name == "config-change")
+        #expect(note?.content.first?.child("session-id")?.text == String(editor))
+        #expect(note?.content.first?.child("datastore")?.text == "running")
+        #expect(note?.content.first?.children("target").map(\.text) == ["system"])
         #expect(harness.notifications[editor] == nil)
     }
 

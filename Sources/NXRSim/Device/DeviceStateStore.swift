@@ -41,6 +41,20 @@ struct DeviceStateStore {
         return text.isEmpty ? nil : text
     }
 
+    func loadBootID() throws(SimError) -> Int {
+        let url = self.directory.appendingPathComponent("boot-id")
+        guard let data = FileManager.default.contents(atPath: url.path) else { return 0 }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let value = Int(text), value >= 0 else {
+            throw SimError(code: .badStateFile, message: "\(url.path): not a boot counter ('\(text)'); delete it")
+        }
+        return value
+    }
+
+    func saveBootID(_ value: Int) throws {
+        try Data("\(value)\n".utf8).write(to: self.directory.appendingPathComponent("boot-id"), options: .atomic)
+    }
+
     func saveFirmwareVersion(_ version: String) throws {
         try Data((version + "\n").utf8).write(
             to: self.directory.appendingPathComponent("firmware-version"), options: .atomic)

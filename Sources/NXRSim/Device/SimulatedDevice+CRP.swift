@@ -1,41 +1,71 @@
+import CRP
 import Foundation
+import NIOCore
+import NIOPosix
 
-/// Sends one device's CRP announcements (UDP to the configured loopback server).
-protocol Announcer: Sendable {
-    func send(_ announcement: DeviceAnnouncement)
-}
+/// Sends a device's CRP announcements: one short-lived UDP socket per announcement, bound to the device's own
+/// loopback address (so the listener sees the device's source address, and an idle device holds no socket).
+struct CRPAnnouncer: Sendable {
+    let server: SocketAddress
+    let secret: [UInt8]?
 
-/// What a device announces, before encoding.
-public struct DeviceAnnouncement: Sendable, Equatable {
-    public var tenant: String
-    public var deviceCode: String?
-    public var serial: String
-    public var product: String
-    public var address: String
-    public var port: Int
-    public var keepalive: Int
-    public var sequence: UInt32
+    /// Parses `host:port` (loopback only).
+    init(server: String, secret: [UInt8]?) throws(SimError) {
+        guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]),
+            (1...65535).contains(port), LoopbackAddress.isLoopback(String(server[..<colon]))
+        else {
+            throw SimError(code: .notLoopback, message: "the CRP server must be a loopback ADDRESS:PORT, not \(server)")
+        }
+        do {
+            self.server = try SocketAddress(ipAddress: String(server[..<colon]), port: port)
+        } catch {
+            throw SimError(code: .badArgument, message: "the CRP server \(server) is not an address: \(error)")
+        }
+        self.secret = secret
+    }
+
+    func send(_ announcement: Announcement, from host: String, on loop: any EventLoop) -> EventLoopFuture<Void> {
+        let bytes: [UInt8]
+        do {
+            bytes = try CRPCodec.encode(announcement, secret: self.secret)
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+        let server = self.server
+        return DatagramBootstrap(group: loop).bind(host: host, port: 0).flatMap { channel in
+            let buffer = channel.allocator.buffer(bytes: bytes)
+            return channel.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: buffer))
+                .flatMap { channel.close() }
+                .flatMapError { error in channel.close().flatMapThrowing { throw error } }
+        }
+    }
 }
 
 extension SimulatedDevice {
     /// The announcement the device would send now (with the announce-wrong-product/code faults applied).
-    func currentAnnouncement() -> DeviceAnnouncement {
+    func currentAnnouncement() -> Announcement? {
         let identity = self.settings.identity
-        return DeviceAnnouncement(
-            tenant: identity.tenant,
-            deviceCode: self.faults.announceDeviceCode ?? identity.deviceCode,
+        guard let address = IPAddress(self.settings.address) else { return nil }
+        let port = UInt16(clamping: self.settings.port)
+        return Announcement(
+            customerID: identity.tenant,
+            cpeID: self.faults.announceDeviceCode ?? identity.deviceCode,
             serial: identity.serial,
             product: self.faults.announceProduct ?? identity.product,
-            address: self.settings.address, port: self.settings.port,
-            keepalive: Int(self.settings.keepalive),
-            sequence: UInt32(truncatingIfNeeded: self.announcementsSent + 1))
+            advertise: .init(address: address, port: port),
+            keepalive: UInt32(clamping: Int(self.settings.keepalive)),
+            bootID: UInt32(clamping: self.bootCount),
+            sequence: UInt64(self.sequence + 1))
     }
 
     func announce() {
-        guard let announcer = self.announcer else { return }
-        let announcement = self.currentAnnouncement()
+        guard let announcer = self.announcer, self.lifecycle == .running, let announcement = self.currentAnnouncement()
+        else { return }
+        self.sequence += 1
         self.announcementsSent += 1
-        announcer.send(announcement)
-        self.log("crp: announced \(announcement.address):\(announcement.port) seq \(announcement.sequence)")
+        self.log("crp: announce sent to \(announcer.server) (seq \(announcement.sequence))")
+        announcer.send(announcement, from: self.settings.address, on: self.eventLoop).whenFailure { error in
+            self.logger.warning("CRP announcement failed", metadata: ["device.code": "\(self.name)", "error": "\(error)"])
+        }
     }
 }

@@ -6,10 +6,11 @@ import NIOCore
 extension SimulatedDevice {
     func handleVendorRPC(session: UInt32, messageID: String?, attributes: [XMLAttribute], operation: XMLElement) {
         let ns = SimModel.namespace
-        func output(_ text: String) {
+        func leaves(_ pairs: [(String, String)]) {
             self.reply(session, Reply.body(
-                messageID: messageID, [XMLElement("output", namespace: ns, text: text)], attributes: attributes))
+                messageID: messageID, pairs.map { XMLElement($0.0, namespace: ns, text: $0.1) }, attributes: attributes))
         }
+        func text(_ output: String) { leaves([("text", output)]) }
         func fail(_ error: RPCError) {
             self.reply(session, Reply.errors(messageID: messageID, [error], attributes: attributes))
         }
@@ -17,15 +18,28 @@ extension SimulatedDevice {
             self.reply(session, Reply.ok(messageID: messageID, attributes: attributes))
         }
         let argument = { (name: String) -> String? in operation.child(name)?.text.trimmed }
+        func number(_ name: String, default value: Int, in range: ClosedRange<Int>) -> Int? {
+            guard let text = argument(name) else { return value }
+            guard let parsed = Int(text), range.contains(parsed) else {
+                fail(ServerError.invalidValue("\(operation.name) \(name) must be \(range.lowerBound)-\(range.upperBound), not '\(text)'"))
+                return nil
+            }
+            return parsed
+        }
         switch operation.name {
         case "reboot":
+            guard let delay = number("delay", default: 0, in: 0...3600) else { return }
             ok()
-            self.log("netconf: reboot requested by session \(session)")
-            self.eventLoop.scheduleTask(in: .milliseconds(100)) { self.reboot(reason: "netconf reboot") }
+            self.log("netconf: reboot requested by session \(session) (delay \(delay) s)")
+            self.eventLoop.scheduleTask(in: .milliseconds(Int64(delay) * 1000 + 100)) { self.reboot(reason: "netconf reboot") }
         case "show":
-            let args = argument("args") ?? argument("command") ?? ""
+            let args = argument("args") ?? ""
+            guard (1...255).contains(args.count), args.allSatisfy({ $0.isASCII && !$0.isNewline }) else {
+                fail(ServerError.invalidValue("show args must be 1-255 printable ASCII characters"))
+                return
+            }
             switch self.show(args) {
-            case .success(let text): output(text)
+            case .success(let output): text(output)
             case .failure(let error): fail(error)
             }
         case "ping":
@@ -33,36 +47,57 @@ extension SimulatedDevice {
                 fail(ServerError.missingElement("destination", in: "ping"))
                 return
             }
-            let count = Int(argument("count") ?? "5") ?? 5
-            guard (1...60).contains(count) else {
-                fail(ServerError.invalidValue("ping count must be 1-60, not \(count)"))
-                return
-            }
-            output(Self.pingOutput(destination: destination, count: count, seed: self.name))
+            guard let count = number("count", default: 5, in: 1...60) else { return }
+            leaves([
+                ("text", Self.pingOutput(destination: destination, count: count, source: argument("source"), seed: self.name)),
+                ("transmitted", String(count)), ("received", String(count)),
+            ])
         case "traceroute":
             guard let destination = argument("destination"), !destination.isEmpty else {
                 fail(ServerError.missingElement("destination", in: "traceroute"))
                 return
             }
-            output("traceroute to \(destination), 30 hops max, 60 byte packets\n 1  \(destination)  0.412 ms  0.388 ms  0.371 ms\n")
+            text("traceroute to \(destination), 30 hops max\n 1  \(destination)  0.412 ms  0.388 ms  0.371 ms\n")
+        case "packet-dump":
+            guard let interface = argument("interface"), SimModel.isInterfaceName(interface) else {
+                fail(ServerError.invalidValue("packet-dump needs an interface (ethernetN, pppN or tunnelN)"))
+                return
+            }
+            guard number("duration", default: 10, in: 10...180) != nil,
+                let packets = number("packets", default: 100, in: 1...1000)
+            else { return }
+            let captured = min(packets, 2)
+            let lines = (0..<captured).map { index in
+                "12:00:00.\(String(format: "%06d", index * 420 + 1)) IP 192.168.0.20.51000 > 192.168.0.254.22: Flags [P.], length 36"
+            }
+            leaves([("text", lines.joined(separator: "\n") + "\n"), ("captured", String(captured))])
         case "get-syslog":
-            output(self.syslog.joined(separator: "\n") + "\n")
+            guard let count = number("lines", default: Int.max, in: 1...Int.max) else { return }
+            text(self.syslog.suffix(count).joined(separator: "\n") + "\n")
         case "config-backup":
             let format = argument("format") ?? "xml"
+            let content: String
             switch format {
-            case "xml":
-                output(XML.serialize(self.engine.running, pretty: true, declaration: true))
-            case "show-config":
-                output(Self.showConfig(self.engine.running))
+            case "xml": content = XML.serialize(self.engine.running, pretty: true, declaration: true)
+            case "show-config": content = Self.showConfig(self.engine.running)
             default:
-                fail(ServerError.invalidValue("config-backup format '\(format)' is not supported here; use xml or show-config"))
+                fail(ServerError.operationNotSupported("config-backup format '\(format)' (the simulator has xml and show-config)"))
+                return
             }
+            if argument("url") != nil {
+                fail(ServerError.operationNotSupported("config-backup to a url (the simulator answers inline content only)"))
+                return
+            }
+            leaves([("content", Data(content.utf8).base64EncodedString())])
         case "config-restore":
             self.configRestore(operation, session: session, messageID: messageID, attributes: attributes)
         case "firmware-update":
             self.firmwareUpdate(operation, session: session, messageID: messageID, attributes: attributes)
         case "get-ipsec-status":
-            self.reply(session, Reply.body(messageID: messageID, [self.ipsecStatus()], attributes: attributes))
+            let only = argument("policy")
+            self.reply(session, Reply.body(
+                messageID: messageID, self.ipsecStatus().filter { only == nil || $0.child("name")?.text == only },
+                attributes: attributes))
         default:
             fail(ServerError.operationNotSupported(operation.name))
         }
@@ -81,7 +116,12 @@ extension SimulatedDevice {
             return .success("up \(up / 86400) days, \(up % 86400 / 3600):\(String(format: "%02d", up % 3600 / 60))\n")
         case "interface":
             let lines = self.operationalState()[1].elements.map { interface in
-                "\(interface.child("name")?.text ?? "?") is up\n  IPv4 address: \(interface.child("ipv4-address")?.text ?? "-")"
+                let state = interface.child("state")
+                let addresses = state?.children("address").map {
+                    "  IPv4 address: \($0.child("ip")?.text ?? "?")/\($0.child("prefix-length")?.text ?? "?")"
+                } ?? []
+                return (["\(interface.child("name")?.text ?? "?") is \(state?.child("oper-status")?.text ?? "up")"] + addresses)
+                    .joined(separator: "\n")
             }
             return .success(lines.joined(separator: "\n") + "\n")
         case "ip":
@@ -113,49 +153,62 @@ extension SimulatedDevice {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func pingOutput(destination: String, count: Int, seed: String) -> String {
-        var lines = ["PING \(destination) (\(destination)) 56(84) bytes of data."]
+    static func pingOutput(destination: String, count: Int, source: String?, seed: String) -> String {
+        var lines = ["PING \(destination) (\(destination))\(source.map { " from \($0)" } ?? ""): 56 data bytes"]
         let base = Double(seed.utf8.reduce(0) { ($0 &+ Int($1)) % 97 }) / 100 + 0.3
         for sequence in 1...count {
-            lines.append("64 bytes from \(destination): icmp_seq=\(sequence) ttl=64 time=\(String(format: "%.3f", base + Double(sequence % 5) / 50)) ms")
+            lines.append("64 bytes from \(destination): icmp_seq=\(sequence - 1) ttl=64 time=\(String(format: "%.1f", base + Double(sequence % 5) / 10)) ms")
         }
-        lines.append("")
         lines.append("--- \(destination) ping statistics ---")
-        lines.append("\(count) packets transmitted, \(count) received, 0% packet loss, time \(count * 1000 - 999)ms")
+        lines.append("\(count) packets transmitted, \(count) packets received, 0% packet loss")
         return lines.joined(separator: "\n") + "\n"
     }
 
     func configRestore(_ operation: XMLElement, session: UInt32, messageID: String?, attributes: [XMLAttribute]) {
+        let fail = { (error: RPCError) in
+            self.reply(session, Reply.errors(messageID: messageID, [error], attributes: attributes))
+        }
         let format = operation.child("format")?.text.trimmed ?? "xml"
         guard format == "xml" else {
-            self.reply(session, Reply.errors(messageID: messageID, [ServerError.invalidValue("config-restore format '\(format)' is not supported here; use xml")], attributes: attributes))
+            fail(ServerError.operationNotSupported("config-restore format '\(format)' (the simulator restores xml)"))
             return
         }
-        guard let content = operation.child("content")?.text, !content.trimmed.isEmpty else {
-            self.reply(session, Reply.errors(messageID: messageID, [ServerError.missingElement("content", in: "config-restore")], attributes: attributes))
+        guard operation.child("url") == nil else {
+            fail(ServerError.operationNotSupported("config-restore from a url (the simulator takes inline content)"))
+            return
+        }
+        guard let encoded = operation.child("content")?.text.trimmed, !encoded.isEmpty else {
+            fail(ServerError.missingElement("content", in: "config-restore"))
+            return
+        }
+        guard let decoded = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
+            fail(ServerError.invalidValue("config-restore content is not base64"))
             return
         }
         let root: XMLElement
         do {
-            root = try XML.parse(content)
+            root = try XML.parse(Array(decoded))
         } catch {
-            self.reply(session, Reply.errors(messageID: messageID, [ServerError.invalidValue("the restored config is not XML: \(error)")], attributes: attributes))
+            fail(ServerError.invalidValue("the restored config is not XML: \(error)"))
             return
         }
         guard root.name == "data" || root.name == "config" else {
-            self.reply(session, Reply.errors(messageID: messageID, [ServerError.invalidValue("the restored config's root must be <data> or <config>")], attributes: attributes))
+            fail(ServerError.invalidValue("the restored config's root must be <data> or <config>, not <\(root.name)>"))
             return
         }
         var data = ConfigTree.emptyRoot()
         data.children = root.elements.map { .element($0) }
         let errors = SimModel.validate(data)
         guard errors.isEmpty else {
-            self.reply(session, Reply.errors(messageID: messageID, errors, attributes: attributes))
+            fail(errors[0])
             return
         }
-        self.reply(session, Reply.ok(messageID: messageID, attributes: attributes))
+        let ns = SimModel.namespace
+        self.reply(session, Reply.body(
+            messageID: messageID, [XMLElement("transfer", namespace: ns, text: "done"), XMLElement("rebooting", namespace: ns, text: "true")],
+            attributes: attributes))
         var actions = self.engine.replaceRunning(data, now: self.clock.now(), changedBy: session)
-        if operation.child("save") != nil { actions += self.engine.replaceStartup(data) }
+        if operation.child("save")?.text.trimmed != "false" { actions += self.engine.replaceStartup(data) }
         self.perform(actions)
         self.log("netconf: configuration restored; rebooting")
         self.eventLoop.scheduleTask(in: .milliseconds(100)) { self.reboot(reason: "config-restore") }

@@ -25,12 +25,15 @@ public final class SimulatedDevice: @unchecked Sendable {
         public var rebootDelay: TimeInterval
         /// Seconds between CRP keepalive announcements.
         public var keepalive: TimeInterval
+        /// The tenant's CRP secret: announcements are signed when set.
+        public var crpSecret: [UInt8]?
 
         public init(
             identity: DeviceIdentity, address: String, port: Int = 830, stateDirectory: URL,
             authorized: AuthorizedKeys, crpServer: String? = nil, rebootDelay: TimeInterval = 5,
-            keepalive: TimeInterval = 3600
+            keepalive: TimeInterval = 3600, crpSecret: [UInt8]? = nil
         ) {
+            self.crpSecret = crpSecret
             self.identity = identity
             self.address = address
             self.port = port
@@ -71,8 +74,10 @@ public final class SimulatedDevice: @unchecked Sendable {
     var bootTask: Scheduled<Void>?
     var keepaliveTask: Scheduled<Void>?
     var syslog: [String] = []
-    var announcer: (any Announcer)?
+    var announcer: CRPAnnouncer?
     var announcementsSent = 0
+    /// Announcements sent in this boot.
+    var sequence = 0
     /// Asks the fleet whether the peer at an address holds a policy matching ours (set by ``Fleet``).
     /// Told the new running config whenever it changes (set by ``Fleet``).
     var onRunningChanged: (@Sendable (String, XMLElement) -> Void)?
@@ -95,6 +100,10 @@ public final class SimulatedDevice: @unchecked Sendable {
                 identity: settings.identity, address: settings.address, port: settings.port,
                 crpServer: settings.crpServer)
         let startup = try store.load(.startup)
+        self.bootCount = try store.loadBootID()
+        if let server = settings.crpServer {
+            self.announcer = try CRPAnnouncer(server: server, secret: settings.crpSecret)
+        }
         self.engine = NETCONFServerEngine(
             configuration: Self.engineConfiguration, running: running, startup: startup ?? running)
         self.bootedAt = clock.now()
@@ -117,8 +126,7 @@ public final class SimulatedDevice: @unchecked Sendable {
     public func start() -> EventLoopFuture<Void> {
         self.eventLoop.flatSubmit {
             self.lifecycle = .running
-            self.bootedAt = self.clock.now()
-            self.bootCount += 1
+            self.newBoot()
             self.onRunningChanged?(self.settings.address, self.engine.running)
             self.log("system: NXR \(self.settings.identity.product) firmware \(self.settings.identity.firmwareVersion) started")
             return self.bindListener().map {
@@ -187,13 +195,24 @@ public final class SimulatedDevice: @unchecked Sendable {
     func boot() {
         guard self.lifecycle == .rebooting else { return }
         self.lifecycle = .running
-        self.bootedAt = self.clock.now()
-        self.bootCount += 1
+        self.newBoot()
         self.log("system: NXR \(self.settings.identity.product) firmware \(self.settings.identity.firmwareVersion) started")
         self.bindListener().whenComplete { _ in
             self.announce()
             self.scheduleKeepalive()
             self.scheduleRebootLoop()
+        }
+    }
+
+    /// A new boot: uptime from now, boot-id + 1 (kept in the state folder), CRP sequence from 1.
+    func newBoot() {
+        self.bootedAt = self.clock.now()
+        self.bootCount += 1
+        self.sequence = 0
+        do {
+            try DeviceStateStore(directory: self.settings.stateDirectory).saveBootID(self.bootCount)
+        } catch {
+            self.logger.error("cannot save boot-id", metadata: ["device.code": "\(self.name)", "error": "\(error)"])
         }
     }
 
@@ -302,9 +321,10 @@ public final class SimulatedDevice: @unchecked Sendable {
     }
 
     func operationalState() -> [XMLElement] {
-        SimModel.state(
-            identity: self.settings.identity, uptime: self.clock.now().timeIntervalSince(self.bootedAt),
-            address: self.settings.address, running: self.engine.running)
+        let now = self.clock.now()
+        return SimModel.state(
+            identity: self.settings.identity, uptime: now.timeIntervalSince(self.bootedAt), bootID: self.bootCount,
+            address: self.settings.address, running: self.engine.running, now: now)
     }
 }
 

@@ -135,7 +135,8 @@ public struct ConfigEdit {
     private static func shell(of edit: XMLElement) -> XMLElement {
         var shell = XMLElement(edit.name, namespace: edit.namespace)
         shell.attributes = ConfigTree.stripOperations(edit).attributes
-        if ConfigTree.key(of: edit) != nil, let keyName = ConfigTree.keyNames.first,
+        if ConfigTree.key(of: edit) != nil,
+            let keyName = ConfigTree.keyNames.first(where: { name in edit.elements.contains { $0.name == name } }),
             let keyChild = edit.elements.first(where: { $0.name == keyName })
         {
             shell.children = [.element(ConfigTree.stripOperations(keyChild))]

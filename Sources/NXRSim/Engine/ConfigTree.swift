@@ -4,12 +4,13 @@ import NETCONF
 ///
 /// A datastore is an element named `data` whose children are the top-level configuration nodes.
 /// **Key rule**: two sibling elements are "the same node" when they have the same local name, the same namespace
-/// and the same key; an element's key is the trimmed text of its first child named `name` (nil when it has none).
-/// So `<interface><name>ethernet0</name>…</interface>` entries form a list keyed by name, while `<system>` is a
-/// singleton container. An element without element children is a leaf: merging a leaf replaces its text.
+/// and the same key; an element's key is the trimmed text of its first child named `name`, `id` or `ip` (the list
+/// keys of the NXR model: interfaces and policies by name, CRP clients by id, addresses by ip), nil when it has
+/// none. So `<interface><name>ethernet0</name>…</interface>` entries form a list keyed by name, while `<system>` is
+/// a singleton container. An element without element children is a leaf: merging a leaf replaces its text.
 public enum ConfigTree {
     /// Child element names that act as list keys, in priority order.
-    public static let keyNames = ["name"]
+    public static let keyNames = ["name", "id", "ip"]
 
     /// The key text of a list entry, or nil for a container/leaf.
     public static func key(of element: XMLElement) -> String? {
@@ -33,8 +34,10 @@ public enum ConfigTree {
 
     /// A path like `/system/hostname` or `/interfaces/interface[name='ethernet0']` for error-path.
     static func pathComponent(_ element: XMLElement) -> String {
-        if let key = Self.key(of: element) {
-            return "\(element.name)[name='\(key)']"
+        if let key = Self.key(of: element),
+            let keyName = Self.keyNames.first(where: { name in element.elements.contains { $0.name == name } })
+        {
+            return "\(element.name)[\(keyName)='\(key)']"
         }
         return element.name
     }

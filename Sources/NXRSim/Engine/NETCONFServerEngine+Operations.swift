@@ -21,17 +21,21 @@ extension NETCONFServerEngine {
         switch store {
         case .running:
             guard root != self.running else { return }
+            let old = self.running
             self.running = root
             if !self.candidateDirty { self.candidate = root }
             context.after.append(.runningChanged)
             context.after += self.configChangeNotifications(
-                session: context.session, datastore: "running", now: context.now)
+                session: context.session, datastore: "running", old: old, new: root, now: context.now)
         case .candidate:
             self.candidate = root
             self.candidateDirty = ConfigTree.normalized(root) != ConfigTree.normalized(self.running)
         case .startup:
+            let old = self.startup
             self.startup = root
             context.after.append(.startupChanged)
+            context.after += self.configChangeNotifications(
+                session: context.session, datastore: "startup", old: old, new: root, now: context.now)
         }
     }
 
@@ -77,8 +81,9 @@ extension NETCONFServerEngine {
     // MARK: Reading
 
     func get(_ operation: XMLElement, operational: () -> [XMLElement]) -> Outcome {
+        // NMDA style: state containers live inside the config nodes, so they are merged in.
         var root = self.running
-        root.children += operational().map { .element($0) }
+        _ = ConfigEdit.apply(operational(), to: &root, defaultOperation: .merge, errorOption: .continueOnError)
         return self.filtered(operation, root)
     }
 
@@ -307,11 +312,13 @@ extension NETCONFServerEngine {
 
     mutating func revertPendingCommitActions(now: Date, session: UInt32?) -> [Action] {
         guard let pending = self.pending else { return [] }
+        let old = self.running
         self.pending = nil
         self.running = pending.backup
         self.candidate = pending.backup
         self.candidateDirty = false
-        return [.runningChanged] + self.configChangeNotifications(session: session, datastore: "running", now: now)
+        return [.runningChanged]
+            + self.configChangeNotifications(session: session, datastore: "running", old: old, new: pending.backup, now: now)
     }
 
     func validate(_ operation: XMLElement) -> Outcome {

@@ -34,12 +34,19 @@ public struct NETCONFServerEngine: Sendable {
         public var vendorNamespaces: Set<String>
         /// The largest message accepted.
         public var maxMessageSize: Int
+        /// The namespace of the `config-change` notification.
+        public var notificationNamespace: String
+        /// The user name reported in notifications for changes made over NETCONF.
+        public var username: String
 
         public init(
             capabilities: [String] = NETCONFServerEngine.defaultCapabilities,
             validator: @escaping @Sendable (XMLElement) -> [RPCError] = { _ in [] },
-            vendorNamespaces: Set<String> = [], maxMessageSize: Int = 64 << 20
+            vendorNamespaces: Set<String> = [], maxMessageSize: Int = 64 << 20,
+            notificationNamespace: String = SimModel.namespace, username: String = "admin"
         ) {
+            self.notificationNamespace = notificationNamespace
+            self.username = username
             self.capabilities = capabilities
             self.validator = validator
             self.vendorNamespaces = vendorNamespaces
@@ -186,9 +193,11 @@ public struct NETCONFServerEngine: Sendable {
 
     /// Replaces running out of band (drift, config-restore, reboot into another config); notifies subscribers.
     public mutating func replaceRunning(_ root: XMLElement, now: Date, changedBy session: UInt32? = nil) -> [Action] {
+        let old = self.running
         self.running = root
         if !self.candidateDirty { self.candidate = root }
-        return [.runningChanged] + self.configChangeNotifications(session: session, datastore: "running", now: now)
+        return [.runningChanged]
+            + self.configChangeNotifications(session: session, datastore: "running", old: old, new: root, now: now)
     }
 
     /// Replaces startup out of band (config-restore with save).
@@ -247,24 +256,35 @@ public struct NETCONFServerEngine: Sendable {
         .send(session: id, bytes: FrameEncoder.frame(message, mode: self.sessions[id]?.mode ?? .endOfMessage))
     }
 
-    func configChangeNotifications(session: UInt32?, datastore: String, now: Date) -> [Action] {
+    /// `config-change` notifications (docs/nxr-model.md §6) to every subscribed session.
+    func configChangeNotifications(
+        session: UInt32?, datastore: String, old: XMLElement, new: XMLElement, now: Date
+    ) -> [Action] {
         let subscribers = self.sessions.filter { $0.value.subscribed && !$0.value.closing }.keys.sorted()
         guard !subscribers.isEmpty else { return [] }
-        let ns = "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications"
-        var changedBy = XMLElement("changed-by", namespace: ns)
-        if let session {
-            changedBy.children = [
-                .element(XMLElement("username", namespace: ns, text: "netconf")),
-                .element(XMLElement("session-id", namespace: ns, text: String(session))),
-            ]
-        } else {
-            changedBy.children = [.element(XMLElement("server", namespace: ns))]
+        let ns = self.configuration.notificationNamespace
+        var children: [XMLNode] = [
+            .element(XMLElement("datastore", namespace: ns, text: datastore)),
+            .element(XMLElement("username", namespace: ns, text: session == nil ? "local" : self.configuration.username)),
+            .element(XMLElement("session-id", namespace: ns, text: String(session ?? 0))),
+        ]
+        for target in Self.changedTopLevel(old: old, new: new) {
+            children.append(.element(XMLElement("target", namespace: ns, text: target)))
         }
-        let content = XMLElement(
-            "netconf-config-change", namespace: ns,
-            children: [.element(changedBy), .element(XMLElement("datastore", namespace: ns, text: datastore))])
-        let message = Reply.notification(eventTime: Self.eventTime(now), content)
+        let message = Reply.notification(
+            eventTime: Self.eventTime(now), XMLElement("config-change", namespace: ns, children: children))
         return subscribers.map { self.send($0, message) }
+    }
+
+    /// The names of the top-level containers that differ between two datastore trees.
+    static func changedTopLevel(old: XMLElement, new: XMLElement) -> [String] {
+        var names: [String] = []
+        for element in old.elements + new.elements where !names.contains(element.name) {
+            let before = old.elements.first { ConfigTree.sameNode($0, element) }.map(ConfigTree.normalized)
+            let after = new.elements.first { ConfigTree.sameNode($0, element) }.map(ConfigTree.normalized)
+            if before != after { names.append(element.name) }
+        }
+        return names
     }
 
     static func eventTime(_ date: Date) -> String {

@@ -94,12 +94,22 @@ public final class Fleet: Sendable {
         _ = try? await EventLoopFuture.andAllComplete(futures, on: self.group.any()).get()
     }
 
+    /// A device's enabled IPsec policies, each with the peer address of its IKE policy as a `peer` child.
     static func policies(_ running: XMLElement) -> [XMLElement] {
-        running.child("ipsec", namespace: SimModel.namespace)?.children("policy") ?? []
+        let ipsec = running.child("ipsec", namespace: SimModel.namespace)
+        let ike = ipsec?.children("ike-policy") ?? []
+        return (ipsec?.children("ipsec-policy") ?? []).compactMap { policy in
+            guard policy.child("enabled")?.text.trimmed != "false" else { return nil }
+            let reference = policy.child("ike-policy")?.text.trimmed
+            let peer = ike.first { $0.child("name")?.text.trimmed == reference }?.child("peer-address")?.text.trimmed
+            var copy = policy
+            copy.children.append(.element(XMLElement("peer", text: peer ?? "")))
+            return copy
+        }
     }
 
-    /// A policy is up when the device at `peer` holds a policy whose peer is us and whose local/remote networks
-    /// mirror ours.
+    /// A policy is up when the device at `peer` holds an enabled policy whose peer is us and whose local/remote
+    /// networks mirror ours.
     func peerHasMatchingPolicy(localAddress: String, peer: String, policy: XMLElement) -> Bool {
         let theirs = self.ipsecDirectory.withLockedValue { $0[peer] } ?? []
         let local = policy.child("local-network")?.text.trimmed

@@ -23,8 +23,9 @@ struct EngineHarness {
 
     static let defaultConfig = """
         <system xmlns="\(ns)"><hostname>nxr1</hostname></system>\
-        <interfaces xmlns="\(ns)"><interface><name>ethernet0</name><ipv4-address>192.168.0.254/24</ipv4-address></interface>\
-        <interface><name>ethernet1</name><ipv4-address>dhcp</ipv4-address></interface></interfaces>
+        <interfaces xmlns="\(ns)"><interface><name>ethernet0</name><ipv4><address><ip>192.168.0.254</ip>\
+        <prefix-length>24</prefix-length></address></ipv4></interface>\
+        <interface><name>ethernet1</name><ipv4><dhcp/></ipv4></interface></interfaces>
         """
 
     /// Opens a session and exchanges hellos; returns its id and the server hello.
@@ -56,7 +57,11 @@ struct EngineHarness {
         let mode = self.decoders[session]?.mode ?? .endOfMessage
         let actions = self.engine.receive(
             session, FrameEncoder.frame(message, mode: mode), now: self.now,
-            operational: { [XMLElement("system-state", namespace: Self.ns, children: [.element(XMLElement("serial", namespace: Self.ns, text: "12345678901"))])] })
+            operational: {
+                [XMLElement("system", namespace: Self.ns, elements: [
+                    XMLElement("state", namespace: Self.ns, elements: [XMLElement("serial", namespace: Self.ns, text: "12345678901")])
+                ])]
+            })
         return try self.consume(actions)[session]
     }
 
