@@ -115,7 +115,7 @@ extension SimulatedDevice {
             let up = Int(self.clock.now().timeIntervalSince(self.bootedAt))
             return .success("up \(up / 86400) days, \(up % 86400 / 3600):\(String(format: "%02d", up % 3600 / 60))\n")
         case "interface":
-            let lines = self.operationalState()[1].elements.map { interface in
+            let lines = self.operationalState(running: self.engine.running)[1].elements.map { interface in
                 let state = interface.child("state")
                 let addresses = state?.children("address").map {
                     "  IPv4 address: \($0.child("ip")?.text ?? "?")/\($0.child("prefix-length")?.text ?? "?")"

@@ -320,11 +320,11 @@ public final class SimulatedDevice: @unchecked Sendable {
         self.perform(actions)
     }
 
-    func operationalState() -> [XMLElement] {
+    func operationalState(running: XMLElement) -> [XMLElement] {
         let now = self.clock.now()
         return SimModel.state(
             identity: self.settings.identity, uptime: now.timeIntervalSince(self.bootedAt), bootID: self.bootCount,
-            address: self.settings.address, running: self.engine.running, now: now)
+            address: self.settings.address, running: running, now: now)
     }
 }
 
@@ -352,7 +352,7 @@ extension SimulatedDevice: NETCONFSessionHost {
             return
         }
         let actions = self.engine.receive(
-            session, bytes, now: self.clock.now(), operational: { self.operationalState() })
+            session, bytes, now: self.clock.now(), operational: { running in self.operationalState(running: running) })
         self.perform(actions)
     }
 

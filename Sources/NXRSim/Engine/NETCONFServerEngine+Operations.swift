@@ -43,7 +43,7 @@ extension NETCONFServerEngine {
     func parseStore(_ operation: XMLElement, _ parameter: String, allowInline: Bool = false)
         -> Result<Source, RPCError>
     {
-        guard let wrapper = operation.child(parameter, namespace: NETCONFNamespace.base),
+        guard let wrapper = operation.child(parameter),
             let choice = wrapper.elements.first
         else {
             return .failure(ServerError.missingElement(parameter, in: operation.name))
@@ -80,10 +80,10 @@ extension NETCONFServerEngine {
 
     // MARK: Reading
 
-    func get(_ operation: XMLElement, operational: () -> [XMLElement]) -> Outcome {
+    func get(_ operation: XMLElement, operational: (XMLElement) -> [XMLElement]) -> Outcome {
         // NMDA style: state containers live inside the config nodes, so they are merged in.
         var root = self.running
-        _ = ConfigEdit.apply(operational(), to: &root, defaultOperation: .merge, errorOption: .continueOnError)
+        _ = ConfigEdit.apply(operational(self.running), to: &root, defaultOperation: .merge, errorOption: .continueOnError)
         return self.filtered(operation, root)
     }
 
@@ -96,7 +96,7 @@ extension NETCONFServerEngine {
     }
 
     func filtered(_ operation: XMLElement, _ root: XMLElement) -> Outcome {
-        guard let filter = operation.child("filter", namespace: NETCONFNamespace.base) else {
+        guard let filter = operation.child("filter") else {
             return .data(root.elements)
         }
         let type = filter.attribute("type") ?? "subtree"
@@ -121,8 +121,8 @@ extension NETCONFServerEngine {
             return .errors([ServerError.operationNotSupported("edit-config on startup (use copy-config)")])
         }
         if let conflict = self.lockConflict(store, session: context.session) { return .errors([conflict]) }
-        guard let config = operation.child("config", namespace: NETCONFNamespace.base) else {
-            if operation.child("url", namespace: NETCONFNamespace.base) != nil {
+        guard let config = operation.child("config") else {
+            if operation.child("url") != nil {
                 return .errors([ServerError.operationNotSupported("edit-config with <url>")])
             }
             return .errors([ServerError.missingElement("config", in: "edit-config")])
@@ -132,7 +132,7 @@ extension NETCONFServerEngine {
         }
         let base = NETCONFNamespace.base
         func option<T: RawRepresentable>(_ name: String, _ fallback: T) -> Result<T, RPCError> where T.RawValue == String {
-            guard let element = operation.child(name, namespace: base) else { return .success(fallback) }
+            guard let element = operation.child(name) else { return .success(fallback) }
             guard let value = T(rawValue: element.text.trimmed) else {
                 return .failure(ServerError.invalidValue("<\(name)> cannot be '\(element.text.trimmed)'"))
             }
@@ -253,11 +253,11 @@ extension NETCONFServerEngine {
     mutating func commit(_ operation: XMLElement, _ context: inout RPCContext) -> Outcome {
         let base = NETCONFNamespace.base
         if let conflict = self.lockConflict(.running, session: context.session) { return .errors([conflict]) }
-        let confirmed = operation.child("confirmed", namespace: base) != nil
-        let persist = operation.child("persist", namespace: base)?.text.trimmed
-        let persistID = operation.child("persist-id", namespace: base)?.text.trimmed
+        let confirmed = operation.child("confirmed") != nil
+        let persist = operation.child("persist")?.text.trimmed
+        let persistID = operation.child("persist-id")?.text.trimmed
         var timeout: TimeInterval = 600
-        if let text = operation.child("confirm-timeout", namespace: base)?.text.trimmed {
+        if let text = operation.child("confirm-timeout")?.text.trimmed {
             guard let value = UInt32(text), value > 0 else {
                 return .errors([ServerError.invalidValue("confirm-timeout must be a positive number of seconds, not '\(text)'")])
             }
@@ -298,7 +298,7 @@ extension NETCONFServerEngine {
         guard let pending = self.pending else {
             return .errors([ServerError.invalidValue("no confirmed commit is pending")])
         }
-        let persistID = operation.child("persist-id", namespace: NETCONFNamespace.base)?.text.trimmed
+        let persistID = operation.child("persist-id")?.text.trimmed
         if let expected = pending.persist {
             guard persistID == expected else {
                 return .errors([ServerError.invalidValue("give the pending commit's <persist-id>")])
@@ -337,7 +337,7 @@ extension NETCONFServerEngine {
     // MARK: Sessions
 
     mutating func killSession(_ operation: XMLElement, _ context: inout RPCContext) -> Outcome {
-        guard let text = operation.child("session-id", namespace: NETCONFNamespace.base)?.text.trimmed else {
+        guard let text = operation.child("session-id")?.text.trimmed else {
             return .errors([ServerError.missingElement("session-id", in: "kill-session")])
         }
         guard let target = UInt32(text), target != context.session else {

@@ -137,9 +137,10 @@ public struct NETCONFServerEngine: Sendable {
         return (id, [.send(session: id, bytes: FrameEncoder.frame(hello, mode: .endOfMessage))])
     }
 
-    /// Bytes arrived on a session. `operational` supplies the state data for `<get>`.
+    /// Bytes arrived on a session. `operational` supplies the state data for `<get>`, given the running tree
+    /// (it must not touch the engine itself: the engine is being mutated while it runs).
     public mutating func receive(
-        _ id: UInt32, _ bytes: [UInt8], now: Date, operational: () -> [XMLElement] = { [] }
+        _ id: UInt32, _ bytes: [UInt8], now: Date, operational: (XMLElement) -> [XMLElement] = { _ in [] }
     ) -> [Action] {
         guard var session = self.sessions[id], !session.closing else { return [] }
         let messages: [[UInt8]]
@@ -296,7 +297,7 @@ public struct NETCONFServerEngine: Sendable {
     // MARK: RPC dispatch
 
     private mutating func receiveRPC(
-        _ id: UInt32, _ message: [UInt8], now: Date, operational: () -> [XMLElement]
+        _ id: UInt32, _ message: [UInt8], now: Date, operational: (XMLElement) -> [XMLElement]
     ) -> [Action] {
         let rpc: IncomingRPC
         do {

@@ -57,7 +57,7 @@ struct EngineHarness {
         let mode = self.decoders[session]?.mode ?? .endOfMessage
         let actions = self.engine.receive(
             session, FrameEncoder.frame(message, mode: mode), now: self.now,
-            operational: {
+            operational: { _ in
                 [XMLElement("system", namespace: Self.ns, elements: [
                     XMLElement("state", namespace: Self.ns, elements: [XMLElement("serial", namespace: Self.ns, text: "12345678901")])
                 ])]

@@ -84,36 +84,37 @@ enum Shell {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        let error = Pipe()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shell-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outURL = folder.appendingPathComponent("out")
+        let errURL = folder.appendingPathComponent("err")
+        let inURL = folder.appendingPathComponent("in")
+        try Data(stdin.utf8).write(to: inURL)
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let input = try FileHandle(forReadingFrom: inURL)
+        let output = try FileHandle(forWritingTo: outURL)
+        let error = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? input.close()
+            try? output.close()
+            try? error.close()
+        }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = error
         try process.run()
-        let outData = Locked(Data())
-        let errData = Locked(Data())
-        let readers = DispatchGroup()
-        for (pipe, sink) in [(output, outData), (error, errData)] {
-            readers.enter()
-            DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                sink.withLockedValue { $0 = data }
-                readers.leave()
-            }
-        }
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try? input.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning {
             process.terminate()
             throw Failure(description: "\(path) did not finish within \(timeout) s")
         }
-        readers.wait()
+        process.waitUntilExit()
         return (
-            process.terminationStatus, String(decoding: outData.withLockedValue { $0 }, as: UTF8.self),
-            String(decoding: errData.withLockedValue { $0 }, as: UTF8.self)
+            process.terminationStatus, String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         )
     }
 }
