@@ -298,9 +298,11 @@ public final class SimulatedDevice: @unchecked Sendable {
         }
     }
 
-    /// Sends a vendor RPC reply (framed for the session).
+    /// Sends a vendor RPC reply; the session's waiting RPCs run after it.
     func reply(_ session: UInt32, _ message: [UInt8]) {
-        if let action = self.engine.reply(session: session, message) { self.perform([action]) }
+        self.perform(self.engine.finishVendorRPC(
+            session: session, reply: message, now: self.clock.now(),
+            operational: { running in self.operationalState(running: running) }))
     }
 
     func rescheduleDeadline() {

@@ -83,6 +83,9 @@ public struct NETCONFServerEngine: Sendable {
         var mode: FramingMode = .endOfMessage
         var subscribed = false
         var closing = false
+        /// A vendor RPC is being answered by the device: later RPCs wait, so replies keep their order.
+        var busy = false
+        var queued: [[UInt8]] = []
     }
 
     /// A confirmed commit waiting for its confirming commit.
@@ -151,9 +154,19 @@ public struct NETCONFServerEngine: Sendable {
             return self.terminate(id, now: now)
         }
         self.sessions[id] = session
+        return self.process(id, messages, now: now, operational: operational)
+    }
+
+    private mutating func process(
+        _ id: UInt32, _ messages: [[UInt8]], now: Date, operational: (XMLElement) -> [XMLElement]
+    ) -> [Action] {
         var actions: [Action] = []
-        for message in messages {
+        for (index, message) in messages.enumerated() {
             guard let current = self.sessions[id], !current.closing else { break }
+            if current.busy {
+                self.sessions[id]?.queued += messages[index...]
+                break
+            }
             switch current.phase {
             case .awaitingHello:
                 actions += self.receiveHello(id, message, now: now)
@@ -162,6 +175,17 @@ public struct NETCONFServerEngine: Sendable {
             }
         }
         return actions
+    }
+
+    /// The device's answer to a vendor RPC: sends it, then handles the RPCs that waited behind it.
+    public mutating func finishVendorRPC(
+        session id: UInt32, reply message: [UInt8], now: Date, operational: (XMLElement) -> [XMLElement] = { _ in [] }
+    ) -> [Action] {
+        guard let session = self.sessions[id], !session.closing else { return [] }
+        let queued = session.queued
+        self.sessions[id]?.busy = false
+        self.sessions[id]?.queued = []
+        return [self.send(id, message)] + self.process(id, queued, now: now, operational: operational)
     }
 
     /// The session's channel went away (client left, connection dropped).
@@ -176,8 +200,8 @@ public struct NETCONFServerEngine: Sendable {
         return self.revertPendingCommit(now: now)
     }
 
-    /// Frames a reply for a session (used for vendor RPC answers); nil when the session is gone.
-    public func reply(session id: UInt32, _ message: [UInt8]) -> Action? {
+    /// Frames a message for a session (e.g. a notification); nil when the session is gone.
+    public func frame(session id: UInt32, _ message: [UInt8]) -> Action? {
         guard let session = self.sessions[id], !session.closing else { return nil }
         return .send(session: id, bytes: FrameEncoder.frame(message, mode: session.mode))
     }
@@ -352,6 +376,7 @@ public struct NETCONFServerEngine: Sendable {
             }
         default:
             if let namespace = operation.namespace, self.configuration.vendorNamespaces.contains(namespace) {
+                self.sessions[id]?.busy = true
                 return [.vendorRPC(session: id, messageID: rpc.messageID, attributes: rpc.attributes, operation: operation)]
             }
             outcome = .errors([ServerError.operationNotSupported(operation.name)])
