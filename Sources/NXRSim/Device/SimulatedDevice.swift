@@ -65,6 +65,8 @@ public final class SimulatedDevice: @unchecked Sendable {
     var hostKey: Curve25519.Signing.PrivateKey
     var channels: [UInt32: any Channel] = [:]
     var pendingHellos: [UInt32: [NETCONFServerEngine.Action]] = [:]
+    /// Sessions being cut by the drop-mid-RPC fault.
+    var dropping: Set<UInt32> = []
     var listener: (any Channel)?
     var lifecycle: Lifecycle = .stopped
     var faults = DeviceFaults()
@@ -350,7 +352,9 @@ extension SimulatedDevice: NETCONFSessionHost {
     func sessionReceived(_ session: UInt32, bytes: [UInt8]) {
         if self.faults.dropSessionMidRPC, let channel = self.channels[session], Self.containsRPC(bytes) {
             self.log("netconf: session \(session) dropped (injected fault)")
-            (channel.parent ?? channel).close(promise: nil)
+            // Let what was already written (the hello) leave first, then cut the connection.
+            self.dropping.insert(session)
+            self.eventLoop.scheduleTask(in: .milliseconds(30)) { (channel.parent ?? channel).close(promise: nil) }
             return
         }
         let actions = self.engine.receive(
@@ -358,9 +362,21 @@ extension SimulatedDevice: NETCONFSessionHost {
         self.perform(actions)
     }
 
+    func sessionInputClosed(_ session: UInt32) {
+        guard let channel = self.channels[session], !self.dropping.contains(session) else { return }
+        if self.faults.replyDelay > 0 {
+            self.eventLoop.scheduleTask(in: .milliseconds(Int64(self.faults.replyDelay * 1000) + 50)) {
+                channel.closeNETCONF()
+            }
+        } else {
+            channel.closeNETCONF()
+        }
+    }
+
     func sessionEnded(_ session: UInt32) {
         self.channels[session] = nil
         self.pendingHellos[session] = nil
+        self.dropping.remove(session)
         self.log("netconf: session \(session) ended")
         self.perform(self.engine.end(session, now: self.clock.now()))
     }

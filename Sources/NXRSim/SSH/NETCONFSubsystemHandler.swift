@@ -11,6 +11,8 @@ protocol NETCONFSessionHost: AnyObject, Sendable {
     func sessionReady(_ session: UInt32)
     /// Bytes arrived on the session.
     func sessionReceived(_ session: UInt32, bytes: [UInt8])
+    /// The client sent EOF: close once the replies still due have gone out.
+    func sessionInputClosed(_ session: UInt32)
     /// The channel closed, for whatever reason.
     func sessionEnded(_ session: UInt32)
 }
@@ -56,7 +58,11 @@ final class NETCONFSubsystemHandler: ChannelDuplexHandler {
         case let request as SSHChannelRequestEvent.EnvironmentRequest:
             if request.wantReply { context.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil) }
         case ChannelEvent.inputClosed:
-            context.channel.closeNETCONF()
+            if let session = self.session {
+                self.host.sessionInputClosed(session)
+            } else {
+                context.channel.closeNETCONF()
+            }
         default:
             context.fireUserInboundEventTriggered(event)
         }
