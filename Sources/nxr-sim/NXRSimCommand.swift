@@ -72,8 +72,21 @@ struct CommonOptions: ParsableArguments {
             parsing: String(decoding: data, as: UTF8.self), source: self.authorizedKey, password: self.password)
     }
 
+    /// Raises the soft open-file limit to the hard one: every device holds a listening socket.
+    static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     /// Runs the fleet until SIGINT/SIGTERM.
     func run(_ settings: [SimulatedDevice.Settings]) async throws {
+        Self.raiseOpenFileLimit()
         var logger = Logger(label: "nxr-sim")
         logger.logLevel = .info
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -87,18 +100,17 @@ struct CommonOptions: ParsableArguments {
         let started = ContinuousClock.now
         try await fleet.startAll()
         let elapsed = ContinuousClock.now - started
-        print("nxr-sim: \(settings.count) device(s) listening on port \(self.port), started in \(elapsed)")
+        Self.say("nxr-sim: \(settings.count) device(s) listening on port \(self.port), started in \(elapsed)")
         if settings.count <= 20 {
             for device in fleet.devices {
                 let snapshot = try await device.snapshot().get()
-                print("  \(snapshot.name) \(snapshot.address):\(snapshot.port) \(snapshot.identity.product) serial \(snapshot.identity.serial)")
+                Self.say("  \(snapshot.name) \(snapshot.address):\(snapshot.port) \(snapshot.identity.product) serial \(snapshot.identity.serial)")
             }
         }
         if let control = self.control, let (host, port) = Self.split(control) {
             let channel = try await ControlServer.bind(fleet: fleet, host: host, port: port)
-            print("nxr-sim: control API on http://\(host):\(channel.localAddress?.port ?? port)/devices")
+            Self.say("nxr-sim: control API on http://\(host):\(channel.localAddress?.port ?? port)/devices")
         }
-        FileHandle.standardOutput.synchronizeFile()
         await Self.waitForSignal()
         await fleet.stopAll()
         try await group.shutdownGracefully()

@@ -21,3 +21,24 @@ public struct DeviceFaults: Sendable, Equatable, Codable {
 
     public init() {}
 }
+
+extension DeviceFaults {
+    /// Missing keys mean "no such fault", so `{"rejectEdits": true}` is a complete request.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        self.refuseConnections = try container.decodeIfPresent(Bool.self, forKey: .refuseConnections) ?? false
+        self.dropSessionMidRPC = try container.decodeIfPresent(Bool.self, forKey: .dropSessionMidRPC) ?? false
+        self.replyDelay = try container.decodeIfPresent(Double.self, forKey: .replyDelay) ?? 0
+        self.rejectEdits = try container.decodeIfPresent(Bool.self, forKey: .rejectEdits) ?? false
+        self.crashDuringCommit = try container.decodeIfPresent(Bool.self, forKey: .crashDuringCommit) ?? false
+        self.announceProduct = try container.decodeIfPresent(String.self, forKey: .announceProduct)
+        self.announceDeviceCode = try container.decodeIfPresent(String.self, forKey: .announceDeviceCode)
+        self.rebootLoop = try container.decodeIfPresent(Double.self, forKey: .rebootLoop)
+        self.firmwareTransferFailure = try container.decodeIfPresent(Bool.self, forKey: .firmwareTransferFailure) ?? false
+        guard self.replyDelay >= 0, self.replyDelay <= 3600, (self.rebootLoop ?? 1) > 0 else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: [], debugDescription: "replyDelay must be 0-3600 s and rebootLoop positive"))
+        }
+    }
+}
