@@ -65,6 +65,10 @@ public final class SimulatedDevice: @unchecked Sendable {
     var hostKey: Curve25519.Signing.PrivateKey
     var channels: [UInt32: any Channel] = [:]
     var pendingHellos: [UInt32: [NETCONFServerEngine.Action]] = [:]
+    /// A firmware version installed and waiting for the next boot.
+    var pendingFirmware: String?
+    /// Sessions whose client sent EOF while a vendor RPC was running.
+    var closeWhenIdle: Set<UInt32> = []
     /// Sessions being cut by the drop-mid-RPC fault.
     var dropping: Set<UInt32> = []
     var listener: (any Channel)?
@@ -208,6 +212,10 @@ public final class SimulatedDevice: @unchecked Sendable {
 
     /// A new boot: uptime from now, boot-id + 1 (kept in the state folder), CRP sequence from 1.
     func newBoot() {
+        if let version = self.pendingFirmware {
+            self.settings.identity.firmwareVersion = version
+            self.pendingFirmware = nil
+        }
         self.bootedAt = self.clock.now()
         self.bootCount += 1
         self.sequence = 0
@@ -305,6 +313,10 @@ public final class SimulatedDevice: @unchecked Sendable {
         self.perform(self.engine.finishVendorRPC(
             session: session, reply: message, now: self.clock.now(),
             operational: { running in self.operationalState(running: running) }))
+        if self.closeWhenIdle.contains(session) && !self.engine.isBusy(session) {
+            self.closeWhenIdle.remove(session)
+            self.sessionInputClosed(session)
+        }
     }
 
     func rescheduleDeadline() {
@@ -364,6 +376,11 @@ extension SimulatedDevice: NETCONFSessionHost {
 
     func sessionInputClosed(_ session: UInt32) {
         guard let channel = self.channels[session], !self.dropping.contains(session) else { return }
+        if self.engine.isBusy(session) {
+            // A vendor RPC (e.g. a firmware download) is still running: close after its reply.
+            self.closeWhenIdle.insert(session)
+            return
+        }
         if self.faults.replyDelay > 0 {
             self.eventLoop.scheduleTask(in: .milliseconds(Int64(self.faults.replyDelay * 1000) + 50)) {
                 channel.closeNETCONF()
@@ -377,6 +394,7 @@ extension SimulatedDevice: NETCONFSessionHost {
         self.channels[session] = nil
         self.pendingHellos[session] = nil
         self.dropping.remove(session)
+        self.closeWhenIdle.remove(session)
         self.log("netconf: session \(session) ended")
         self.perform(self.engine.end(session, now: self.clock.now()))
     }

@@ -118,6 +118,9 @@ public struct NETCONFServerEngine: Sendable {
     /// The ids of the open sessions.
     public var sessionIDs: [UInt32] { self.sessions.keys.sorted() }
 
+    /// Whether a session waits for the device's answer to a vendor RPC.
+    public func isBusy(_ id: UInt32) -> Bool { self.sessions[id]?.busy ?? false }
+
     /// Which session holds the lock on a datastore ("running", "candidate", "startup"), if any.
     public func lockHolder(_ datastore: String) -> UInt32? {
         Store(rawValue: datastore).flatMap { self.locks[$0] }
@@ -279,6 +282,12 @@ public struct NETCONFServerEngine: Sendable {
 
     func send(_ id: UInt32, _ message: [UInt8]) -> Action {
         .send(session: id, bytes: FrameEncoder.frame(message, mode: self.sessions[id]?.mode ?? .endOfMessage))
+    }
+
+    /// Sends a notification to every subscribed session.
+    public func notifySubscribers(_ content: XMLElement, now: Date) -> [Action] {
+        let message = Reply.notification(eventTime: Self.eventTime(now), content)
+        return self.sessions.filter { $0.value.subscribed && !$0.value.closing }.keys.sorted().map { self.send($0, message) }
     }
 
     /// `config-change` notifications (docs/nxr-model.md §6) to every subscribed session.

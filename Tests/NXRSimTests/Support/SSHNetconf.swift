@@ -33,7 +33,9 @@ enum SSHNetconf {
     }
 
     static func vendor(_ body: String) -> String {
-        body.replacingOccurrences(of: "NXR", with: "xmlns=\"\(SimModel.namespace)\"")
+        // Only the placeholder in the opening tag (`<ping NXR>`, `<reboot NXR/>`), never text like NXR-120.
+        body.replacingOccurrences(of: " NXR>", with: " xmlns=\"\(SimModel.namespace)\">")
+            .replacingOccurrences(of: " NXR/>", with: " xmlns=\"\(SimModel.namespace)\"/>")
     }
 
     /// Polls until `condition` holds or `seconds` pass.
