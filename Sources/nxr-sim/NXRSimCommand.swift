@@ -34,6 +34,9 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("crp-server"), help: "Where to send CRP announcements, e.g. 127.0.0.1:10625.")
     var crpServer: String?
 
+    @Option(name: .customLong("crp-secret-file"), help: "A file holding the tenant's CRP secret: announcements are signed.")
+    var crpSecretFile: String?
+
     @Option(name: .customLong("control"), help: "Serve the control API on this loopback address:port.")
     var control: String?
 
@@ -91,10 +94,18 @@ struct CommonOptions: ParsableArguments {
         logger.logLevel = .info
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let fleet = Fleet(group: group, logger: logger)
+        var secret: [UInt8]?
+        if let path = self.crpSecretFile {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read --crp-secret-file \(path)")
+            }
+            secret = Array(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+        }
         var adjusted = settings
         for index in adjusted.indices {
             adjusted[index].rebootDelay = self.rebootDelay
             adjusted[index].keepalive = self.keepalive
+            adjusted[index].crpSecret = secret
         }
         for item in adjusted { try fleet.add(item) }
         let started = ContinuousClock.now

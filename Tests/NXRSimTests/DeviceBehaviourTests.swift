@@ -65,6 +65,22 @@ import Testing
         #expect(collector.announcements.prefix(3).map(\.sequence) == [1, 2, 3])
     }
 
+    @Test func announcementsAreSignedWithTheTenantSecret() async throws {
+        let secret = Array("s3cret".utf8)
+        let signed = try await CRPCollector(secret: secret)
+        defer { Task { await signed.close() } }
+        let fleet = try TestFleet()
+        defer { Task { await fleet.stop() } }
+        try await fleet.start(code: "signed1", crpServer: signed.address, crpSecret: secret)
+        #expect(await SSHNetconf.eventually { signed.announcements.count >= 1 })
+        let wrong = try await CRPCollector(secret: Array("other".utf8))
+        defer { Task { await wrong.close() } }
+        let device = try await fleet.start(code: "signed2", crpServer: wrong.address, crpSecret: secret)
+        try await device.announceNow().get()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(wrong.announcements.isEmpty, "a listener with another secret rejects them")
+    }
+
     @Test func rebootDropsSessionsAndComesBackWithANewBootID() async throws {
         let collector = try await CRPCollector()
         defer { Task { await collector.close() } }

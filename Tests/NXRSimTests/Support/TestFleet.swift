@@ -43,7 +43,7 @@ final class TestFleet: @unchecked Sendable {
     @discardableResult
     func start(
         code: String = "tokyo1", product: String = "NXR-120", password: String? = nil, rebootDelay: Double = 0.3,
-        crpServer: String? = nil, keepalive: Double = 3600
+        crpServer: String? = nil, keepalive: Double = 3600, crpSecret: [UInt8]? = nil
     ) async throws -> SimulatedDevice {
         let authorized = try AuthorizedKeys(parsing: self.publicKey, source: "test", password: password)
         var settings = try FleetPlan.single(
@@ -51,6 +51,7 @@ final class TestFleet: @unchecked Sendable {
             stateDirectory: self.directory.appendingPathComponent(code), authorized: authorized, crpServer: crpServer)
         settings.rebootDelay = rebootDelay
         settings.keepalive = keepalive
+        settings.crpSecret = crpSecret
         let device = try self.fleet.add(settings)
         try await device.start().get()
         self.devices.append(device)
