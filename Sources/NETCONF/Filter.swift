@@ -10,12 +10,15 @@ public enum Filter: Sendable, Equatable {
     public func element(namespace: String = NETCONFNamespace.base) -> XMLElement {
         switch self {
         case .subtree(let content):
-            return XMLElement("filter", namespace: namespace,
-                              attributes: [XMLAttribute(name: "type", value: "subtree")], elements: [content])
+            return XMLElement(
+                "filter", namespace: namespace,
+                attributes: [XMLAttribute(name: "type", value: "subtree")], elements: [content])
         case .xpath(let select, let namespaces):
-            var filter = XMLElement("filter", namespace: namespace, attributes: [
-                XMLAttribute(name: "type", value: "xpath"), XMLAttribute(name: "select", value: select),
-            ])
+            var filter = XMLElement(
+                "filter", namespace: namespace,
+                attributes: [
+                    XMLAttribute(name: "type", value: "xpath"), XMLAttribute(name: "select", value: select),
+                ])
             filter.namespaceDeclarations = namespaces
             return filter
         }

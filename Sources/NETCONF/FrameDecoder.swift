@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// RFC 6242 message decoder: bytes in (any split), whole messages out. A value type with no I/O.
@@ -19,7 +19,9 @@ import Darwin
 /// message would exceed it, without buffering beyond it (chunk sizes are checked when the header arrives).
 /// After any error the decoder stays failed; close the session.
 public struct FrameDecoder: Sendable {
-    /// Framing of the messages still to come.
+    /// Framing of the messages still to come. Setting it does not decode anything: bytes already buffered
+    /// (e.g. the peer's first chunked rpc that came in the same read as its hello) are decoded by the next
+    /// `next()` or `feed` — call `feed([])` right after switching, or the message waits for more bytes.
     public var mode: FramingMode {
         didSet { if oldValue != mode { modeChanged(from: oldValue) } }
     }
@@ -132,8 +134,10 @@ public struct FrameDecoder: Sendable {
         return result
     }
 
-    private mutating func decodeEndOfMessage(_ buffer: UnsafeBufferPointer<UInt8>,
-                                             from start: inout Int) throws(FramingError) -> [UInt8]? {
+    private mutating func decodeEndOfMessage(
+        _ buffer: UnsafeBufferPointer<UInt8>,
+        from start: inout Int
+    ) throws(FramingError) -> [UInt8]? {
         guard let base = buffer.baseAddress else { return nil }
         let count = buffer.count
         var index = start
@@ -171,8 +175,10 @@ public struct FrameDecoder: Sendable {
         return nil
     }
 
-    private mutating func decodeChunked(_ buffer: UnsafeBufferPointer<UInt8>,
-                                        from start: inout Int) throws(FramingError) -> [UInt8]? {
+    private mutating func decodeChunked(
+        _ buffer: UnsafeBufferPointer<UInt8>,
+        from start: inout Int
+    ) throws(FramingError) -> [UInt8]? {
         let count = buffer.count
         var index = start
         defer { start = index }

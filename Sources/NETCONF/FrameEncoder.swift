@@ -4,7 +4,7 @@ public enum FrameEncoder {
     private static let endOfChunks: [UInt8] = Array("\n##\n".utf8)
 
     /// The framed bytes of one message. In chunked mode the message is cut into chunks of at most
-    /// `maxChunk` bytes (clamped to 1…4294967295). An empty message cannot be chunk-framed validly (RFC 6242
+    /// `maxChunk` bytes (clamped to 1…4294967295), between UTF-8 characters where possible. An empty message cannot be chunk-framed validly (RFC 6242
     /// requires at least one chunk); it yields a bare `\n##\n`, which a strict peer rejects.
     public static func frame(_ message: [UInt8], mode: FramingMode, maxChunk: Int = 1 << 16) -> [UInt8] {
         switch mode {
@@ -16,7 +16,12 @@ public enum FrameEncoder {
             output.reserveCapacity(message.count + (message.count / chunk + 1) * 14 + 4)
             var start = 0
             while start < message.count {
-                let end = min(start + chunk, message.count)
+                var end = min(start + chunk, message.count)
+                // Cut between UTF-8 sequences when we can (at most 3 bytes earlier): RFC 6242 allows any cut,
+                // but ncclient decodes each chunk as UTF-8 on its own and fails on a split character.
+                var cut = end
+                while cut < message.count, cut > start, end - cut < 3, message[cut] & 0xC0 == 0x80 { cut -= 1 }
+                if cut > start, cut < message.count, message[cut] & 0xC0 != 0x80 { end = cut }
                 output.append(UInt8(ascii: "\n"))
                 output.append(UInt8(ascii: "#"))
                 output.append(contentsOf: String(end - start).utf8)

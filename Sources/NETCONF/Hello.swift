@@ -18,8 +18,9 @@ public struct Hello: Sendable, Equatable {
     public static func parseTyped(_ message: [UInt8]) throws(MessageError) -> Hello {
         let root = try MessageError.parseXML(message, what: "hello")
         guard root.matches("hello", namespace: NETCONFNamespace.base) else {
-            throw MessageError("expected <hello> in \(NETCONFNamespace.base), got <\(root.name)> in "
-                + "\(root.namespace ?? "no namespace")")
+            throw MessageError(
+                "expected <hello> in \(NETCONFNamespace.base), got <\(root.name)> in "
+                    + "\(root.namespace ?? "no namespace")")
         }
         guard let list = root.child("capabilities", namespace: NETCONFNamespace.base) else {
             throw MessageError("<hello> has no <capabilities>")
@@ -40,8 +41,9 @@ public struct Hello: Sendable, Equatable {
     /// The hello as an XML element.
     public var element: XMLElement {
         var children: [XMLElement] = [
-            XMLElement("capabilities", namespace: NETCONFNamespace.base,
-                       elements: capabilities.map { XMLElement("capability", namespace: NETCONFNamespace.base, text: $0) }),
+            XMLElement(
+                "capabilities", namespace: NETCONFNamespace.base,
+                elements: capabilities.map { XMLElement("capability", namespace: NETCONFNamespace.base, text: $0) })
         ]
         if let sessionID {
             children.append(XMLElement("session-id", namespace: NETCONFNamespace.base, text: String(sessionID)))

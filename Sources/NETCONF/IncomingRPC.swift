@@ -30,8 +30,9 @@ public struct IncomingRPC: Sendable, Equatable {
             throw RPCError.malformedMessage("message is not well-formed XML: \(error.description)")
         }
         guard root.matches("rpc", namespace: NETCONFNamespace.base) else {
-            throw RPCError.malformedMessage("expected <rpc> in \(NETCONFNamespace.base), got <\(root.name)> in "
-                + "\(root.namespace ?? "no namespace")")
+            throw RPCError.malformedMessage(
+                "expected <rpc> in \(NETCONFNamespace.base), got <\(root.name)> in "
+                    + "\(root.namespace ?? "no namespace")")
         }
         guard let messageID = root.attribute("message-id") else {
             throw RPCError.missingAttribute("message-id", element: "rpc")
@@ -41,8 +42,9 @@ public struct IncomingRPC: Sendable, Equatable {
         guard operations.count == 1 else {
             throw RPCError.malformedMessage("<rpc> holds \(operations.count) operations; exactly one is allowed")
         }
-        return IncomingRPC(messageID: messageID,
-                           attributes: root.attributes.filter { !($0.name == "message-id" && $0.namespace == nil) },
-                           operation: operation)
+        return IncomingRPC(
+            messageID: messageID,
+            attributes: root.attributes.filter { !($0.name == "message-id" && $0.namespace == nil) },
+            operation: operation)
     }
 }

@@ -11,20 +11,30 @@ public enum Operation {
         element(name, [datastore.element])
     }
 
-    public static func get(filter: Filter? = nil) -> XMLElement {
-        element("get", filter.map { [$0.element()] } ?? [])
+    public static func get(filter: Filter? = nil, withDefaults: WithDefaultsMode? = nil) -> XMLElement {
+        element("get", (filter.map { [$0.element()] } ?? []) + (withDefaults.map { [$0.element] } ?? []))
     }
 
-    public static func getConfig(source: Datastore, filter: Filter? = nil) -> XMLElement {
-        element("get-config", [container("source", source)] + (filter.map { [$0.element()] } ?? []))
+    public static func getConfig(
+        source: Datastore, filter: Filter? = nil,
+        withDefaults: WithDefaultsMode? = nil
+    ) -> XMLElement {
+        element(
+            "get-config",
+            [container("source", source)] + (filter.map { [$0.element()] } ?? [])
+                + (withDefaults.map { [$0.element] } ?? []))
     }
 
     /// `config` is either a `<config>` element (any namespace; its children are sent) or the single content
     /// root to wrap in `<config>`.
-    public static func editConfig(target: Datastore, config: XMLElement, defaultOperation: DefaultOperation? = nil,
-                                  testOption: TestOption? = nil, errorOption: ErrorOption? = nil) -> XMLElement {
+    public static func editConfig(
+        target: Datastore, config: XMLElement, defaultOperation: DefaultOperation? = nil,
+        testOption: TestOption? = nil, errorOption: ErrorOption? = nil
+    ) -> XMLElement {
         var children = [container("target", target)]
-        if let defaultOperation { children.append(XMLElement("default-operation", namespace: ns, text: defaultOperation.rawValue)) }
+        if let defaultOperation {
+            children.append(XMLElement("default-operation", namespace: ns, text: defaultOperation.rawValue))
+        }
         if let testOption { children.append(XMLElement("test-option", namespace: ns, text: testOption.rawValue)) }
         if let errorOption { children.append(XMLElement("error-option", namespace: ns, text: errorOption.rawValue)) }
         if config.name == "config" {
@@ -55,11 +65,15 @@ public enum Operation {
 
     /// `<commit>`; `confirmed` with optional `confirmTimeout` seconds (default 600 on the server), `persist` to
     /// let another session confirm, `persistID` to confirm a persisted commit.
-    public static func commit(confirmed: Bool = false, confirmTimeout: Int? = nil, persist: String? = nil,
-                              persistID: String? = nil) -> XMLElement {
+    public static func commit(
+        confirmed: Bool = false, confirmTimeout: Int? = nil, persist: String? = nil,
+        persistID: String? = nil
+    ) -> XMLElement {
         var children: [XMLElement] = []
         if confirmed { children.append(element("confirmed")) }
-        if let confirmTimeout { children.append(XMLElement("confirm-timeout", namespace: ns, text: String(confirmTimeout))) }
+        if let confirmTimeout {
+            children.append(XMLElement("confirm-timeout", namespace: ns, text: String(confirmTimeout)))
+        }
         if let persist { children.append(XMLElement("persist", namespace: ns, text: persist)) }
         if let persistID { children.append(XMLElement("persist-id", namespace: ns, text: persistID)) }
         return element("commit", children)
@@ -82,8 +96,10 @@ public enum Operation {
     }
 
     /// RFC 5277 `<create-subscription>`; times are RFC 3339 date-time strings (replay needs the server's support).
-    public static func createSubscription(stream: String? = nil, filter: Filter? = nil, startTime: String? = nil,
-                                          stopTime: String? = nil) -> XMLElement {
+    public static func createSubscription(
+        stream: String? = nil, filter: Filter? = nil, startTime: String? = nil,
+        stopTime: String? = nil
+    ) -> XMLElement {
         let notif = NETCONFNamespace.notification
         var children: [XMLElement] = []
         if let stream { children.append(XMLElement("stream", namespace: notif, text: stream)) }

@@ -15,8 +15,10 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Prefix → URI mappings in scope at `<error-path>`, to resolve the prefixes in `path`.
     public var pathNamespaces: [String: String] = [:]
 
-    public init(type: String, tag: String, severity: String = "error", appTag: String? = nil, path: String? = nil,
-                message: String? = nil, info: [XMLElement] = []) {
+    public init(
+        type: String, tag: String, severity: String = "error", appTag: String? = nil, path: String? = nil,
+        message: String? = nil, info: [XMLElement] = []
+    ) {
         self.type = type
         self.tag = tag
         self.severity = severity
@@ -51,13 +53,14 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Reads an `<rpc-error>` element. Missing required fields become empty strings.
     public init(element: XMLElement) {
         let ns = NETCONFNamespace.base
-        self.init(type: element.childText("error-type", namespace: ns) ?? "",
-                  tag: element.childText("error-tag", namespace: ns) ?? "",
-                  severity: element.childText("error-severity", namespace: ns) ?? "",
-                  appTag: element.childText("error-app-tag", namespace: ns),
-                  path: element.childText("error-path", namespace: ns),
-                  message: element.child("error-message", namespace: ns)?.text,
-                  info: element.child("error-info", namespace: ns)?.elements ?? [])
+        self.init(
+            type: element.childText("error-type", namespace: ns) ?? "",
+            tag: element.childText("error-tag", namespace: ns) ?? "",
+            severity: element.childText("error-severity", namespace: ns) ?? "",
+            appTag: element.childText("error-app-tag", namespace: ns),
+            path: element.childText("error-path", namespace: ns),
+            message: element.child("error-message", namespace: ns)?.text,
+            info: element.child("error-info", namespace: ns)?.elements ?? [])
         pathNamespaces = element.child("error-path", namespace: ns)?.namespaceDeclarations ?? [:]
     }
 
@@ -76,9 +79,11 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
             children.append(pathElement)
         }
         if let message {
-            children.append(XMLElement("error-message", namespace: ns,
-                                       attributes: [XMLAttribute(name: "lang", namespace: xmlNamespace, value: "en")],
-                                       children: [.text(message)]))
+            children.append(
+                XMLElement(
+                    "error-message", namespace: ns,
+                    attributes: [XMLAttribute(name: "lang", namespace: xmlNamespace, value: "en")],
+                    children: [.text(message)]))
         }
         if !info.isEmpty { children.append(XMLElement("error-info", namespace: ns, elements: info)) }
         return XMLElement("rpc-error", namespace: ns, elements: children)
@@ -95,32 +100,39 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// A required attribute (e.g. `message-id`) is missing.
     public static func missingAttribute(_ attribute: String, element: String, type: String = "rpc") -> RPCError {
-        RPCError(type: type, tag: "missing-attribute", message: "missing attribute \(attribute) on <\(element)>",
-                 info: [XMLElement("bad-attribute", namespace: NETCONFNamespace.base, text: attribute),
-                        XMLElement("bad-element", namespace: NETCONFNamespace.base, text: element)])
+        RPCError(
+            type: type, tag: "missing-attribute", message: "missing attribute \(attribute) on <\(element)>",
+            info: [
+                XMLElement("bad-attribute", namespace: NETCONFNamespace.base, text: attribute),
+                XMLElement("bad-element", namespace: NETCONFNamespace.base, text: element),
+            ])
     }
 
     /// The operation is not supported by this server.
     public static func operationNotSupported(_ operation: String) -> RPCError {
-        RPCError(type: "protocol", tag: "operation-not-supported",
-                 message: "operation \(operation) is not supported")
+        RPCError(
+            type: "protocol", tag: "operation-not-supported",
+            message: "operation \(operation) is not supported")
     }
 
     /// A lock is held by another session.
     public static func lockDenied(heldBy sessionID: UInt32) -> RPCError {
-        RPCError(type: "protocol", tag: "lock-denied", message: "lock is already held",
-                 info: [XMLElement("session-id", namespace: NETCONFNamespace.base, text: String(sessionID))])
+        RPCError(
+            type: "protocol", tag: "lock-denied", message: "lock is already held",
+            info: [XMLElement("session-id", namespace: NETCONFNamespace.base, text: String(sessionID))])
     }
 
     /// An element the server did not expect.
     public static func unknownElement(_ name: String, type: String = "protocol") -> RPCError {
-        RPCError(type: type, tag: "unknown-element", message: "unknown element <\(name)>",
-                 info: [XMLElement("bad-element", namespace: NETCONFNamespace.base, text: name)])
+        RPCError(
+            type: type, tag: "unknown-element", message: "unknown element <\(name)>",
+            info: [XMLElement("bad-element", namespace: NETCONFNamespace.base, text: name)])
     }
 
     /// A required element is missing.
     public static func missingElement(_ name: String, type: String = "protocol") -> RPCError {
-        RPCError(type: type, tag: "missing-element", message: "missing element <\(name)>",
-                 info: [XMLElement("bad-element", namespace: NETCONFNamespace.base, text: name)])
+        RPCError(
+            type: type, tag: "missing-element", message: "missing element <\(name)>",
+            info: [XMLElement("bad-element", namespace: NETCONFNamespace.base, text: name)])
     }
 }

@@ -13,8 +13,10 @@ public struct RPCReply: Sendable, Equatable {
     /// Other attributes of `<rpc-reply>` (echoed from the `<rpc>`).
     public var attributes: [XMLAttribute]
 
-    public init(messageID: String?, ok: Bool = false, data: XMLElement? = nil, body: [XMLElement] = [],
-                errors: [RPCError] = [], attributes: [XMLAttribute] = []) {
+    public init(
+        messageID: String?, ok: Bool = false, data: XMLElement? = nil, body: [XMLElement] = [],
+        errors: [RPCError] = [], attributes: [XMLAttribute] = []
+    ) {
         self.messageID = messageID
         self.ok = ok
         self.data = data
@@ -45,18 +47,20 @@ public struct RPCReply: Sendable, Equatable {
             let content = root.elements.filter { !$0.matches("eventTime", namespace: NETCONFNamespace.notification) }
             return .notification(Notification(eventTime: eventTime, content: content))
         }
-        throw MessageError("expected <rpc-reply> or <notification>, got <\(root.name)> in "
-            + "\(root.namespace ?? "no namespace")")
+        throw MessageError(
+            "expected <rpc-reply> or <notification>, got <\(root.name)> in "
+                + "\(root.namespace ?? "no namespace")")
     }
 
     /// Reads an `<rpc-reply>` element.
     public init(element: XMLElement) {
         let ns = NETCONFNamespace.base
-        self.init(messageID: element.attribute("message-id"),
-                  ok: element.child("ok", namespace: ns) != nil,
-                  data: element.child("data", namespace: ns),
-                  body: element.elements,
-                  errors: element.children("rpc-error", namespace: ns).map(RPCError.init(element:)),
-                  attributes: element.attributes.filter { !($0.name == "message-id" && $0.namespace == nil) })
+        self.init(
+            messageID: element.attribute("message-id"),
+            ok: element.child("ok", namespace: ns) != nil,
+            data: element.child("data", namespace: ns),
+            body: element.elements,
+            errors: element.children("rpc-error", namespace: ns).map(RPCError.init(element:)),
+            attributes: element.attributes.filter { !($0.name == "message-id" && $0.namespace == nil) })
     }
 }

@@ -3,8 +3,10 @@ public enum Reply {
     private static func reply(_ messageID: String?, _ attributes: [XMLAttribute], _ body: [XMLElement]) -> [UInt8] {
         var all: [XMLAttribute] = messageID.map { [XMLAttribute(name: "message-id", value: $0)] } ?? []
         all += attributes.filter { !($0.name == "message-id" && $0.namespace == nil) }
-        return XML.serializeBytes(XMLElement("rpc-reply", namespace: NETCONFNamespace.base, attributes: all,
-                                             elements: body), declaration: true)
+        return XML.serializeBytes(
+            XMLElement(
+                "rpc-reply", namespace: NETCONFNamespace.base, attributes: all,
+                elements: body), declaration: true)
     }
 
     /// `<rpc-reply …><ok/></rpc-reply>`.
@@ -29,8 +31,11 @@ public enum Reply {
 
     /// RFC 5277 `<notification><eventTime>…</eventTime>content</notification>`.
     public static func notification(eventTime: String, _ content: XMLElement) -> [UInt8] {
-        XML.serializeBytes(XMLElement("notification", namespace: NETCONFNamespace.notification, elements: [
-            XMLElement("eventTime", namespace: NETCONFNamespace.notification, text: eventTime), content,
-        ]), declaration: true)
+        XML.serializeBytes(
+            XMLElement(
+                "notification", namespace: NETCONFNamespace.notification,
+                elements: [
+                    XMLElement("eventTime", namespace: NETCONFNamespace.notification, text: eventTime), content,
+                ]), declaration: true)
     }
 }

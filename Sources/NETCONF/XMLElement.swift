@@ -15,21 +15,26 @@ public struct XMLElement: Sendable {
     /// reused for namespaced attributes. The default namespace is not listed here.
     public var namespaceDeclarations: [String: String] = [:]
 
-    public init(_ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
-                children: [XMLNode] = []) {
+    public init(
+        _ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
+        children: [XMLNode] = []
+    ) {
         self.name = name
         self.namespace = namespace
         self.attributes = attributes
         self.children = children
     }
 
-    public init(_ name: String, namespace: String? = nil, text: String) {
-        self.init(name, namespace: namespace, children: [.text(text)])
+    /// Leaf element holding one text node.
+    public init(_ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [], text: String) {
+        self.init(name, namespace: namespace, attributes: attributes, children: [.text(text)])
     }
 
     /// Element with element children only.
-    public init(_ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
-                elements: [XMLElement]) {
+    public init(
+        _ name: String, namespace: String? = nil, attributes: [XMLAttribute] = [],
+        elements: [XMLElement]
+    ) {
         self.init(name, namespace: namespace, attributes: attributes, children: elements.map { .element($0) })
     }
 
@@ -67,7 +72,8 @@ public struct XMLElement: Sendable {
         if let namespace {
             return attributes.first { $0.name == name && $0.namespace == namespace }?.value
         }
-        return (attributes.first { $0.name == name && $0.namespace == nil }
+        return
+            (attributes.first { $0.name == name && $0.namespace == nil }
             ?? attributes.first { $0.name == name })?.value
     }
 

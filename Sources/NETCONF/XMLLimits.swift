@@ -9,13 +9,18 @@ public struct XMLLimits: Sendable, Equatable {
     public var maxDepth: Int
     /// Largest single text node or attribute value accepted, in bytes (UTF-8).
     public var maxTextBytes: Int
+    /// Most attributes on one element, namespace declarations included. libxml2 2.9 checks them pairwise
+    /// (quadratic time), so this bounds the CPU a hostile peer can cost us per byte sent.
+    public var maxAttributes: Int
 
-    public init(maxBytes: Int, maxDepth: Int, maxTextBytes: Int) {
+    public init(maxBytes: Int, maxDepth: Int, maxTextBytes: Int, maxAttributes: Int = 256) {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
         self.maxTextBytes = maxTextBytes
+        self.maxAttributes = maxAttributes
     }
 
-    /// 256 MiB documents, depth 256, 64 MiB text nodes (libxml2 caps text nodes at 10 MB regardless).
+    /// 256 MiB documents, depth 256, 64 MiB text nodes (libxml2 caps text nodes at 10 MB regardless),
+    /// 256 attributes per element.
     public static let `default` = XMLLimits(maxBytes: 256 << 20, maxDepth: 256, maxTextBytes: 64 << 20)
 }

@@ -4,8 +4,10 @@ import Testing
 @Suite("RFC 6242 framing")
 struct FrameDecoderTests {
     /// RFC 6242 §4.2 example: a close-session rpc in three chunks.
-    static let rfcChunked = "\n#4\n<rpc\n#18\n message-id=\"102\"\n\n#79\n     xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n  <close-session/>\n</rpc>\n##\n"
-    static let rfcChunkedMessage = "<rpc message-id=\"102\"\n     xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n  <close-session/>\n</rpc>"
+    static let rfcChunked =
+        "\n#4\n<rpc\n#18\n message-id=\"102\"\n\n#79\n     xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n  <close-session/>\n</rpc>\n##\n"
+    static let rfcChunkedMessage =
+        "<rpc message-id=\"102\"\n     xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n  <close-session/>\n</rpc>"
 
     /// RFC 6242 §4.3 style: a hello ended by the end-of-message marker.
     static let rfcHello = """
@@ -101,8 +103,10 @@ struct FrameDecoderTests {
             var received: [[UInt8]] = []
             var index = 0
             while index < stream.count {
-                let step = iteration % 3 == 0 ? Int.random(in: 1...3, using: &generator)
-                                              : Int.random(in: 1...200, using: &generator)
+                let step =
+                    iteration % 3 == 0
+                    ? Int.random(in: 1...3, using: &generator)
+                    : Int.random(in: 1...200, using: &generator)
                 let end = min(stream.count, index + step)
                 received += try decoder.feed(stream[index..<end])
                 index = end
@@ -155,7 +159,9 @@ struct FrameDecoderTests {
         var big = FrameDecoder(maxMessageSize: 10)
         #expect(throws: FramingError.tooLarge(limit: 10)) { _ = try big.feed(bytes("01234567890")) }
         var huge = FrameDecoder(maxMessageSize: 1000)
-        #expect(throws: FramingError.tooLarge(limit: 1000)) { _ = try huge.feed([UInt8](repeating: 65, count: 1 << 20)) }
+        #expect(throws: FramingError.tooLarge(limit: 1000)) {
+            _ = try huge.feed([UInt8](repeating: 65, count: 1 << 20))
+        }
         #expect(huge.bufferedByteCount == 0)
     }
 
@@ -189,9 +195,22 @@ struct FrameDecoderTests {
 
     @Test func theEncoderFramesBothModes() {
         #expect(FrameEncoder.frame(bytes("<a/>"), mode: .endOfMessage) == bytes("<a/>]]>]]>"))
-        #expect(FrameEncoder.frame(bytes("abcdefg"), mode: .chunked, maxChunk: 3)
-            == bytes("\n#3\nabc\n#3\ndef\n#1\ng\n##\n"))
+        #expect(
+            FrameEncoder.frame(bytes("abcdefg"), mode: .chunked, maxChunk: 3)
+                == bytes("\n#3\nabc\n#3\ndef\n#1\ng\n##\n"))
         #expect(FrameEncoder.frame(bytes("abc"), mode: .chunked) == bytes("\n#3\nabc\n##\n"))
+    }
+
+    @Test func chunksAreCutBetweenUTF8CharactersWhenPossible() throws {
+        #expect(
+            FrameEncoder.frame(bytes("日本語"), mode: .chunked, maxChunk: 4)
+                == bytes("\n#3\n日\n#3\n本\n#3\n語\n##\n"))
+        #expect(FrameEncoder.frame(bytes("a😀b"), mode: .chunked, maxChunk: 4) == bytes("\n#1\na\n#4\n😀\n#1\nb\n##\n"))
+        // Too small a chunk for one character: cut inside it rather than loop forever.
+        let tiny = FrameEncoder.frame(bytes("日"), mode: .chunked, maxChunk: 2)
+        #expect(tiny == [10, 35, 50, 10, 0xE6, 0x97, 10, 35, 49, 10, 0xA5, 10, 35, 35, 10])
+        var decoder = FrameDecoder(mode: .chunked)
+        #expect(try decoder.feed(tiny) == [bytes("日")])
     }
 
     @Test func framingIsNegotiatedFromBothHellos() {

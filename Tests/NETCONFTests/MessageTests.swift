@@ -6,15 +6,17 @@ struct MessageTests {
     let base = NETCONFNamespace.base
 
     @Test func aPrefixedHelloAsNcclientSendsItParses() throws {
-        let hello = try Hello.parse(bytes("""
-            <?xml version="1.0" encoding="UTF-8"?><nc:hello xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0">\
-            <nc:capabilities><nc:capability>urn:ietf:params:netconf:base:1.0</nc:capability>
-            <nc:capability>
-              urn:ietf:params:netconf:base:1.1
-            </nc:capability>\
-            <nc:capability>urn:ietf:params:netconf:capability:with-defaults:1.0?basic-mode=explicit&amp;also-supported=report-all</nc:capability>\
-            </nc:capabilities></nc:hello>
-            """))
+        let hello = try Hello.parse(
+            bytes(
+                """
+                <?xml version="1.0" encoding="UTF-8"?><nc:hello xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0">\
+                <nc:capabilities><nc:capability>urn:ietf:params:netconf:base:1.0</nc:capability>
+                <nc:capability>
+                  urn:ietf:params:netconf:base:1.1
+                </nc:capability>\
+                <nc:capability>urn:ietf:params:netconf:capability:with-defaults:1.0?basic-mode=explicit&amp;also-supported=report-all</nc:capability>\
+                </nc:capabilities></nc:hello>
+                """))
         #expect(hello.sessionID == nil)
         #expect(hello.capabilities.count == 3)
         #expect(hello.has(Capability.base10))
@@ -27,8 +29,11 @@ struct MessageTests {
     }
 
     @Test func aHelloRoundTripsWithItsSessionID() throws {
-        let hello = Hello(capabilities: [Capability.base10, Capability.base11, Capability.candidate,
-                                         Capability.confirmedCommit11, Capability.notification], sessionID: 42)
+        let hello = Hello(
+            capabilities: [
+                Capability.base10, Capability.base11, Capability.candidate,
+                Capability.confirmedCommit11, Capability.notification,
+            ], sessionID: 42)
         #expect(try Hello.parse(hello.serialize()) == hello)
         #expect(String(decoding: hello.serialize(), as: UTF8.self).hasPrefix("<?xml version=\"1.0\""))
     }
@@ -36,8 +41,10 @@ struct MessageTests {
     @Test(arguments: [
         ("<hello xmlns=\"urn:wrong\"><capabilities/></hello>", "expected <hello>"),
         ("<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"/>", "no <capabilities>"),
-        ("<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities/><session-id>x</session-id></hello>",
-         "session-id"),
+        (
+            "<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities/><session-id>x</session-id></hello>",
+            "session-id"
+        ),
         ("<hello", "not well-formed"),
     ])
     func badHellosAreRefusedWithAReason(document: String, reason: String) {
@@ -50,32 +57,53 @@ struct MessageTests {
         let filter = XMLElement("system", namespace: "urn:x")
         let cases: [(XMLElement, String)] = [
             (Operation.get(), "<get\(ns)/>"),
-            (Operation.getConfig(source: .running, filter: .subtree(filter)),
-             "<get-config\(ns)><source><running/></source><filter type=\"subtree\"><system xmlns=\"urn:x\"/></filter></get-config>"),
-            (Operation.getConfig(source: .candidate, filter: .xpath("/t:top/t:a", namespaces: ["t": "urn:t"])),
-             "<get-config\(ns)><source><candidate/></source><filter xmlns:t=\"urn:t\" type=\"xpath\" select=\"/t:top/t:a\"/></get-config>"),
-            (Operation.editConfig(target: .candidate, config: filter, defaultOperation: .replace, testOption: .testThenSet,
-                                  errorOption: .rollbackOnError),
-             "<edit-config\(ns)><target><candidate/></target><default-operation>replace</default-operation><test-option>test-then-set</test-option><error-option>rollback-on-error</error-option><config><system xmlns=\"urn:x\"/></config></edit-config>"),
-            (Operation.editConfig(target: .running, config: XMLElement("config", elements: [filter, filter])),
-             "<edit-config\(ns)><target><running/></target><config><system xmlns=\"urn:x\"/><system xmlns=\"urn:x\"/></config></edit-config>"),
-            (Operation.copyConfig(target: .startup, source: .url("file://a.xml")),
-             "<copy-config\(ns)><target><startup/></target><source><url>file://a.xml</url></source></copy-config>"),
-            (Operation.deleteConfig(target: .startup), "<delete-config\(ns)><target><startup/></target></delete-config>"),
+            (
+                Operation.getConfig(source: .running, filter: .subtree(filter)),
+                "<get-config\(ns)><source><running/></source><filter type=\"subtree\"><system xmlns=\"urn:x\"/></filter></get-config>"
+            ),
+            (
+                Operation.getConfig(source: .candidate, filter: .xpath("/t:top/t:a", namespaces: ["t": "urn:t"])),
+                "<get-config\(ns)><source><candidate/></source><filter xmlns:t=\"urn:t\" type=\"xpath\" select=\"/t:top/t:a\"/></get-config>"
+            ),
+            (
+                Operation.editConfig(
+                    target: .candidate, config: filter, defaultOperation: .replace, testOption: .testThenSet,
+                    errorOption: .rollbackOnError),
+                "<edit-config\(ns)><target><candidate/></target><default-operation>replace</default-operation><test-option>test-then-set</test-option><error-option>rollback-on-error</error-option><config><system xmlns=\"urn:x\"/></config></edit-config>"
+            ),
+            (
+                Operation.editConfig(target: .running, config: XMLElement("config", elements: [filter, filter])),
+                "<edit-config\(ns)><target><running/></target><config><system xmlns=\"urn:x\"/><system xmlns=\"urn:x\"/></config></edit-config>"
+            ),
+            (
+                Operation.copyConfig(target: .startup, source: .url("file://a.xml")),
+                "<copy-config\(ns)><target><startup/></target><source><url>file://a.xml</url></source></copy-config>"
+            ),
+            (
+                Operation.deleteConfig(target: .startup),
+                "<delete-config\(ns)><target><startup/></target></delete-config>"
+            ),
             (Operation.lock(.candidate), "<lock\(ns)><target><candidate/></target></lock>"),
             (Operation.unlock(.running), "<unlock\(ns)><target><running/></target></unlock>"),
             (Operation.commit(), "<commit\(ns)/>"),
-            (Operation.commit(confirmed: true, confirmTimeout: 120, persist: "p1"),
-             "<commit\(ns)><confirmed/><confirm-timeout>120</confirm-timeout><persist>p1</persist></commit>"),
+            (
+                Operation.commit(confirmed: true, confirmTimeout: 120, persist: "p1"),
+                "<commit\(ns)><confirmed/><confirm-timeout>120</confirm-timeout><persist>p1</persist></commit>"
+            ),
             (Operation.commit(persistID: "p1"), "<commit\(ns)><persist-id>p1</persist-id></commit>"),
             (Operation.cancelCommit(), "<cancel-commit\(ns)/>"),
-            (Operation.cancelCommit(persistID: "p1"), "<cancel-commit\(ns)><persist-id>p1</persist-id></cancel-commit>"),
+            (
+                Operation.cancelCommit(persistID: "p1"),
+                "<cancel-commit\(ns)><persist-id>p1</persist-id></cancel-commit>"
+            ),
             (Operation.discardChanges(), "<discard-changes\(ns)/>"),
             (Operation.validate(source: .candidate), "<validate\(ns)><source><candidate/></source></validate>"),
             (Operation.closeSession(), "<close-session\(ns)/>"),
             (Operation.killSession(7), "<kill-session\(ns)><session-id>7</session-id></kill-session>"),
-            (Operation.createSubscription(stream: "NETCONF", filter: .subtree(filter)),
-             "<create-subscription xmlns=\"urn:ietf:params:xml:ns:netconf:notification:1.0\"><stream>NETCONF</stream><filter type=\"subtree\"><system xmlns=\"urn:x\"/></filter></create-subscription>"),
+            (
+                Operation.createSubscription(stream: "NETCONF", filter: .subtree(filter)),
+                "<create-subscription xmlns=\"urn:ietf:params:xml:ns:netconf:notification:1.0\"><stream>NETCONF</stream><filter type=\"subtree\"><system xmlns=\"urn:x\"/></filter></create-subscription>"
+            ),
         ]
         for (element, expected) in cases {
             #expect(XML.serialize(element) == expected)
@@ -84,10 +112,11 @@ struct MessageTests {
 
     @Test func anRPCEnvelopeIsReadBackByTheServerSide() throws {
         let message = RPC.envelope(messageID: "101", operation: Operation.lock(.candidate))
-        #expect(String(decoding: message, as: UTF8.self) == """
-            <?xml version="1.0" encoding="UTF-8"?><rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" \
-            message-id="101"><lock><target><candidate/></target></lock></rpc>
-            """)
+        #expect(
+            String(decoding: message, as: UTF8.self) == """
+                <?xml version="1.0" encoding="UTF-8"?><rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" \
+                message-id="101"><lock><target><candidate/></target></lock></rpc>
+                """)
         let rpc = try IncomingRPC.parse(message)
         #expect(rpc.messageID == "101")
         #expect(rpc.attributes.isEmpty)
@@ -113,7 +142,10 @@ struct MessageTests {
         ("<get/>", "malformed-message"),
         ("<rpc xmlns=\"urn:other\" message-id=\"1\"><get/></rpc>", "malformed-message"),
         ("<rpc xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\" message-id=\"1\"/>", "missing-element"),
-        ("<rpc xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\" message-id=\"1\"><get/><get/></rpc>", "malformed-message"),
+        (
+            "<rpc xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\" message-id=\"1\"><get/><get/></rpc>",
+            "malformed-message"
+        ),
         ("<rpc message-id=\"1\"><get/>", "malformed-message"),
         ("<!DOCTYPE rpc><rpc/>", "malformed-message"),
     ])
@@ -123,13 +155,16 @@ struct MessageTests {
     }
 
     @Test func extraRPCAttributesAreEchoedOnTheReply() throws {
-        let rpc = try IncomingRPC.parse(bytes("""
-            <rpc message-id="9" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" xmlns:ex="urn:ex" ex:user-id="fred">\
-            <ex:vendor-thing/></rpc>
-            """))
+        let rpc = try IncomingRPC.parse(
+            bytes(
+                """
+                <rpc message-id="9" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" xmlns:ex="urn:ex" ex:user-id="fred">\
+                <ex:vendor-thing/></rpc>
+                """))
         #expect(rpc.attributes == [XMLAttribute(name: "user-id", namespace: "urn:ex", value: "fred")])
         #expect(rpc.operation.matches("vendor-thing", namespace: "urn:ex"))
-        guard case .reply(let reply) = try RPCReply.parse(Reply.ok(messageID: rpc.messageID, attributes: rpc.attributes))
+        guard
+            case .reply(let reply) = try RPCReply.parse(Reply.ok(messageID: rpc.messageID, attributes: rpc.attributes))
         else { Issue.record("not a reply"); return }
         #expect(reply.messageID == "9")
         #expect(reply.ok)
@@ -137,7 +172,8 @@ struct MessageTests {
     }
 
     @Test func anRPCErrorWithAllFieldsParses() throws {
-        let message = bytes("""
+        let message = bytes(
+            """
             <rpc-reply message-id="101" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" xmlns:xc="urn:ietf:params:xml:ns:netconf:base:1.0">
               <rpc-error>
                 <error-type>application</error-type>
@@ -182,7 +218,11 @@ struct MessageTests {
     }
 
     @Test func okDataAndVendorRepliesParse() throws {
-        guard case .reply(let ok) = try RPCReply.parse(bytes("<nc:rpc-reply xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\" message-id=\"1\"><nc:ok/></nc:rpc-reply>"))
+        guard
+            case .reply(let ok) = try RPCReply.parse(
+                bytes(
+                    "<nc:rpc-reply xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\" message-id=\"1\"><nc:ok/></nc:rpc-reply>"
+                ))
         else { Issue.record("not a reply"); return }
         #expect(ok.ok && ok.succeeded && ok.data == nil && ok.messageID == "1")
 
@@ -202,8 +242,12 @@ struct MessageTests {
     }
 
     @Test func aNotificationIsDeliveredWithItsEventTime() throws {
-        let event = XMLElement("netconf-config-change", namespace: "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications",
-                               elements: [XMLElement("datastore", namespace: "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications", text: "running")])
+        let event = XMLElement(
+            "netconf-config-change", namespace: "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications",
+            elements: [
+                XMLElement(
+                    "datastore", namespace: "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications", text: "running")
+            ])
         let message = Reply.notification(eventTime: "2026-11-26T23:00:00Z", event)
         guard case .notification(let notification) = try RPCReply.parse(message) else {
             Issue.record("not a notification"); return
@@ -213,12 +257,15 @@ struct MessageTests {
         #expect(throws: MessageError.self) {
             _ = try RPCReply.parse(bytes("<notification xmlns=\"urn:ietf:params:xml:ns:netconf:notification:1.0\"/>"))
         }
-        #expect(throws: MessageError.self) { _ = try RPCReply.parse(bytes("<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"/>")) }
+        #expect(throws: MessageError.self) {
+            _ = try RPCReply.parse(bytes("<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"/>"))
+        }
     }
 
     @Test func filtersAreReadBackOnTheServerSide() throws {
         let subtree = XMLElement("top", namespace: "urn:t")
-        let rpc = try IncomingRPC.parse(RPC.envelope(messageID: "1", operation: Operation.get(filter: .subtree(subtree))))
+        let rpc = try IncomingRPC.parse(
+            RPC.envelope(messageID: "1", operation: Operation.get(filter: .subtree(subtree))))
         #expect(rpc.operation.child("filter").flatMap(Filter.init(element:)) == .subtree(subtree))
         let xpath = Filter.xpath("/t:top", namespaces: ["t": "urn:t"])
         let xrpc = try IncomingRPC.parse(RPC.envelope(messageID: "2", operation: Operation.get(filter: xpath)))

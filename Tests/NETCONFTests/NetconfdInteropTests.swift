@@ -3,8 +3,11 @@ import Testing
 
 /// Our framing and messages against yuma123 `netconfd` (Debian `netconfd`), a peer we did not write.
 /// CI installs netconfd (scripts/setup.sh); the suite is disabled only where the binaries are truly absent.
-@Suite("Interop with yuma123 netconfd", .enabled(if: NetconfdServer.available,
-                                                  "netconfd / netconf-subsystem not installed: run scripts/setup.sh"))
+@Suite(
+    "Interop with yuma123 netconfd",
+    .enabled(
+        if: NetconfdServer.available,
+        "netconfd / netconf-subsystem not installed: run scripts/setup.sh"))
 struct NetconfdInteropTests {
     let x = "urn:cms:test:x"
 
@@ -15,9 +18,11 @@ struct NetconfdInteropTests {
         defer { session.close() }
         let hello = try session.hello()
         #expect(hello.sessionID != nil)
-        for capability in [Capability.base10, Capability.base11, Capability.candidate, Capability.confirmedCommit11,
-                           Capability.rollbackOnError, Capability.validate11, Capability.notification,
-                           Capability.withDefaults, Capability.url] {
+        for capability in [
+            Capability.base10, Capability.base11, Capability.candidate, Capability.confirmedCommit11,
+            Capability.rollbackOnError, Capability.validate11, Capability.notification,
+            Capability.withDefaults, Capability.url,
+        ] {
             #expect(hello.has(capability), "\(capability)")
         }
         #expect(hello.capability(Capability.withDefaults).map(Capability.parameters)?["basic-mode"] != nil)
@@ -26,6 +31,9 @@ struct NetconfdInteropTests {
         #expect(reply.messageID == "1")
         #expect(reply.data != nil)
         #expect(reply.errors.isEmpty)
+        let withDefaults = try session.rpc("2", Operation.getConfig(source: .running, withDefaults: .reportAll))
+        #expect(withDefaults.errors.isEmpty, "\(withDefaults.errors)")
+        #expect(withDefaults.data != nil)
     }
 
     @Test func anOutOfRangeValueSurfacesEveryRPCErrorField() throws {
@@ -59,21 +67,34 @@ struct NetconfdInteropTests {
         defer { session.close() }
         _ = try session.hello()
         #expect(try session.rpc("1", Operation.lock(.candidate)).ok)
-        let config = XMLElement("top", namespace: x, elements: [
-            XMLElement("name", namespace: x, text: "edge & <core>"), XMLElement("mtu", namespace: x, text: "1400"),
-        ])
-        #expect(try session.rpc("2", Operation.editConfig(target: .candidate, config: config,
-                                                          defaultOperation: .merge, errorOption: .rollbackOnError)).ok)
+        let config = XMLElement(
+            "top", namespace: x,
+            elements: [
+                XMLElement("name", namespace: x, text: "edge & <core>"), XMLElement("mtu", namespace: x, text: "1400"),
+            ])
+        #expect(
+            try session.rpc(
+                "2",
+                Operation.editConfig(
+                    target: .candidate, config: config,
+                    defaultOperation: .merge, errorOption: .rollbackOnError)
+            ).ok)
         #expect(try session.rpc("3", Operation.commit()).ok)
         #expect(try session.rpc("4", Operation.unlock(.candidate)).ok)
-        let reply = try session.rpc("5", Operation.getConfig(source: .running,
-                                                              filter: .subtree(XMLElement("top", namespace: x))))
+        let reply = try session.rpc(
+            "5",
+            Operation.getConfig(
+                source: .running,
+                filter: .subtree(XMLElement("top", namespace: x))))
         let top = try #require(reply.data?.child("top", namespace: x))
         #expect(top.childText("mtu", namespace: x) == "1400")
         #expect(top.child("name", namespace: x)?.text == "edge & <core>")
         // yuma123 resolves XPath prefixes by YANG module prefix, not by the xmlns declarations: use `x`.
-        let xpath = try session.rpc("6", Operation.getConfig(source: .running,
-                                                             filter: .xpath("/x:top/x:mtu", namespaces: ["x": x])))
+        let xpath = try session.rpc(
+            "6",
+            Operation.getConfig(
+                source: .running,
+                filter: .xpath("/x:top/x:mtu", namespaces: ["x": x])))
         #expect(xpath.errors.isEmpty, "\(xpath.errors)")
         #expect(xpath.data?.child("top", namespace: x)?.childText("mtu", namespace: x) == "1400")
         #expect(try session.rpc("7", Operation.closeSession()).ok)

@@ -1,7 +1,7 @@
 import Foundation
 import NETCONF
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real yuma123 `netconfd` on a private Unix socket, reached through `netconf-subsystem` over pipes — the
@@ -11,7 +11,8 @@ final class NetconfdServer {
     static let netconfd = "/usr/sbin/netconfd"
     static let subsystem = "/usr/sbin/netconf-subsystem"
     static var available: Bool {
-        FileManager.default.isExecutableFile(atPath: netconfd) && FileManager.default.isExecutableFile(atPath: subsystem)
+        FileManager.default.isExecutableFile(atPath: netconfd)
+            && FileManager.default.isExecutableFile(atPath: subsystem)
     }
 
     static let module = """
@@ -35,21 +36,26 @@ final class NetconfdServer {
     init() throws {
         signal(SIGPIPE, SIG_IGN)
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("nc-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("run"),
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("run"),
+            withIntermediateDirectories: true)
         try Self.module.write(to: directory.appendingPathComponent("cmstest.yang"), atomically: true, encoding: .utf8)
         port = Int.random(in: 20000...60000)
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.netconfd)
-        process.arguments = ["--target=candidate", "--no-startup", "--superuser=\(NSUserName())", "--port=\(port)",
-                             "--ncxserver-sockname=\(directory.appendingPathComponent("ncx.sock").path)",
-                             "--module=\(directory.appendingPathComponent("cmstest.yang").path)", "--log-level=error"]
+        process.arguments = [
+            "--target=candidate", "--no-startup", "--superuser=\(NSUserName())", "--port=\(port)",
+            "--ncxserver-sockname=\(directory.appendingPathComponent("ncx.sock").path)",
+            "--module=\(directory.appendingPathComponent("cmstest.yang").path)", "--log-level=error",
+        ]
         var environment = ProcessInfo.processInfo.environment
         environment["YUMA_RUNPATH"] = directory.appendingPathComponent("run").path
         environment["HOME"] = directory.path
         process.environment = environment
-        let log = FileManager.default.createFile(atPath: directory.appendingPathComponent("netconfd.log").path,
-                                                 contents: nil)
+        process.currentDirectoryURL = directory  // netconfd writes backup-cfg.xml into its working directory
+        let log = FileManager.default.createFile(
+            atPath: directory.appendingPathComponent("netconfd.log").path,
+            contents: nil)
         _ = log
         let handle = try FileHandle(forWritingTo: directory.appendingPathComponent("netconfd.log"))
         process.standardOutput = handle
@@ -58,7 +64,8 @@ final class NetconfdServer {
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: socket) {
             guard process.isRunning, Date() < deadline else {
-                let text = (try? String(contentsOf: directory.appendingPathComponent("netconfd.log"), encoding: .utf8)) ?? ""
+                let text =
+                    (try? String(contentsOf: directory.appendingPathComponent("netconfd.log"), encoding: .utf8)) ?? ""
                 stop()
                 throw Failure(description: "netconfd did not open its socket: \(text)")
             }
