@@ -39,6 +39,7 @@ let package = Package(
                 dependencies: ["CMSModel", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
         .target(name: "NETCONF", dependencies: ["CLibXML2"], swiftSettings: strict),
+        .target(name: "NXRModel", dependencies: ["NETCONF"], swiftSettings: strict),
         .target(name: "CRP", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
 
@@ -56,7 +57,8 @@ let package = Package(
                 dependencies: ["CRP",
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio"),
-                               .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+                               .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                               .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         .target(name: "NXRSim",
                 dependencies: [
@@ -94,6 +96,7 @@ let package = Package(
         .testTarget(name: "CRPTests", dependencies: ["CRP", "CRPTransport",
                                                   .product(name: "Crypto", package: "swift-crypto"),
                                                   .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "NXRModelTests", dependencies: ["NXRModel", "NETCONF"]),
         .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"]),
         .testTarget(name: "NXRSimTests", dependencies: ["NXRSim", "NETCONF", "CRP", "NETCONFClient"]),
     ],

@@ -48,8 +48,10 @@ public struct Announcement: Sendable, Hashable {
     /// Announcement counter within one boot; starts at 0, +1 per datagram.
     public var sequence: UInt64
 
-    public init(customerID: String, cpeID: String? = nil, serial: String? = nil, product: String,
-                advertise: Endpoint, keepalive: UInt32 = 3600, bootID: UInt32, sequence: UInt64) {
+    public init(
+        customerID: String, cpeID: String? = nil, serial: String? = nil, product: String,
+        advertise: Endpoint, keepalive: UInt32 = 3600, bootID: UInt32, sequence: UInt64
+    ) {
         self.customerID = customerID
         self.cpeID = cpeID
         self.serial = serial

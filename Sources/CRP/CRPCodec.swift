@@ -22,8 +22,10 @@ public enum CRPCodec {
         if let serial = announcement.serial { tlv(.serial, Array(serial.utf8)) }
         tlv(.product, Array(announcement.product.utf8))
         let endpoint = announcement.advertise
-        tlv(.advertise, [endpoint.address.family.rawValue] + bigEndian(UInt64(endpoint.port), bytes: 2)
-            + endpoint.address.bytes)
+        tlv(
+            .advertise,
+            [endpoint.address.family.rawValue] + bigEndian(UInt64(endpoint.port), bytes: 2)
+                + endpoint.address.bytes)
         tlv(.keepalive, bigEndian(UInt64(announcement.keepalive), bytes: 4))
         tlv(.bootID, bigEndian(UInt64(announcement.bootID), bytes: 4))
         tlv(.sequence, bigEndian(announcement.sequence, bytes: 8))
@@ -42,8 +44,10 @@ public enum CRPCodec {
     /// rule is the error). `secretFor` maps a customer-id to that tenant's CRP secret, or nil
     /// when the tenant has none; it is called once, after framing checks and before any other
     /// field is interpreted. The signature is compared in constant time.
-    public static func decode(_ bytes: some Collection<UInt8>,
-                              secretFor: (String) -> [UInt8]?) throws(CRPError) -> DecodedAnnouncement {
+    public static func decode(
+        _ bytes: some Collection<UInt8>,
+        secretFor: (String) -> [UInt8]?
+    ) throws(CRPError) -> DecodedAnnouncement {
         let size = bytes.count
         guard size <= CRPWire.maxMessageSize else { throw .oversize(size: size) }
         let m = Array(bytes)
@@ -95,10 +99,12 @@ public enum CRPCodec {
         }
 
         // Identity.
-        let cpeID = try identity(values[.cpeID], field: .cpeID, flagged: flags.contains(.hasCPEID),
-                                 rule: CRPRules.isDeviceCode, invalid: .invalidCPEID)
-        let serial = try identity(values[.serial], field: .serial, flagged: flags.contains(.hasSerial),
-                                  rule: CRPRules.isSerial, invalid: .invalidSerial)
+        let cpeID = try identity(
+            values[.cpeID], field: .cpeID, flagged: flags.contains(.hasCPEID),
+            rule: CRPRules.isDeviceCode, invalid: .invalidCPEID)
+        let serial = try identity(
+            values[.serial], field: .serial, flagged: flags.contains(.hasSerial),
+            rule: CRPRules.isSerial, invalid: .invalidSerial)
         if cpeID == nil && serial == nil { throw .missingIdentity }
 
         guard let productBytes = values[.product] else { throw .missingField(.product) }
@@ -117,8 +123,10 @@ public enum CRPCodec {
         return DecodedAnnouncement(announcement: announcement, authenticated: authenticated, skippedTLVTypes: skipped)
     }
 
-    private static func identity(_ value: ArraySlice<UInt8>?, field: CRPField, flagged: Bool,
-                                 rule: ([UInt8]) -> Bool, invalid: CRPError) throws(CRPError) -> String? {
+    private static func identity(
+        _ value: ArraySlice<UInt8>?, field: CRPField, flagged: Bool,
+        rule: ([UInt8]) -> Bool, invalid: CRPError
+    ) throws(CRPError) -> String? {
         switch (value, flagged) {
         case (nil, false): return nil
         case (nil, true): throw .missingField(field)

@@ -97,8 +97,8 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         var result: [UInt8] = []
         for part in parts {
             guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  !(part.count > 1 && part.first == "0"),
-                  let value = UInt8(part)
+                !(part.count > 1 && part.first == "0"),
+                let value = UInt8(part)
             else { return nil }
             result.append(value)
         }
@@ -121,7 +121,7 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
                     continue
                 }
                 guard (1...4).contains(item.count), item.allSatisfy({ $0.isHexDigit }),
-                      let value = UInt16(item, radix: 16)
+                    let value = UInt16(item, radix: 16)
                 else { return nil }
                 out += [UInt8(value >> 8), UInt8(value & 0xFF)]
             }
@@ -133,8 +133,8 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
             return all
         }
         guard let head = parseGroups(halves[0], allowIPv4Tail: false),
-              let tail = parseGroups(halves[1], allowIPv4Tail: true),
-              head.count + tail.count <= 14
+            let tail = parseGroups(halves[1], allowIPv4Tail: true),
+            head.count + tail.count <= 14
         else { return nil }
         return head + [UInt8](repeating: 0, count: 16 - head.count - tail.count) + tail
     }

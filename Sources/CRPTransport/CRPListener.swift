@@ -1,4 +1,5 @@
 import CRP
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -39,6 +40,8 @@ public struct CRPListenerConfiguration: Sendable {
     public var maxSources = 65_536
     /// Announcements buffered for a slow consumer before `queue-full` drops.
     public var bufferSize = 4096
+    /// Drops are logged here at debug level (`crp.source`, `crp.reason`); never the payload.
+    public var logger = Logger(label: "cms.crp.listener")
 
     public init(secretFor: @escaping @Sendable (String) -> [UInt8]? = { _ in nil }) {
         self.secretFor = secretFor
@@ -56,8 +59,10 @@ public final class CRPListener: Sendable {
     private let channel: any Channel
     private let state: NIOLockedValueBox<ListenerState>
 
-    private init(channel: any Channel, localAddress: SocketAddress, announcements: AsyncStream<ReceivedAnnouncement>,
-                 state: NIOLockedValueBox<ListenerState>) {
+    private init(
+        channel: any Channel, localAddress: SocketAddress, announcements: AsyncStream<ReceivedAnnouncement>,
+        state: NIOLockedValueBox<ListenerState>
+    ) {
         self.channel = channel
         self.localAddress = localAddress
         self.announcements = announcements
@@ -65,9 +70,11 @@ public final class CRPListener: Sendable {
     }
 
     /// Binds a UDP socket on `host:port` (port 0 = ephemeral; default 10625).
-    public static func bind(host: String, port: Int = Int(CRPWire.defaultPort),
-                            configuration: CRPListenerConfiguration = CRPListenerConfiguration(),
-                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws
+    public static func bind(
+        host: String, port: Int = Int(CRPWire.defaultPort),
+        configuration: CRPListenerConfiguration = CRPListenerConfiguration(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws
         -> CRPListener
     {
         let (stream, continuation) = AsyncStream.makeStream(
@@ -111,8 +118,9 @@ struct ListenerState: Sendable {
     var counters = CRPCounters()
 
     init(configuration: CRPListenerConfiguration) {
-        limiter = RateLimiter(capacity: configuration.burstPerSource, refillPerSecond: configuration.refillPerSecond,
-                              maxKeys: configuration.maxSources)
+        limiter = RateLimiter(
+            capacity: configuration.burstPerSource, refillPerSecond: configuration.refillPerSecond,
+            maxKeys: configuration.maxSources)
     }
 
     mutating func drop(_ reason: CRPDropReason) { counters.dropped[reason, default: 0] += 1 }
@@ -125,11 +133,20 @@ final class ListenerHandler: ChannelInboundHandler {
     private let state: NIOLockedValueBox<ListenerState>
     private let continuation: AsyncStream<ReceivedAnnouncement>.Continuation
 
-    init(configuration: CRPListenerConfiguration, state: NIOLockedValueBox<ListenerState>,
-         continuation: AsyncStream<ReceivedAnnouncement>.Continuation) {
+    init(
+        configuration: CRPListenerConfiguration, state: NIOLockedValueBox<ListenerState>,
+        continuation: AsyncStream<ReceivedAnnouncement>.Continuation
+    ) {
         self.configuration = configuration
         self.state = state
         self.continuation = continuation
+    }
+
+    private func drop(_ reason: CRPDropReason, from source: SocketAddress) {
+        state.withLockedValue { $0.drop(reason) }
+        configuration.logger.debug(
+            "CRP datagram dropped",
+            metadata: ["crp.source": "\(source)", "crp.reason": "\(reason.rawValue)"])
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -139,14 +156,14 @@ final class ListenerHandler: ChannelInboundHandler {
         let sourceKey = source.ipAddress ?? "\(source)"
         let allowed = state.withLockedValue { $0.limiter.allow(sourceKey, now: now) }
         guard allowed else {
-            state.withLockedValue { $0.drop(.rateLimited) }
+            drop(.rateLimited, from: source)
             return
         }
         let decoded: DecodedAnnouncement
         do {
             decoded = try CRPCodec.decode(envelope.data.readableBytesView, secretFor: configuration.secretFor)
         } catch {
-            state.withLockedValue { $0.drop(error.reason) }
+            drop(error.reason, from: source)
             return
         }
         let fresh = state.withLockedValue { state in
@@ -154,16 +171,20 @@ final class ListenerHandler: ChannelInboundHandler {
             return state.replayGuard.admit(decoded.announcement) == .fresh
         }
         guard fresh else {
-            state.withLockedValue { $0.drop(.replayed) }
+            drop(.replayed, from: source)
             return
         }
-        switch continuation.yield(ReceivedAnnouncement(decoded: decoded, source: source)) {
-        case .enqueued, .terminated:
-            state.withLockedValue { $0.counters.accepted += 1 }
-        case .dropped:
-            state.withLockedValue { $0.drop(.queueFull) }
-        @unknown default:
-            state.withLockedValue { $0.drop(.queueFull) }
+        // Yield under the lock so a consumer that has the announcement also sees it counted.
+        let item = ReceivedAnnouncement(decoded: decoded, source: source)
+        state.withLockedValue { state in
+            switch continuation.yield(item) {
+            case .enqueued, .terminated:
+                state.counters.accepted += 1
+            case .dropped:
+                state.drop(.queueFull)
+            @unknown default:
+                state.drop(.queueFull)
+            }
         }
     }
 }

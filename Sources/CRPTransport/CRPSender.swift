@@ -15,8 +15,10 @@ public final class CRPSender: Sendable {
     }
 
     /// Binds the sending socket on `host:port` (port 0 = ephemeral).
-    public static func bind(host: String, port: Int = Int(CRPWire.defaultPort),
-                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws
+    public static func bind(
+        host: String, port: Int = Int(CRPWire.defaultPort),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws
         -> CRPSender
     {
         let channel = try await DatagramBootstrap(group: group)

@@ -12,14 +12,17 @@ struct CRPDocTests {
     /// The text between `<!-- example:NAME -->` and the closing fence of the next code block.
     static func block(named name: String, in doc: String) -> String? {
         guard let marker = doc.range(of: "<!-- example:\(name) -->"),
-              let open = doc.range(of: "```text\n", range: marker.upperBound..<doc.endIndex),
-              let close = doc.range(of: "\n```", range: open.upperBound..<doc.endIndex)
+            let open = doc.range(of: "```text\n", range: marker.upperBound..<doc.endIndex),
+            let close = doc.range(of: "\n```", range: open.upperBound..<doc.endIndex)
         else { return nil }
         return String(doc[open.upperBound..<close.lowerBound])
     }
 
-    @Test("the hex dumps in docs/crp.md equal the encoder's output",
-          arguments: [("signed-ipv4", Examples.signedIPv4, true), ("unsigned-ipv6-serial", Examples.unsignedIPv6Serial, false)])
+    @Test(
+        "the hex dumps in docs/crp.md equal the encoder's output",
+        arguments: [
+            ("signed-ipv4", Examples.signedIPv4, true), ("unsigned-ipv6-serial", Examples.unsignedIPv6Serial, false),
+        ])
     func docHexMatchesEncoder(name: String, announcement: Announcement, signed: Bool) throws {
         let doc = try String(contentsOf: Self.docURL, encoding: .utf8)
         let bytes = try CRPCodec.encode(announcement, secret: signed ? Examples.secret : nil)
@@ -36,12 +39,15 @@ struct CRPDocTests {
         let bytes = try CRPCodec.encode(Examples.signedIPv4, secret: Examples.secret)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", """
+        process.arguments = [
+            "-c",
+            """
             import hmac, hashlib, sys
             data = bytes.fromhex(sys.argv[1])
             ok = hmac.compare_digest(hmac.new(sys.argv[2].encode(), data[:-32], hashlib.sha256).digest(), data[-32:])
             sys.exit(0 if ok else 3)
-            """, bytes.map(hex2).joined(), String(decoding: Examples.secret, as: UTF8.self)]
+            """, bytes.map(hex2).joined(), String(decoding: Examples.secret, as: UTF8.self),
+        ]
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

@@ -3,8 +3,9 @@ import Testing
 
 @Suite("CRP decoder robustness")
 struct CRPFuzzTests {
-    @Test("every strict prefix of a valid message is refused, as sent and with its length patched",
-          arguments: [false, true])
+    @Test(
+        "every strict prefix of a valid message is refused, as sent and with its length patched",
+        arguments: [false, true])
     func truncationAtEveryOffset(signed: Bool) throws {
         let secret: [UInt8]? = signed ? Examples.secret : nil
         let full = try CRPCodec.encode(Examples.signedIPv4, secret: secret)
@@ -72,7 +73,8 @@ struct CRPFuzzTests {
                 bytes = (0..<Int.random(in: 0...1300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             case 1:
                 // A valid header followed by random TLV soup, with a matching length field.
-                let body = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                let body = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng)
+                }
                 bytes = Array(valid.prefix(8)) + [0, 0] + body
                 bytes[8] = UInt8(bytes.count >> 8)
                 bytes[9] = UInt8(bytes.count & 0xFF)

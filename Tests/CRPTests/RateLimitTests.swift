@@ -15,8 +15,12 @@ struct RateLimitTests {
     @Test("a bucket allows a burst of its capacity, then the refill rate")
     func bucket() {
         var bucket = TokenBucket(capacity: 3, refillPerSecond: 2, now: .zero)
-        let passed = outcomes(&bucket, [.zero, .zero, .zero, .zero, .milliseconds(400), .milliseconds(500),
-                                        .milliseconds(500)])
+        let passed = outcomes(
+            &bucket,
+            [
+                .zero, .zero, .zero, .zero, .milliseconds(400), .milliseconds(500),
+                .milliseconds(500),
+            ])
         #expect(passed == [true, true, true, false, false, true, false])
         #expect(bucket.available(at: .seconds(100)) == 3)  // capped at capacity
     }
@@ -39,10 +43,10 @@ struct RateLimitTests {
     func bounded() {
         var limiter = RateLimiter<Int>(capacity: 2, refillPerSecond: 1, maxKeys: 3)
         let first = outcomes(&limiter, [(0, .zero), (1, .zero), (2, .zero), (99, .zero)])
-        #expect(first == [true, true, true, false])   // all three busy (1 token left each)
+        #expect(first == [true, true, true, false])  // all three busy (1 token left each)
         #expect(limiter.count == 3)
         let later = outcomes(&limiter, [(98, .milliseconds(500)), (99, .seconds(2))])
-        #expect(later == [false, true])                // no sweep within a second; then all idle → swept
+        #expect(later == [false, true])  // no sweep within a second; then all idle → swept
         #expect(limiter.count == 1)
     }
 }

@@ -15,13 +15,17 @@ struct ReplayGuardTests {
     func ordering() {
         var guardian = ReplayGuard()
         let r1 = guardian.admit(announcement(boot: 5, seq: 10)); #expect(r1 == .fresh)
-        let r2 = guardian.admit(announcement(boot: 5, seq: 10)); #expect(r2 == .replayed(lastBootID: 5, lastSequence: 10))
-        let r3 = guardian.admit(announcement(boot: 5, seq: 9)); #expect(r3 == .replayed(lastBootID: 5, lastSequence: 10))
-        let r4 = guardian.admit(announcement(boot: 4, seq: 999)); #expect(r4 == .replayed(lastBootID: 5, lastSequence: 10))
+        let r2 = guardian.admit(announcement(boot: 5, seq: 10));
+        #expect(r2 == .replayed(lastBootID: 5, lastSequence: 10))
+        let r3 = guardian.admit(announcement(boot: 5, seq: 9));
+        #expect(r3 == .replayed(lastBootID: 5, lastSequence: 10))
+        let r4 = guardian.admit(announcement(boot: 4, seq: 999));
+        #expect(r4 == .replayed(lastBootID: 5, lastSequence: 10))
         let r5 = guardian.admit(announcement(boot: 5, seq: 11)); #expect(r5 == .fresh)
         // A reboot resets the sequence: boot 6 seq 0 is newer than boot 5 seq 11.
         let r6 = guardian.admit(announcement(boot: 6, seq: 0)); #expect(r6 == .fresh)
-        let r7 = guardian.admit(announcement(boot: 5, seq: 12)); #expect(r7 == .replayed(lastBootID: 6, lastSequence: 0))
+        let r7 = guardian.admit(announcement(boot: 5, seq: 12));
+        #expect(r7 == .replayed(lastBootID: 6, lastSequence: 0))
     }
 
     @Test("devices and tenants are tracked separately")

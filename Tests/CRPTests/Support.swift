@@ -90,7 +90,9 @@ struct RawMessage {
         var body: [UInt8] = []
         for (t, v) in tlvs { body += [t, UInt8(truncatingIfNeeded: v.count)] + v }
         let total = lengthOverride ?? (CRPWire.headerSize + body.count + trailer.count)
-        return magic + [version, type, flags, reserved, UInt8(truncatingIfNeeded: total >> 8),
-                        UInt8(truncatingIfNeeded: total)] + body + trailer
+        return magic + [
+            version, type, flags, reserved, UInt8(truncatingIfNeeded: total >> 8),
+            UInt8(truncatingIfNeeded: total),
+        ] + body + trailer
     }
 }

@@ -92,19 +92,22 @@ struct YangModelTests {
         }
     }
 
-    @Test("an out-of-range value in an example is caught", arguments: [
-        ("rpc-ping.xml", "<count>3</count>", "<count>61</count>", "nc-rpc"),
-        ("rpc-packet-dump.xml", "<duration>10</duration>", "<duration>9</duration>", "nc-rpc"),
-        ("config.xml", "<dh-group>5</dh-group>", "<dh-group>3</dh-group>", "config"),
-        ("config.xml", "<ike-policy>office</ike-policy>", "<ike-policy>nowhere</ike-policy>", "config"),
-        ("config.xml", "<cpe-id>nxr01</cpe-id>", "<cpe-id>NXR01</cpe-id>", "config"),
-    ])
+    @Test(
+        "an out-of-range value in an example is caught",
+        arguments: [
+            ("rpc-ping.xml", "<count>3</count>", "<count>61</count>", "nc-rpc"),
+            ("rpc-packet-dump.xml", "<duration>10</duration>", "<duration>9</duration>", "nc-rpc"),
+            ("config.xml", "<dh-group>5</dh-group>", "<dh-group>3</dh-group>", "config"),
+            ("config.xml", "<ike-policy>office</ike-policy>", "<ike-policy>nowhere</ike-policy>", "config"),
+            ("config.xml", "<cpe-id>nxr01</cpe-id>", "<cpe-id>NXR01</cpe-id>", "config"),
+        ])
     func mutationsFail(file: String, original: String, replacement: String, type: String) throws {
         let text = try String(contentsOf: Self.examples.appendingPathComponent(file), encoding: .utf8)
         #expect(text.contains(original))
         let mutated = FileManager.default.temporaryDirectory
             .appendingPathComponent("nxr-mutated-\(UUID().uuidString).xml")
-        try text.replacingOccurrences(of: original, with: replacement).write(to: mutated, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: original, with: replacement).write(
+            to: mutated, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: mutated) }
         let run = try Self.yanglint(["-t", type, Self.module, mutated.path])
         #expect(run.status != 0, "yanglint accepted \(replacement) in \(file)")
