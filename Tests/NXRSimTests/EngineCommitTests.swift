@@ -132,6 +132,25 @@ import Testing
         #expect(harness.notifications[editor] == nil)
     }
 
+    @Test func outOfBandChangesAndRevertsAreNotified() throws {
+        var harness = try H()
+        let (watcher, _) = try harness.open()
+        _ = try harness.rpc(watcher, "<create-subscription xmlns=\"\(NETCONFNamespace.notification)\"/>")
+        var drifted = harness.engine.running
+        _ = ConfigEdit.apply(try XML.parse("<c>\(H.setHostname("console"))</c>").elements, to: &drifted)
+        harness.consume(harness.engine.replaceRunning(drifted, now: harness.now))
+        let note = harness.notifications[watcher]?.last?.content.first
+        #expect(note?.child("username")?.text == "local")
+        #expect(note?.child("session-id")?.text == "0")
+        let (editor, _) = try harness.open()
+        _ = try harness.rpc(editor, H.edit("candidate", "<interfaces xmlns=\"\(H.ns)\"><interface><name>ppp0</name></interface></interfaces>"))
+        _ = try harness.rpc(editor, "<commit><confirmed/><confirm-timeout>5</confirm-timeout></commit>")
+        harness.advance(6)
+        let revert = harness.notifications[watcher]?.last?.content.first
+        #expect(revert?.children("target").map(\.text) == ["interfaces"])
+        #expect(harness.notifications[watcher]?.count == 3)
+    }
+
     @Test func faultsRejectEditsAndCrashCommits() throws {
         var harness = try H()
         let (session, _) = try harness.open()
