@@ -34,7 +34,8 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("crp-server"), help: "Where to send CRP announcements, e.g. 127.0.0.1:10625.")
     var crpServer: String?
 
-    @Option(name: .customLong("crp-secret-file"), help: "A file holding the tenant's CRP secret: announcements are signed.")
+    @Option(
+        name: .customLong("crp-secret-file"), help: "A file holding the tenant's CRP secret: announcements are signed.")
     var crpSecretFile: String?
 
     @Option(name: .customLong("control"), help: "Serve the control API on this loopback address:port.")
@@ -115,7 +116,9 @@ struct CommonOptions: ParsableArguments {
         if settings.count <= 20 {
             for device in fleet.devices {
                 let snapshot = try await device.snapshot().get()
-                Self.say("  \(snapshot.name) \(snapshot.address):\(snapshot.port) \(snapshot.identity.product) serial \(snapshot.identity.serial)")
+                Self.say(
+                    "  \(snapshot.name) \(snapshot.address):\(snapshot.port) \(snapshot.identity.product) serial \(snapshot.identity.serial)"
+                )
             }
         }
         if let control = self.control, let (host, port) = Self.split(control) {

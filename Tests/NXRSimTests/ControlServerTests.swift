@@ -26,12 +26,17 @@ import Testing
         let running = try self.curl([base + "/devices/ctl1/running"])
         #expect(running.contains("<hostname>nxr-ctl1</hostname>"))
 
-        let faulted = try self.curl(["-X", "PUT", "-d", #"{"rejectEdits": true, "replyDelay": 0.5}"#, base + "/devices/ctl1/faults"])
+        let faulted = try self.curl([
+            "-X", "PUT", "-d", #"{"rejectEdits": true, "replyDelay": 0.5}"#, base + "/devices/ctl1/faults",
+        ])
         let snapshot = try JSONDecoder().decode(DeviceSnapshot.self, from: Data(faulted.utf8))
         #expect(snapshot.faults.rejectEdits && snapshot.faults.replyDelay == 0.5)
         #expect(try await device.snapshot().get().faults.rejectEdits)
 
-        let drifted = try self.curl(["-X", "POST", "-d", "<system xmlns=\"\(SimModel.namespace)\"><hostname>drifted</hostname></system>", base + "/devices/ctl1/drift"])
+        let drifted = try self.curl([
+            "-X", "POST", "-d", "<system xmlns=\"\(SimModel.namespace)\"><hostname>drifted</hostname></system>",
+            base + "/devices/ctl1/drift",
+        ])
         #expect(drifted.contains("<hostname>drifted</hostname>"))
 
         let bad = try self.curl(["-X", "PUT", "-d", "not json", base + "/devices/ctl1/faults"])
@@ -53,10 +58,12 @@ import Testing
         defer { Task { await fleet.stop() } }
         let device = try await fleet.start(code: "ctltime")
         await fleet.fleet.pauseTime()
-        let result = try await SSHNetconf.run(fleet, device, [
-            "<edit-config><target><candidate/></target><config><system xmlns=\"\(SimModel.namespace)\"><hostname>trial</hostname></system></config></edit-config>",
-            "<commit><confirmed/><persist>p1</persist></commit>",
-        ])
+        let result = try await SSHNetconf.run(
+            fleet, device,
+            [
+                "<edit-config><target><candidate/></target><config><system xmlns=\"\(SimModel.namespace)\"><hostname>trial</hostname></system></config></edit-config>",
+                "<commit><confirmed/><persist>p1</persist></commit>",
+            ])
         #expect(result.stdout.components(separatedBy: "<ok/>").count == 4)
         #expect(try await device.snapshot().get().confirmedCommitPending)
         await fleet.fleet.advanceTime(by: 599)

@@ -12,11 +12,13 @@ import Testing
         let device = try await fleet.start(code: "ident1", product: "NXR-230")
         let result = try await SSHNetconf.run(fleet, device, ["<get/>"])
         let snapshot = try await device.snapshot().get()
-        for leaf in ["<serial>\(snapshot.identity.serial)</serial>", "<product>NXR-230</product>",
-                     "<firmware-version>21.7.3</firmware-version>", "<uptime>", "<load-average><one>",
-                     "<memory><total>", "<hostname>nxr-ident1</hostname>",
-                     "<ip>\(snapshot.address)</ip><prefix-length>32</prefix-length><origin>dhcp</origin>",
-                     "<oper-status>up</oper-status>"] {
+        for leaf in [
+            "<serial>\(snapshot.identity.serial)</serial>", "<product>NXR-230</product>",
+            "<firmware-version>21.7.3</firmware-version>", "<uptime>", "<load-average><one>",
+            "<memory><total>", "<hostname>nxr-ident1</hostname>",
+            "<ip>\(snapshot.address)</ip><prefix-length>32</prefix-length><origin>dhcp</origin>",
+            "<oper-status>up</oper-status>",
+        ] {
             #expect(result.stdout.contains(leaf), "get lacks \(leaf)")
         }
         #expect(snapshot.identity.serial.count == 11 && snapshot.identity.serial.allSatisfy(\.isNumber))
@@ -26,14 +28,16 @@ import Testing
         let fleet = try TestFleet()
         defer { Task { await fleet.stop() } }
         let device = try await fleet.start(code: "vendor1")
-        let result = try await SSHNetconf.run(fleet, device, [
-            SSHNetconf.vendor("<show NXR><args>version</args></show>"),
-            SSHNetconf.vendor("<ping NXR><destination>192.0.2.1</destination><count>3</count></ping>"),
-            SSHNetconf.vendor("<get-syslog NXR><lines>50</lines></get-syslog>"),
-            SSHNetconf.vendor("<config-backup NXR><format>xml</format></config-backup>"),
-            SSHNetconf.vendor("<show NXR><args>bogus</args></show>"),
-            SSHNetconf.vendor("<ping NXR><destination>192.0.2.1</destination><count>99</count></ping>"),
-        ])
+        let result = try await SSHNetconf.run(
+            fleet, device,
+            [
+                SSHNetconf.vendor("<show NXR><args>version</args></show>"),
+                SSHNetconf.vendor("<ping NXR><destination>192.0.2.1</destination><count>3</count></ping>"),
+                SSHNetconf.vendor("<get-syslog NXR><lines>50</lines></get-syslog>"),
+                SSHNetconf.vendor("<config-backup NXR><format>xml</format></config-backup>"),
+                SSHNetconf.vendor("<show NXR><args>bogus</args></show>"),
+                SSHNetconf.vendor("<ping NXR><destination>192.0.2.1</destination><count>99</count></ping>"),
+            ])
         let replies = result.stdout.components(separatedBy: "]]>]]>")
         #expect(replies.count >= 7)
         #expect(replies[1].contains("NXR-120 Series ver 21.7.3"))
@@ -90,10 +94,11 @@ import Testing
         let result = try await SSHNetconf.run(fleet, device, [SSHNetconf.vendor("<reboot NXR/>")], close: false)
         #expect(result.stdout.contains("<ok/>"))
         // The session was cut by the reboot (no reply to a close-session it never sent, ssh returned).
-        #expect(try await SSHNetconf.eventually {
-            let snapshot = try await device.snapshot().get()
-            return snapshot.bootCount == 2 && snapshot.lifecycle == .running
-        })
+        #expect(
+            try await SSHNetconf.eventually {
+                let snapshot = try await device.snapshot().get()
+                return snapshot.bootCount == 2 && snapshot.lifecycle == .running
+            })
         let syslog = try await device.syslogLines().get().joined(separator: "\n")
         #expect(syslog.contains("system: reboot (netconf reboot)"))
         #expect(await SSHNetconf.eventually { collector.announcements.contains { $0.bootID == 2 && $0.sequence == 1 } })
@@ -105,7 +110,8 @@ import Testing
         let fleet = try TestFleet()
         defer { Task { await fleet.stop() } }
         let device = try await fleet.start(code: "persist1")
-        let edit = "<edit-config><target><running/></target><config><system xmlns=\"\(SimModel.namespace)\"><hostname>kept</hostname></system></config></edit-config>"
+        let edit =
+            "<edit-config><target><running/></target><config><system xmlns=\"\(SimModel.namespace)\"><hostname>kept</hostname></system></config></edit-config>"
         let result = try await SSHNetconf.run(fleet, device, [edit])
         #expect(result.stdout.contains("<ok/>"))
         let before = try await device.snapshot().get()

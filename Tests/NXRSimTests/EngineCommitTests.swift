@@ -53,7 +53,8 @@ import Testing
         var harness = try H()
         let (session, _) = try harness.open()
         _ = try harness.rpc(session, H.edit("candidate", H.setHostname("trial")))
-        #expect(try harness.rpc(session, "<commit><confirmed/><confirm-timeout>60</confirm-timeout></commit>")?.ok == true)
+        #expect(
+            try harness.rpc(session, "<commit><confirmed/><confirm-timeout>60</confirm-timeout></commit>")?.ok == true)
         #expect(harness.hostname(harness.engine.running) == "trial")
         #expect(harness.engine.nextDeadline == harness.now.addingTimeInterval(60))
         harness.advance(59)
@@ -102,7 +103,9 @@ import Testing
         harness.end(session)
         #expect(harness.hostname(harness.engine.running) == "persisted")
         let (other, _) = try harness.open()
-        #expect(try harness.rpc(other, "<commit><persist-id>wrong</persist-id></commit>")?.errors.first?.tag == "invalid-value")
+        #expect(
+            try harness.rpc(other, "<commit><persist-id>wrong</persist-id></commit>")?.errors.first?.tag
+                == "invalid-value")
         #expect(try harness.rpc(other, "<commit><persist-id>abc</persist-id></commit>")?.ok == true)
         harness.advance(1000)
         #expect(harness.hostname(harness.engine.running) == "persisted")
@@ -122,7 +125,8 @@ import Testing
         var harness = try H()
         let (watcher, _) = try harness.open()
         let (editor, _) = try harness.open()
-        #expect(try harness.rpc(watcher, "<create-subscription xmlns=\"\(NETCONFNamespace.notification)\"/>")?.ok == true)
+        #expect(
+            try harness.rpc(watcher, "<create-subscription xmlns=\"\(NETCONFNamespace.notification)\"/>")?.ok == true)
         _ = try harness.rpc(editor, H.edit("running", H.setHostname("changed")))
         let note = harness.notifications[watcher]?.first
         #expect(note?.content.first?.name == "config-change")
@@ -143,7 +147,9 @@ import Testing
         #expect(note?.child("username")?.text == "local")
         #expect(note?.child("session-id")?.text == "0")
         let (editor, _) = try harness.open()
-        _ = try harness.rpc(editor, H.edit("candidate", "<interfaces xmlns=\"\(H.ns)\"><interface><name>ppp0</name></interface></interfaces>"))
+        _ = try harness.rpc(
+            editor,
+            H.edit("candidate", "<interfaces xmlns=\"\(H.ns)\"><interface><name>ppp0</name></interface></interfaces>"))
         _ = try harness.rpc(editor, "<commit><confirmed/><confirm-timeout>5</confirm-timeout></commit>")
         harness.advance(6)
         let revert = harness.notifications[watcher]?.last?.content.first
@@ -155,7 +161,8 @@ import Testing
         var harness = try H()
         let (session, _) = try harness.open()
         harness.engine.faults.rejectEdits = true
-        #expect(try harness.rpc(session, H.edit("candidate", H.setHostname("x")))?.errors.first?.tag == "operation-failed")
+        #expect(
+            try harness.rpc(session, H.edit("candidate", H.setHostname("x")))?.errors.first?.tag == "operation-failed")
         harness.engine.faults.rejectEdits = false
         _ = try harness.rpc(session, H.edit("candidate", H.setHostname("x")))
         harness.engine.faults.crashDuringCommit = true

@@ -11,9 +11,11 @@ import Testing
         let (second, _) = try harness.open()
         #expect(hello.sessionID == first)
         #expect(second == first + 1)
-        for capability in [Capability.base10, Capability.base11, Capability.candidate, Capability.confirmedCommit11,
-                           Capability.rollbackOnError, Capability.validate11, Capability.writableRunning,
-                           Capability.startup, Capability.notification] {
+        for capability in [
+            Capability.base10, Capability.base11, Capability.candidate, Capability.confirmedCommit11,
+            Capability.rollbackOnError, Capability.validate11, Capability.writableRunning,
+            Capability.startup, Capability.notification,
+        ] {
             #expect(hello.has(capability), "missing \(capability)")
         }
     }
@@ -21,7 +23,9 @@ import Testing
     @Test func aBase11ClientGetsChunkedReplies() throws {
         var harness = try EngineHarness()
         let (session, _) = try harness.open(base11: true)
-        let message = Array("<rpc message-id=\"9\" xmlns=\"\(NETCONFNamespace.base)\"><get-config><source><running/></source></get-config></rpc>".utf8)
+        let message = Array(
+            "<rpc message-id=\"9\" xmlns=\"\(NETCONFNamespace.base)\"><get-config><source><running/></source></get-config></rpc>"
+                .utf8)
         let actions = harness.engine.receive(session, FrameEncoder.frame(message, mode: .chunked), now: harness.now)
         guard case .send(_, let bytes) = actions.first else {
             Issue.record("no reply")
@@ -41,7 +45,8 @@ import Testing
     func aBadClientHelloEndsTheSession(hello: String) throws {
         var harness = try EngineHarness()
         let (id, _) = harness.engine.open(now: harness.now)
-        let actions = harness.engine.receive(id, FrameEncoder.frame(Array(hello.utf8), mode: .endOfMessage), now: harness.now)
+        let actions = harness.engine.receive(
+            id, FrameEncoder.frame(Array(hello.utf8), mode: .endOfMessage), now: harness.now)
         #expect(actions.contains { if case .close(id) = $0 { true } else { false } })
     }
 
@@ -80,7 +85,8 @@ import Testing
     @Test func vendorRPCsGoToTheDevice() throws {
         var harness = try EngineHarness()
         let (session, _) = try harness.open()
-        let reply = try harness.rpc(session, "<ping xmlns=\"\(SimModel.namespace)\"><destination>127.0.0.1</destination></ping>")
+        let reply = try harness.rpc(
+            session, "<ping xmlns=\"\(SimModel.namespace)\"><destination>127.0.0.1</destination></ping>")
         #expect(reply == nil)
         #expect(harness.vendorCalls.count == 1)
         #expect(harness.vendorCalls.first?.1.name == "ping")

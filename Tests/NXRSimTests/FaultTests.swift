@@ -91,7 +91,9 @@ import Testing
         #expect(newKey != oldKey)
         let result = try await SSHNetconf.run(fleet, device, [Self.getConfig], knownHosts: oldKnownHosts)
         #expect(result.status != 0)
-        #expect(result.stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") || result.stderr.contains("Host key verification failed"))
+        #expect(
+            result.stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")
+                || result.stderr.contains("Host key verification failed"))
     }
 
     @Test func wrongProductAndDeviceCodeAreAnnounced() async throws {
@@ -100,10 +102,12 @@ import Testing
         let fleet = try TestFleet()
         defer { Task { await fleet.stop() } }
         let device = try await fleet.start(code: "liar1", crpServer: collector.address)
-        try await device.setFaults(self.with {
-            $0.announceProduct = "NXR-1200"
-            $0.announceDeviceCode = "someone"
-        }).get()
+        try await device.setFaults(
+            self.with {
+                $0.announceProduct = "NXR-1200"
+                $0.announceDeviceCode = "someone"
+            }
+        ).get()
         try await device.announceNow().get()
         #expect(await SSHNetconf.eventually { collector.announcements.contains { $0.product == "NXR-1200" } })
         let lie = try #require(collector.announcements.last)
@@ -115,12 +119,14 @@ import Testing
         let fleet = try TestFleet()
         defer { Task { await fleet.stop() } }
         let device = try await fleet.start(code: "drift1")
-        let edit = try XML.parse("<config><system xmlns=\"\(SimModel.namespace)\"><hostname>console-edit</hostname></system></config>")
+        let edit = try XML.parse(
+            "<config><system xmlns=\"\(SimModel.namespace)\"><hostname>console-edit</hostname></system></config>")
         let errors = try await device.changeOutOfBand(edit.elements).get()
         #expect(errors.isEmpty)
         let running = try await device.runningTree().get()
         #expect(running.child("system", namespace: SimModel.namespace)?.child("hostname")?.text == "console-edit")
-        let saved = try String(contentsOf: fleet.directory.appendingPathComponent("drift1/running.xml"), encoding: .utf8)
+        let saved = try String(
+            contentsOf: fleet.directory.appendingPathComponent("drift1/running.xml"), encoding: .utf8)
         #expect(saved.contains("console-edit"))
     }
 

@@ -47,16 +47,20 @@ import Testing
 
     @Test func aTenantRepositoryGivesItsDevices() throws {
         let repo = FileManager.default.temporaryDirectory.appendingPathComponent("repo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: repo.appendingPathComponent("devices"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: repo.appendingPathComponent("configs/ebisu"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: repo.appendingPathComponent("devices"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: repo.appendingPathComponent("configs/ebisu"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: repo) }
         try "apiVersion: cms/v1\nkind: Tenant\ncode: acme\nname: Acme\ntimeZone: Asia/Tokyo\n"
             .write(to: repo.appendingPathComponent("tenant.yaml"), atomically: true, encoding: .utf8)
         try "apiVersion: cms/v1\nkind: Device\ncode: shinjuku\nproduct: NXR-230\n"
             .write(to: repo.appendingPathComponent("devices/shinjuku.yaml"), atomically: true, encoding: .utf8)
-        try "apiVersion: cms/v1\nkind: Device\ncode: ebisu\nproduct: NXR-120\n---\napiVersion: cms/v1\nkind: Device\ncode: \"01234567890\"\nproduct: NXR-125\n---\napiVersion: cms/v1\nkind: Device\ncode: parked\nproduct: NXR-120\nsuspended: true\n"
+        try
+            "apiVersion: cms/v1\nkind: Device\ncode: ebisu\nproduct: NXR-120\n---\napiVersion: cms/v1\nkind: Device\ncode: \"01234567890\"\nproduct: NXR-125\n---\napiVersion: cms/v1\nkind: Device\ncode: parked\nproduct: NXR-120\nsuspended: true\n"
             .write(to: repo.appendingPathComponent("devices/more.yaml"), atomically: true, encoding: .utf8)
-        try "not: [yaml".write(to: repo.appendingPathComponent("configs/ebisu/ignored.yaml"), atomically: true, encoding: .utf8)
+        try "not: [yaml".write(
+            to: repo.appendingPathComponent("configs/ebisu/ignored.yaml"), atomically: true, encoding: .utf8)
         let plan = try FleetPlan.fromRepo(
             repo, prefix: "127.3.0.0", port: 830, stateRoot: self.root, authorized: AuthorizedKeys(), crpServer: nil)
         #expect(plan.map { $0.identity.deviceCode ?? $0.identity.serial } == ["01234567890", "ebisu", "shinjuku"])
@@ -71,7 +75,9 @@ import Testing
         try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: repo) }
         #expect(throws: SimError.self) {
-            _ = try FleetPlan.fromRepo(repo, prefix: "127.3.0.0", port: 830, stateRoot: self.root, authorized: AuthorizedKeys(), crpServer: nil)
+            _ = try FleetPlan.fromRepo(
+                repo, prefix: "127.3.0.0", port: 830, stateRoot: self.root, authorized: AuthorizedKeys(), crpServer: nil
+            )
         }
     }
 }

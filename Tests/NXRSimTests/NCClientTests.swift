@@ -18,10 +18,12 @@ import Testing
             "/usr/bin/python3", [Self.script, snapshot.address, String(snapshot.port), fleet.keyPath, hostKey],
             timeout: 90)
         #expect(result.status == 0, "ncclient failed:\n\(result.stdout)\n\(result.stderr.suffix(2000))")
-        for step in ["ok: hello", "ok: capabilities", "ok: get-config hostname nxr-ncclient1", "ok: get serial",
-                     "ok: edit-config candidate + commit", "ok: confirmed-commit reverted on session close",
-                     "ok: confirmed-commit reverted on timeout", "ok: vendor rpc ping", "ok: rpc-error invalid-value",
-                     "done"] {
+        for step in [
+            "ok: hello", "ok: capabilities", "ok: get-config hostname nxr-ncclient1", "ok: get serial",
+            "ok: edit-config candidate + commit", "ok: confirmed-commit reverted on session close",
+            "ok: confirmed-commit reverted on timeout", "ok: vendor rpc ping", "ok: rpc-error invalid-value",
+            "done",
+        ] {
             #expect(result.stdout.contains(step), "missing step \(step) in:\n\(result.stdout)")
         }
         #expect(result.stdout.contains("cipher aes128-ctr"), "paramiko did not pick aes128-ctr: \(result.stdout)")

@@ -14,16 +14,20 @@ import Testing
         "<rpc message-id=\"\(id)\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\(body)</rpc>]]>]]>"
     }
 
-    func ssh(_ fleet: TestFleet, _ device: SimulatedDevice, knownHosts: String, cipher: String, mac: String, input: String)
+    func ssh(
+        _ fleet: TestFleet, _ device: SimulatedDevice, knownHosts: String, cipher: String, mac: String, input: String
+    )
         async throws -> (status: Int32, stdout: String, stderr: String)
     {
         let snapshot = try await device.snapshot().get()
-        return try Shell.run("/usr/bin/ssh", [
-            "-F", "/dev/null", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-            "-o", "UserKnownHostsFile=\(knownHosts)", "-o", "Ciphers=\(cipher)", "-o", "MACs=\(mac)",
-            "-o", "IdentitiesOnly=yes", "-i", fleet.keyPath, "-p", String(snapshot.port),
-            "-s", "admin@\(snapshot.address)", "netconf",
-        ], stdin: input)
+        return try Shell.run(
+            "/usr/bin/ssh",
+            [
+                "-F", "/dev/null", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+                "-o", "UserKnownHostsFile=\(knownHosts)", "-o", "Ciphers=\(cipher)", "-o", "MACs=\(mac)",
+                "-o", "IdentitiesOnly=yes", "-i", fleet.keyPath, "-p", String(snapshot.port),
+                "-s", "admin@\(snapshot.address)", "netconf",
+            ], stdin: input)
     }
 
     @Test func openSSHGetsHelloAndConfigOverAES128CTR() async throws {
@@ -31,9 +35,11 @@ import Testing
         defer { Task { await fleet.stop() } }
         let device = try await fleet.start(code: "openssh1")
         let knownHosts = try await fleet.knownHosts(for: device)
-        let input = Self.hello + Self.rpc(1, "<get-config><source><running/></source></get-config>")
+        let input =
+            Self.hello + Self.rpc(1, "<get-config><source><running/></source></get-config>")
             + Self.rpc(2, "<close-session/>")
-        let result = try await self.ssh(fleet, device, knownHosts: knownHosts, cipher: "aes128-ctr", mac: "hmac-sha2-256", input: input)
+        let result = try await self.ssh(
+            fleet, device, knownHosts: knownHosts, cipher: "aes128-ctr", mac: "hmac-sha2-256", input: input)
         #expect(result.status == 0, "ssh failed: \(result.stderr)")
         #expect(result.stdout.contains("urn:ietf:params:netconf:capability:confirmed-commit:1.1"))
         #expect(result.stdout.contains("<session-id>"))
@@ -47,7 +53,8 @@ import Testing
         let device = try await fleet.start(code: "openssh2")
         let knownHosts = try await fleet.knownHosts(for: device)
         let input = Self.hello + Self.rpc(7, "<close-session/>")
-        let result = try await self.ssh(fleet, device, knownHosts: knownHosts, cipher: "aes128-gcm@openssh.com", mac: "hmac-sha2-256", input: input)
+        let result = try await self.ssh(
+            fleet, device, knownHosts: knownHosts, cipher: "aes128-gcm@openssh.com", mac: "hmac-sha2-256", input: input)
         #expect(result.status == 0, "ssh failed: \(result.stderr)")
         #expect(result.stdout.contains("message-id=\"7\""))
     }
@@ -58,14 +65,21 @@ import Testing
         let device = try await fleet.start(code: "openssh3")
         let knownHosts = try await fleet.knownHosts(for: device)
         let description = String(repeating: "x", count: 300_000)
-        let edit = Self.rpc(1, """
+        let edit = Self.rpc(
+            1,
+            """
             <edit-config><target><running/></target><config><system xmlns="\(SimModel.namespace)">\
             <description>\(description)</description></system></config></edit-config>
             """)
-        let input = Self.hello + edit + Self.rpc(2, "<get-config><source><running/></source></get-config>") + Self.rpc(3, "<close-session/>")
-        let result = try await self.ssh(fleet, device, knownHosts: knownHosts, cipher: "aes128-ctr", mac: "hmac-sha2-256", input: input)
+        let input =
+            Self.hello + edit + Self.rpc(2, "<get-config><source><running/></source></get-config>")
+            + Self.rpc(3, "<close-session/>")
+        let result = try await self.ssh(
+            fleet, device, knownHosts: knownHosts, cipher: "aes128-ctr", mac: "hmac-sha2-256", input: input)
         #expect(result.status == 0, "ssh failed: \(result.stderr)")
-        #expect(result.stdout.components(separatedBy: description).count == 2, "the 300 kB leaf did not come back intact: \(result.stdout.suffix(1200))")
+        #expect(
+            result.stdout.components(separatedBy: description).count == 2,
+            "the 300 kB leaf did not come back intact: \(result.stdout.suffix(1200))")
     }
 
     @Test func anUnknownKeyIsRejected() async throws {
@@ -76,10 +90,13 @@ import Testing
         let otherKey = fleet.directory.appendingPathComponent("other").path
         try Shell.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otherKey])
         let snapshot = try await device.snapshot().get()
-        let result = try Shell.run("/usr/bin/ssh", [
-            "-F", "/dev/null", "-T", "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=\(knownHosts)",
-            "-o", "IdentitiesOnly=yes", "-i", otherKey, "-p", String(snapshot.port), "-s", "admin@\(snapshot.address)", "netconf",
-        ], stdin: Self.hello)
+        let result = try Shell.run(
+            "/usr/bin/ssh",
+            [
+                "-F", "/dev/null", "-T", "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=\(knownHosts)",
+                "-o", "IdentitiesOnly=yes", "-i", otherKey, "-p", String(snapshot.port), "-s",
+                "admin@\(snapshot.address)", "netconf",
+            ], stdin: Self.hello)
         #expect(result.status != 0)
         #expect(result.stderr.contains("Permission denied"))
     }

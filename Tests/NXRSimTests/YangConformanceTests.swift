@@ -11,7 +11,8 @@ import Testing
     func yanglint(_ type: String, _ elements: [XMLElement]) throws -> (Int32, String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("yang-\(UUID().uuidString).xml")
         defer { try? FileManager.default.removeItem(at: file) }
-        try elements.map { XML.serialize($0) }.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        try elements.map { XML.serialize($0) }.joined(separator: "\n").write(
+            to: file, atomically: true, encoding: .utf8)
         let result = try Shell.run("/usr/bin/yanglint", ["-t", type, Self.module, file.path])
         return (result.status, result.stdout + result.stderr)
     }
@@ -20,7 +21,8 @@ import Testing
         let identity = DeviceIdentity(
             deviceCode: "tokyo1", tenant: "century", product: "NXR-120", serial: "01234567890", hostname: "nxr-tokyo1",
             firmwareVersion: "21.7.3")
-        let config = SimModel.defaultConfig(identity: identity, address: "127.0.0.2", port: 830, crpServer: "127.0.0.1:10625")
+        let config = SimModel.defaultConfig(
+            identity: identity, address: "127.0.0.2", port: 830, crpServer: "127.0.0.1:10625")
         let (status, output) = try self.yanglint("config", config.elements)
         #expect(status == 0 && output.isEmpty, "yanglint: \(output)")
     }
@@ -33,10 +35,13 @@ import Testing
         var engine = NETCONFServerEngine(configuration: .init(validator: SimModel.validate), running: running)
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let (session, _) = engine.open(now: now)
-        _ = engine.receive(session, FrameEncoder.frame(Hello(capabilities: [Capability.base10]).serialize(), mode: .endOfMessage), now: now)
+        _ = engine.receive(
+            session, FrameEncoder.frame(Hello(capabilities: [Capability.base10]).serialize(), mode: .endOfMessage),
+            now: now)
         let rpc = Array("<rpc message-id=\"1\" xmlns=\"\(NETCONFNamespace.base)\"><get/></rpc>".utf8)
         let actions = engine.receive(session, FrameEncoder.frame(rpc, mode: .endOfMessage), now: now) { running in
-            SimModel.state(identity: identity, uptime: 4242, bootID: 3, address: "127.0.0.3", running: running, now: now)
+            SimModel.state(
+                identity: identity, uptime: 4242, bootID: 3, address: "127.0.0.3", running: running, now: now)
         }
         guard case .send(_, let bytes) = actions.first else {
             Issue.record("no reply")

@@ -37,7 +37,8 @@ public enum ControlServer {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let data = (try? encoder.encode(value)) ?? Data("null".utf8)
-            return Response(status: .ok, contentType: "application/json", body: String(decoding: data, as: UTF8.self) + "\n")
+            return Response(
+                status: .ok, contentType: "application/json", body: String(decoding: data, as: UTF8.self) + "\n")
         }
 
         static func error(_ status: HTTPResponseStatus, _ message: String) -> Response {
@@ -64,7 +65,9 @@ public enum ControlServer {
                 for device in fleet.devices { snapshots.append(try await device.snapshot().get()) }
                 return .json(snapshots)
             case (.GET, 1, "time"):
-                return .json(["now": NETCONFServerEngine.eventTime(fleet.clock.now()), "paused": "\(fleet.clock.isPaused)"])
+                return .json([
+                    "now": NETCONFServerEngine.eventTime(fleet.clock.now()), "paused": "\(fleet.clock.isPaused)",
+                ])
             case (.POST, 2, "time"):
                 switch segments[1] {
                 case "pause": await fleet.pauseTime()
@@ -81,12 +84,15 @@ public enum ControlServer {
                 default:
                     return .error(.notFound, "unknown time action \(segments[1]); use pause, resume or advance")
                 }
-                return .json(["now": NETCONFServerEngine.eventTime(fleet.clock.now()), "paused": "\(fleet.clock.isPaused)"])
+                return .json([
+                    "now": NETCONFServerEngine.eventTime(fleet.clock.now()), "paused": "\(fleet.clock.isPaused)",
+                ])
             case (_, 2..., "devices"):
                 guard let device = fleet.device(segments[1]) else {
                     return .error(.notFound, "no device \(segments[1]); GET /devices lists them")
                 }
-                return try await Self.deviceRoute(device, method: method, action: segments.count > 2 ? segments[2] : nil, body: body)
+                return try await Self.deviceRoute(
+                    device, method: method, action: segments.count > 2 ? segments[2] : nil, body: body)
             default:
                 return .error(.notFound, "unknown path \(path); see docs/nxr-sim.md")
             }
@@ -95,14 +101,18 @@ public enum ControlServer {
         }
     }
 
-    static func deviceRoute(_ device: SimulatedDevice, method: HTTPMethod, action: String?, body: [UInt8]) async throws -> Response {
+    static func deviceRoute(_ device: SimulatedDevice, method: HTTPMethod, action: String?, body: [UInt8]) async throws
+        -> Response
+    {
         switch (method, action) {
         case (.GET, nil):
             return .json(try await device.snapshot().get())
         case (.GET, "running"):
             return Response(status: .ok, contentType: "application/xml", body: try await device.runningConfig().get())
         case (.GET, "syslog"):
-            return Response(status: .ok, contentType: "text/plain", body: try await device.syslogLines().get().joined(separator: "\n") + "\n")
+            return Response(
+                status: .ok, contentType: "text/plain",
+                body: try await device.syslogLines().get().joined(separator: "\n") + "\n")
         case (.PUT, "faults"):
             let faults: DeviceFaults
             do {
@@ -176,7 +186,9 @@ final class ControlHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
                 headers.add(name: "Content-Type", value: response.contentType)
                 headers.add(name: "Content-Length", value: String(response.body.utf8.count))
                 headers.add(name: "Connection", value: "close")
-                channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)), promise: nil)
+                channel.write(
+                    HTTPServerResponsePart.head(
+                        HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)), promise: nil)
                 var buffer = channel.allocator.buffer(capacity: response.body.utf8.count)
                 buffer.writeString(response.body)
                 channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)

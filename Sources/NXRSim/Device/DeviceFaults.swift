@@ -35,10 +35,12 @@ extension DeviceFaults {
         self.announceProduct = try container.decodeIfPresent(String.self, forKey: .announceProduct)
         self.announceDeviceCode = try container.decodeIfPresent(String.self, forKey: .announceDeviceCode)
         self.rebootLoop = try container.decodeIfPresent(Double.self, forKey: .rebootLoop)
-        self.firmwareTransferFailure = try container.decodeIfPresent(Bool.self, forKey: .firmwareTransferFailure) ?? false
+        self.firmwareTransferFailure =
+            try container.decodeIfPresent(Bool.self, forKey: .firmwareTransferFailure) ?? false
         guard self.replyDelay >= 0, self.replyDelay <= 3600, (self.rebootLoop ?? 1) > 0 else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: [], debugDescription: "replyDelay must be 0-3600 s and rebootLoop positive"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [], debugDescription: "replyDelay must be 0-3600 s and rebootLoop positive"))
         }
     }
 }

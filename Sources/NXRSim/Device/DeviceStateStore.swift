@@ -19,13 +19,15 @@ struct DeviceStateStore {
         do {
             let root = try XML.parse(Array(data))
             guard root.name == "data" else {
-                throw SimError(code: .badStateFile, message: "\(url.path): the root element must be <data>, not <\(root.name)>")
+                throw SimError(
+                    code: .badStateFile, message: "\(url.path): the root element must be <data>, not <\(root.name)>")
             }
             return root
         } catch let error as SimError {
             throw error
         } catch {
-            throw SimError(code: .badStateFile, message: "\(url.path): \(error); delete the file to start from the factory config")
+            throw SimError(
+                code: .badStateFile, message: "\(url.path): \(error); delete the file to start from the factory config")
         }
     }
 

@@ -31,7 +31,8 @@ enum LoopbackHTTPDownload {
     /// GET with HTTP/1.0 (the server closes after the body, never chunks), reading until the close.
     static func get(_ url: String, on loop: any EventLoop, maxBytes: Int = 256 << 20) -> EventLoopFuture<[UInt8]> {
         guard let (host, port, path) = Self.parse(url) else {
-            return loop.makeFailedFuture(Failure(description: "\(url): only http:// URLs to loopback hosts are fetched"))
+            return loop.makeFailedFuture(
+                Failure(description: "\(url): only http:// URLs to loopback hosts are fetched"))
         }
         let promise = loop.makePromise(of: [UInt8].self)
         ClientBootstrap(group: loop)
@@ -78,7 +79,8 @@ enum LoopbackHTTPDownload {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let buffer = self.unwrapInboundIn(data)
             guard self.received.count + buffer.readableBytes <= self.maxBytes + 64 << 10 else {
-                self.finish(.failure(Failure(description: "the image is larger than \(self.maxBytes) bytes")), context: context)
+                self.finish(
+                    .failure(Failure(description: "the image is larger than \(self.maxBytes) bytes")), context: context)
                 return
             }
             self.received += buffer.readableBytesView
@@ -94,7 +96,8 @@ enum LoopbackHTTPDownload {
 
         static func parseResponse(_ bytes: [UInt8]) -> Result<[UInt8], Failure> {
             let separator: [UInt8] = [13, 10, 13, 10]
-            guard let end = bytes.indices.dropLast(3).first(where: { bytes[$0..<($0 + 4)].elementsEqual(separator) }) else {
+            guard let end = bytes.indices.dropLast(3).first(where: { bytes[$0..<($0 + 4)].elementsEqual(separator) })
+            else {
                 return .failure(Failure(description: "no HTTP response"))
             }
             let head = String(decoding: bytes[..<end], as: UTF8.self)

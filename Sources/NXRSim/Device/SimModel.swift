@@ -20,7 +20,9 @@ public enum SimModel {
     }
 
     /// The factory configuration: hostname, a static LAN and a DHCP WAN interface, CRP client and netconf server.
-    public static func defaultConfig(identity: DeviceIdentity, address: String, port: Int, crpServer: String?) -> XMLElement {
+    public static func defaultConfig(identity: DeviceIdentity, address: String, port: Int, crpServer: String?)
+        -> XMLElement
+    {
         var root = ConfigTree.emptyRoot()
         // Port 0 (tests: "any free port") is written as the NETCONF default 830.
         let advertisedPort = String(port == 0 ? 830 : port)
@@ -28,27 +30,44 @@ public enum SimModel {
         if let code = identity.deviceCode { crp.append(Self.leaf("cpe-id", code)) }
         crp.append(Self.node("advertise", [Self.leaf("address", address), Self.leaf("port", advertisedPort)]))
         if let crpServer, let colon = crpServer.lastIndex(of: ":") {
-            crp.append(Self.node("client", [
-                Self.leaf("id", "1"), Self.leaf("server-address", String(crpServer[..<colon])),
-                Self.leaf("server-port", String(crpServer[crpServer.index(after: colon)...])),
-                Self.leaf("keepalive", "3600"),
-            ]))
+            crp.append(
+                Self.node(
+                    "client",
+                    [
+                        Self.leaf("id", "1"), Self.leaf("server-address", String(crpServer[..<colon])),
+                        Self.leaf("server-port", String(crpServer[crpServer.index(after: colon)...])),
+                        Self.leaf("keepalive", "3600"),
+                    ]))
         }
         root.children = [
             Self.node("system", [Self.leaf("hostname", identity.hostname)]),
-            Self.node("interfaces", [
-                Self.node("interface", [
-                    Self.leaf("name", "ethernet0"), Self.leaf("description", "LAN"),
-                    Self.node("ipv4", [Self.node("address", [Self.leaf("ip", "192.168.0.254"), Self.leaf("prefix-length", "24")])]),
+            Self.node(
+                "interfaces",
+                [
+                    Self.node(
+                        "interface",
+                        [
+                            Self.leaf("name", "ethernet0"), Self.leaf("description", "LAN"),
+                            Self.node(
+                                "ipv4",
+                                [
+                                    Self.node(
+                                        "address", [Self.leaf("ip", "192.168.0.254"), Self.leaf("prefix-length", "24")])
+                                ]),
+                        ]),
+                    Self.node(
+                        "interface",
+                        [
+                            Self.leaf("name", "ethernet1"), Self.leaf("description", "WAN"),
+                            Self.node("ipv4", [Self.empty("dhcp")]),
+                        ]),
                 ]),
-                Self.node("interface", [
-                    Self.leaf("name", "ethernet1"), Self.leaf("description", "WAN"), Self.node("ipv4", [Self.empty("dhcp")]),
-                ]),
-            ]),
             Self.node("crp", crp),
-            Self.node("netconf-server", [
-                Self.leaf("enable", "true"), Self.leaf("port", advertisedPort), Self.leaf("auto-config", "false"),
-            ]),
+            Self.node(
+                "netconf-server",
+                [
+                    Self.leaf("enable", "true"), Self.leaf("port", advertisedPort), Self.leaf("auto-config", "false"),
+                ]),
         ]
         return root
     }
@@ -62,21 +81,27 @@ public enum SimModel {
         let used = total / 4 + seconds % 4096
         let load = { (value: Double) in String(format: "%.2f", value) }
         let formatter = ISO8601DateFormatter()
-        let system = XMLElement("system", namespace: Self.namespace, children: [
-            Self.node("state", [
-                Self.leaf("serial", identity.serial),
-                Self.leaf("product", identity.product),
-                Self.leaf("firmware-version", identity.firmwareVersion),
-                Self.leaf("uptime", String(seconds)),
-                Self.leaf("boot-id", String(bootID)),
-                Self.node("load-average", [
-                    Self.leaf("one", load(0.02 + Double(seconds % 9) / 100)), Self.leaf("five", load(0.03)),
-                    Self.leaf("fifteen", load(0.01)),
-                ]),
-                Self.node("memory", [Self.leaf("total", String(total)), Self.leaf("used", String(used))]),
-                Self.leaf("current-datetime", formatter.string(from: now)),
+        let system = XMLElement(
+            "system", namespace: Self.namespace,
+            children: [
+                Self.node(
+                    "state",
+                    [
+                        Self.leaf("serial", identity.serial),
+                        Self.leaf("product", identity.product),
+                        Self.leaf("firmware-version", identity.firmwareVersion),
+                        Self.leaf("uptime", String(seconds)),
+                        Self.leaf("boot-id", String(bootID)),
+                        Self.node(
+                            "load-average",
+                            [
+                                Self.leaf("one", load(0.02 + Double(seconds % 9) / 100)), Self.leaf("five", load(0.03)),
+                                Self.leaf("fifteen", load(0.01)),
+                            ]),
+                        Self.node("memory", [Self.leaf("total", String(total)), Self.leaf("used", String(used))]),
+                        Self.leaf("current-datetime", formatter.string(from: now)),
+                    ])
             ])
-        ])
         var interfaces: [XMLNode] = []
         let configured = running.child("interfaces", namespace: Self.namespace)?.children("interface") ?? []
         for (index, interface) in configured.enumerated() {
@@ -84,29 +109,42 @@ public enum SimModel {
             var addresses: [XMLNode] = []
             let ipv4 = interface.child("ipv4")
             for address in ipv4?.children("address") ?? [] {
-                addresses.append(Self.node("address", [
-                    Self.leaf("ip", address.child("ip")?.text.trimmed ?? ""),
-                    Self.leaf("prefix-length", address.child("prefix-length")?.text.trimmed ?? "32"),
-                    Self.leaf("origin", "static"),
-                ]))
+                addresses.append(
+                    Self.node(
+                        "address",
+                        [
+                            Self.leaf("ip", address.child("ip")?.text.trimmed ?? ""),
+                            Self.leaf("prefix-length", address.child("prefix-length")?.text.trimmed ?? "32"),
+                            Self.leaf("origin", "static"),
+                        ]))
             }
             if ipv4?.child("dhcp") != nil || ipv4?.child("negotiated") != nil {
                 // The device's loopback address plays its WAN address.
-                addresses.append(Self.node("address", [
-                    Self.leaf("ip", address), Self.leaf("prefix-length", "32"),
-                    Self.leaf("origin", ipv4?.child("dhcp") != nil ? "dhcp" : "negotiated"),
-                ]))
+                addresses.append(
+                    Self.node(
+                        "address",
+                        [
+                            Self.leaf("ip", address), Self.leaf("prefix-length", "32"),
+                            Self.leaf("origin", ipv4?.child("dhcp") != nil ? "dhcp" : "negotiated"),
+                        ]))
             }
             let mac = String(format: "00:80:6d:%02x:%02x:%02x", (Int(identity.serial.suffix(2)) ?? 0), index, index + 1)
-            interfaces.append(Self.node("interface", [
-                Self.leaf("name", name),
-                Self.node("state", [
-                    Self.leaf("oper-status", interface.child("enabled")?.text.trimmed == "false" ? "down" : "up"),
-                    Self.leaf("mac-address", mac),
-                ] + addresses + [
-                    Self.leaf("rx-bytes", String(seconds * 1_200 + index)), Self.leaf("tx-bytes", String(seconds * 800 + index)),
-                ]),
-            ]))
+            interfaces.append(
+                Self.node(
+                    "interface",
+                    [
+                        Self.leaf("name", name),
+                        Self.node(
+                            "state",
+                            [
+                                Self.leaf(
+                                    "oper-status", interface.child("enabled")?.text.trimmed == "false" ? "down" : "up"),
+                                Self.leaf("mac-address", mac),
+                            ] + addresses + [
+                                Self.leaf("rx-bytes", String(seconds * 1_200 + index)),
+                                Self.leaf("tx-bytes", String(seconds * 800 + index)),
+                            ]),
+                    ]))
         }
         return [system, XMLElement("interfaces", namespace: Self.namespace, children: interfaces)]
     }
@@ -122,9 +160,10 @@ public enum SimModel {
             let allowed = hostname.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
             let first = hostname.first.map { $0.isASCII && ($0.isLetter || $0.isNumber) } ?? false
             if hostname.isEmpty || hostname.count > 64 || !allowed || !first {
-                errors.append(ServerError.invalidValue(
-                    "hostname '\(hostname)' must be 1-64 of [A-Za-z0-9_.-], first a letter or digit",
-                    path: "/system/hostname"))
+                errors.append(
+                    ServerError.invalidValue(
+                        "hostname '\(hostname)' must be 1-64 of [A-Za-z0-9_.-], first a letter or digit",
+                        path: "/system/hostname"))
             }
         }
         let interfaces = root.child("interfaces", namespace: Self.namespace)?.children("interface") ?? []
@@ -132,31 +171,36 @@ public enum SimModel {
             let name = interface.child("name")?.text.trimmed ?? ""
             let path = "/interfaces/interface[name='\(name)']"
             if !Self.isInterfaceName(name) {
-                errors.append(ServerError.invalidValue("interface name '\(name)' must be ethernetN, pppN or tunnelN", path: path + "/name"))
+                errors.append(
+                    ServerError.invalidValue(
+                        "interface name '\(name)' must be ethernetN, pppN or tunnelN", path: path + "/name"))
             }
             for address in interface.child("ipv4")?.children("address") ?? [] {
                 let ip = address.child("ip")?.text.trimmed ?? ""
                 let prefix = address.child("prefix-length")?.text.trimmed ?? ""
                 if !Self.isIPv4(ip) || Int(prefix).map({ !(0...32).contains($0) }) ?? true {
-                    errors.append(ServerError.invalidValue(
-                        "interface \(name): '\(ip)/\(prefix)' is not an IPv4 address and prefix length 0-32",
-                        path: path + "/ipv4/address[ip='\(ip)']"))
+                    errors.append(
+                        ServerError.invalidValue(
+                            "interface \(name): '\(ip)/\(prefix)' is not an IPv4 address and prefix length 0-32",
+                            path: path + "/ipv4/address[ip='\(ip)']"))
                 }
             }
         }
         if let port = root.child("crp", namespace: Self.namespace)?.child("advertise")?.child("port")?.text.trimmed,
             UInt16(port) == nil || port == "0"
         {
-            errors.append(ServerError.invalidValue("crp advertise port '\(port)' must be 1-65535", path: "/crp/advertise/port"))
+            errors.append(
+                ServerError.invalidValue("crp advertise port '\(port)' must be 1-65535", path: "/crp/advertise/port"))
         }
         if let ipsec = root.child("ipsec", namespace: Self.namespace) {
             let ikeNames = Set(ipsec.children("ike-policy").compactMap { $0.child("name")?.text.trimmed })
             for policy in ipsec.children("ipsec-policy") {
                 let name = policy.child("name")?.text.trimmed ?? ""
                 if let reference = policy.child("ike-policy")?.text.trimmed, !ikeNames.contains(reference) {
-                    errors.append(ServerError.invalidValue(
-                        "ipsec-policy \(name) refers to ike-policy '\(reference)', which does not exist",
-                        path: "/ipsec/ipsec-policy[name='\(name)']/ike-policy"))
+                    errors.append(
+                        ServerError.invalidValue(
+                            "ipsec-policy \(name) refers to ike-policy '\(reference)', which does not exist",
+                            path: "/ipsec/ipsec-policy[name='\(name)']/ike-policy"))
                 }
             }
         }

@@ -65,7 +65,8 @@ extension SimulatedDevice {
         self.announcementsSent += 1
         self.log("crp: announce sent to \(announcer.server) (seq \(announcement.sequence))")
         announcer.send(announcement, from: self.settings.address, on: self.eventLoop).whenFailure { error in
-            self.logger.warning("CRP announcement failed", metadata: ["device.code": "\(self.name)", "error": "\(error)"])
+            self.logger.warning(
+                "CRP announcement failed", metadata: ["device.code": "\(self.name)", "error": "\(error)"])
         }
     }
 }

@@ -38,8 +38,11 @@ extension SimulatedDevice {
             self.reply(session, Reply.errors(messageID: messageID, [error], attributes: attributes))
         }
         let leaves = { (pairs: [(String, String)]) in
-            self.reply(session, Reply.body(
-                messageID: messageID, pairs.map { XMLElement($0.0, namespace: ns, text: $0.1) }, attributes: attributes))
+            self.reply(
+                session,
+                Reply.body(
+                    messageID: messageID, pairs.map { XMLElement($0.0, namespace: ns, text: $0.1) },
+                    attributes: attributes))
         }
         guard let url = operation.child("url")?.text.trimmed, !url.isEmpty else {
             fail(ServerError.missingElement("url", in: "firmware-update"))
@@ -53,7 +56,8 @@ extension SimulatedDevice {
         }
         let mode = operation.child("mode")?.text.trimmed ?? "normal"
         guard ["normal", "background", "no-reboot"].contains(mode) else {
-            fail(ServerError.invalidValue("firmware-update mode must be normal, background or no-reboot, not '\(mode)'"))
+            fail(
+                ServerError.invalidValue("firmware-update mode must be normal, background or no-reboot, not '\(mode)'"))
             return
         }
         let product = self.settings.identity.product
@@ -62,7 +66,9 @@ extension SimulatedDevice {
             return
         }
         if url.hasPrefix("ssh://") {
-            fail(ServerError.operationNotSupported("firmware-update from ssh:// (the simulator fetches http:// on loopback)"))
+            fail(
+                ServerError.operationNotSupported(
+                    "firmware-update from ssh:// (the simulator fetches http:// on loopback)"))
             return
         }
         guard LoopbackHTTPDownload.parse(url) != nil else {
@@ -74,7 +80,8 @@ extension SimulatedDevice {
 
         let download: EventLoopFuture<[UInt8]> =
             self.faults.firmwareTransferFailure
-            ? self.eventLoop.makeFailedFuture(LoopbackHTTPDownload.Failure(description: "transfer interrupted (injected fault)"))
+            ? self.eventLoop.makeFailedFuture(
+                LoopbackHTTPDownload.Failure(description: "transfer interrupted (injected fault)"))
             : LoopbackHTTPDownload.get(url, on: self.eventLoop)
         download.whenComplete { result in
             var outcome: Result<FirmwareImageHeader, RPCError>
@@ -90,7 +97,8 @@ extension SimulatedDevice {
                     outcome = .failure(ServerError.operationFailed("sha256 mismatch"))
                 } else if let header = FirmwareImageHeader.parse(image) {
                     if header.product != product {
-                        var error = ServerError.invalidValue("the image is for \(header.product), this device is \(product)")
+                        var error = ServerError.invalidValue(
+                            "the image is for \(header.product), this device is \(product)")
                         error.appTag = "wrong-product"
                         outcome = .failure(error)
                     } else {
@@ -116,7 +124,8 @@ extension SimulatedDevice {
             do {
                 try DeviceStateStore(directory: self.settings.stateDirectory).saveFirmwareVersion(header.version)
             } catch {
-                self.logger.error("cannot save firmware version", metadata: ["device.code": "\(self.name)", "error": "\(error)"])
+                self.logger.error(
+                    "cannot save firmware version", metadata: ["device.code": "\(self.name)", "error": "\(error)"])
             }
             switch mode {
             case "background":
@@ -147,7 +156,8 @@ extension SimulatedDevice {
         let ns = SimModel.namespace
         var children: [XMLNode] = [.element(XMLElement("status", namespace: ns, text: status))]
         if let version { children.append(.element(XMLElement("version", namespace: ns, text: version))) }
-        self.perform(self.engine.notifySubscribers(
-            XMLElement("firmware-transfer", namespace: ns, children: children), now: self.clock.now()))
+        self.perform(
+            self.engine.notifySubscribers(
+                XMLElement("firmware-transfer", namespace: ns, children: children), now: self.clock.now()))
     }
 }

@@ -7,8 +7,11 @@ extension SimulatedDevice {
     func handleVendorRPC(session: UInt32, messageID: String?, attributes: [XMLAttribute], operation: XMLElement) {
         let ns = SimModel.namespace
         func leaves(_ pairs: [(String, String)]) {
-            self.reply(session, Reply.body(
-                messageID: messageID, pairs.map { XMLElement($0.0, namespace: ns, text: $0.1) }, attributes: attributes))
+            self.reply(
+                session,
+                Reply.body(
+                    messageID: messageID, pairs.map { XMLElement($0.0, namespace: ns, text: $0.1) },
+                    attributes: attributes))
         }
         func text(_ output: String) { leaves([("text", output)]) }
         func fail(_ error: RPCError) {
@@ -21,7 +24,9 @@ extension SimulatedDevice {
         func number(_ name: String, default value: Int, in range: ClosedRange<Int>) -> Int? {
             guard let text = argument(name) else { return value }
             guard let parsed = Int(text), range.contains(parsed) else {
-                fail(ServerError.invalidValue("\(operation.name) \(name) must be \(range.lowerBound)-\(range.upperBound), not '\(text)'"))
+                fail(
+                    ServerError.invalidValue(
+                        "\(operation.name) \(name) must be \(range.lowerBound)-\(range.upperBound), not '\(text)'"))
                 return nil
             }
             return parsed
@@ -31,7 +36,9 @@ extension SimulatedDevice {
             guard let delay = number("delay", default: 0, in: 0...3600) else { return }
             ok()
             self.log("netconf: reboot requested by session \(session) (delay \(delay) s)")
-            self.eventLoop.scheduleTask(in: .milliseconds(Int64(delay) * 1000 + 100)) { self.reboot(reason: "netconf reboot") }
+            self.eventLoop.scheduleTask(in: .milliseconds(Int64(delay) * 1000 + 100)) {
+                self.reboot(reason: "netconf reboot")
+            }
         case "show":
             let args = argument("args") ?? ""
             guard (1...255).contains(args.count), args.allSatisfy({ $0.isASCII && !$0.isNewline }) else {
@@ -49,7 +56,10 @@ extension SimulatedDevice {
             }
             guard let count = number("count", default: 5, in: 1...60) else { return }
             leaves([
-                ("text", Self.pingOutput(destination: destination, count: count, source: argument("source"), seed: self.name)),
+                (
+                    "text",
+                    Self.pingOutput(destination: destination, count: count, source: argument("source"), seed: self.name)
+                ),
                 ("transmitted", String(count)), ("received", String(count)),
             ])
         case "traceroute":
@@ -81,11 +91,15 @@ extension SimulatedDevice {
             case "xml": content = XML.serialize(self.engine.running, pretty: true, declaration: true)
             case "show-config": content = Self.showConfig(self.engine.running)
             default:
-                fail(ServerError.operationNotSupported("config-backup format '\(format)' (the simulator has xml and show-config)"))
+                fail(
+                    ServerError.operationNotSupported(
+                        "config-backup format '\(format)' (the simulator has xml and show-config)"))
                 return
             }
             if argument("url") != nil {
-                fail(ServerError.operationNotSupported("config-backup to a url (the simulator answers inline content only)"))
+                fail(
+                    ServerError.operationNotSupported(
+                        "config-backup to a url (the simulator answers inline content only)"))
                 return
             }
             leaves([("content", Data(content.utf8).base64EncodedString())])
@@ -95,9 +109,11 @@ extension SimulatedDevice {
             self.firmwareUpdate(operation, session: session, messageID: messageID, attributes: attributes)
         case "get-ipsec-status":
             let only = argument("policy")
-            self.reply(session, Reply.body(
-                messageID: messageID, self.ipsecStatus().filter { only == nil || $0.child("name")?.text == only },
-                attributes: attributes))
+            self.reply(
+                session,
+                Reply.body(
+                    messageID: messageID, self.ipsecStatus().filter { only == nil || $0.child("name")?.text == only },
+                    attributes: attributes))
         default:
             fail(ServerError.operationNotSupported(operation.name))
         }
@@ -110,17 +126,22 @@ extension SimulatedDevice {
         case "config":
             return .success(Self.showConfig(self.engine.running))
         case "version":
-            return .success("Century Systems \(identity.product) Series ver \(identity.firmwareVersion)\nSerial: \(identity.serial)\n")
+            return .success(
+                "Century Systems \(identity.product) Series ver \(identity.firmwareVersion)\nSerial: \(identity.serial)\n"
+            )
         case "uptime":
             let up = Int(self.clock.now().timeIntervalSince(self.bootedAt))
             return .success("up \(up / 86400) days, \(up % 86400 / 3600):\(String(format: "%02d", up % 3600 / 60))\n")
         case "interface":
             let lines = self.operationalState(running: self.engine.running)[1].elements.map { interface in
                 let state = interface.child("state")
-                let addresses = state?.children("address").map {
-                    "  IPv4 address: \($0.child("ip")?.text ?? "?")/\($0.child("prefix-length")?.text ?? "?")"
-                } ?? []
-                return (["\(interface.child("name")?.text ?? "?") is \(state?.child("oper-status")?.text ?? "up")"] + addresses)
+                let addresses =
+                    state?.children("address").map {
+                        "  IPv4 address: \($0.child("ip")?.text ?? "?")/\($0.child("prefix-length")?.text ?? "?")"
+                    } ?? []
+                return
+                    (["\(interface.child("name")?.text ?? "?") is \(state?.child("oper-status")?.text ?? "up")"]
+                    + addresses)
                     .joined(separator: "\n")
             }
             return .success(lines.joined(separator: "\n") + "\n")
@@ -157,7 +178,9 @@ extension SimulatedDevice {
         var lines = ["PING \(destination) (\(destination))\(source.map { " from \($0)" } ?? ""): 56 data bytes"]
         let base = Double(seed.utf8.reduce(0) { ($0 &+ Int($1)) % 97 }) / 100 + 0.3
         for sequence in 1...count {
-            lines.append("64 bytes from \(destination): icmp_seq=\(sequence - 1) ttl=64 time=\(String(format: "%.1f", base + Double(sequence % 5) / 10)) ms")
+            lines.append(
+                "64 bytes from \(destination): icmp_seq=\(sequence - 1) ttl=64 time=\(String(format: "%.1f", base + Double(sequence % 5) / 10)) ms"
+            )
         }
         lines.append("--- \(destination) ping statistics ---")
         lines.append("\(count) packets transmitted, \(count) packets received, 0% packet loss")
@@ -204,9 +227,15 @@ extension SimulatedDevice {
             return
         }
         let ns = SimModel.namespace
-        self.reply(session, Reply.body(
-            messageID: messageID, [XMLElement("transfer", namespace: ns, text: "done"), XMLElement("rebooting", namespace: ns, text: "true")],
-            attributes: attributes))
+        self.reply(
+            session,
+            Reply.body(
+                messageID: messageID,
+                [
+                    XMLElement("transfer", namespace: ns, text: "done"),
+                    XMLElement("rebooting", namespace: ns, text: "true"),
+                ],
+                attributes: attributes))
         var actions = self.engine.replaceRunning(data, now: self.clock.now(), changedBy: session)
         if operation.child("save")?.text.trimmed != "false" { actions += self.engine.replaceStartup(data) }
         self.perform(actions)

@@ -134,7 +134,9 @@ public final class SimulatedDevice: @unchecked Sendable {
             self.lifecycle = .running
             self.newBoot()
             self.onRunningChanged?(self.settings.address, self.engine.running)
-            self.log("system: NXR \(self.settings.identity.product) firmware \(self.settings.identity.firmwareVersion) started")
+            self.log(
+                "system: NXR \(self.settings.identity.product) firmware \(self.settings.identity.firmwareVersion) started"
+            )
             return self.bindListener().map {
                 self.announce()
                 self.scheduleKeepalive()
@@ -202,7 +204,8 @@ public final class SimulatedDevice: @unchecked Sendable {
         guard self.lifecycle == .rebooting else { return }
         self.lifecycle = .running
         self.newBoot()
-        self.log("system: NXR \(self.settings.identity.product) firmware \(self.settings.identity.firmwareVersion) started")
+        self.log(
+            "system: NXR \(self.settings.identity.product) firmware \(self.settings.identity.firmwareVersion) started")
         self.bindListener().whenComplete { _ in
             self.announce()
             self.scheduleKeepalive()
@@ -288,7 +291,8 @@ public final class SimulatedDevice: @unchecked Sendable {
             case .startupChanged:
                 self.persist(.startup)
             case .vendorRPC(let session, let messageID, let attributes, let operation):
-                self.handleVendorRPC(session: session, messageID: messageID, attributes: attributes, operation: operation)
+                self.handleVendorRPC(
+                    session: session, messageID: messageID, attributes: attributes, operation: operation)
             case .crash:
                 self.log("kernel: panic during commit (injected fault)")
                 self.faults.crashDuringCommit = false
@@ -304,15 +308,17 @@ public final class SimulatedDevice: @unchecked Sendable {
         do {
             try store.save(which == .running ? self.engine.running : self.engine.startup, as: which)
         } catch {
-            self.logger.error("cannot save \(which.rawValue)", metadata: ["device.code": "\(self.name)", "error": "\(error)"])
+            self.logger.error(
+                "cannot save \(which.rawValue)", metadata: ["device.code": "\(self.name)", "error": "\(error)"])
         }
     }
 
     /// Sends a vendor RPC reply; the session's waiting RPCs run after it.
     func reply(_ session: UInt32, _ message: [UInt8]) {
-        self.perform(self.engine.finishVendorRPC(
-            session: session, reply: message, now: self.clock.now(),
-            operational: { running in self.operationalState(running: running) }))
+        self.perform(
+            self.engine.finishVendorRPC(
+                session: session, reply: message, now: self.clock.now(),
+                operational: { running in self.operationalState(running: running) }))
         if self.closeWhenIdle.contains(session) && !self.engine.isBusy(session) {
             self.closeWhenIdle.remove(session)
             self.sessionInputClosed(session)

@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// The simulator's clock: real time plus an offset, which tests and demos can pause and advance.
 public final class VirtualClock: Sendable {
     private struct State {

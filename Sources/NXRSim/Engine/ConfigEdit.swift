@@ -72,7 +72,8 @@ public struct ConfigEdit {
                     try self.fail(
                         ServerError.badAttribute(
                             "operation", element: edit.name,
-                            message: "unknown operation '\(attribute.value)': use merge, replace, create, delete or remove"))
+                            message:
+                                "unknown operation '\(attribute.value)': use merge, replace, create, delete or remove"))
                     continue
                 }
                 operation = parsed

@@ -59,7 +59,8 @@ extension NETCONFServerEngine {
         if choice.name == "url" {
             return .failure(ServerError.operationNotSupported("\(operation.name) with <url> (no :url capability)"))
         }
-        return .failure(ServerError.badElement(choice.name, message: "<\(parameter)> names an unknown datastore <\(choice.name)>"))
+        return .failure(
+            ServerError.badElement(choice.name, message: "<\(parameter)> names an unknown datastore <\(choice.name)>"))
     }
 
     func parseTarget(_ operation: XMLElement) -> Result<Store, RPCError> {
@@ -83,7 +84,8 @@ extension NETCONFServerEngine {
     func get(_ operation: XMLElement, operational: (XMLElement) -> [XMLElement]) -> Outcome {
         // NMDA style: state containers live inside the config nodes, so they are merged in.
         var root = self.running
-        _ = ConfigEdit.apply(operational(self.running), to: &root, defaultOperation: .merge, errorOption: .continueOnError)
+        _ = ConfigEdit.apply(
+            operational(self.running), to: &root, defaultOperation: .merge, errorOption: .continueOnError)
         return self.filtered(operation, root)
     }
 
@@ -103,7 +105,8 @@ extension NETCONFServerEngine {
         guard type == "subtree" else {
             return .errors([
                 ServerError.badAttribute(
-                    "type", element: "filter", message: "filter type '\(type)' is not supported (no :xpath); use subtree")
+                    "type", element: "filter",
+                    message: "filter type '\(type)' is not supported (no :xpath); use subtree")
             ])
         }
         return .data(SubtreeFilter.apply(filter.elements, to: root))
@@ -131,7 +134,8 @@ extension NETCONFServerEngine {
             return .errors([ServerError.operationFailed("the device refused the edit (injected fault)")])
         }
         let base = NETCONFNamespace.base
-        func option<T: RawRepresentable>(_ name: String, _ fallback: T) -> Result<T, RPCError> where T.RawValue == String {
+        func option<T: RawRepresentable>(_ name: String, _ fallback: T) -> Result<T, RPCError>
+        where T.RawValue == String {
             guard let element = operation.child(name) else { return .success(fallback) }
             guard let value = T(rawValue: element.text.trimmed) else {
                 return .failure(ServerError.invalidValue("<\(name)> cannot be '\(element.text.trimmed)'"))
@@ -141,8 +145,10 @@ extension NETCONFServerEngine {
         let defaultOperation: DefaultOperation
         let testOption: TestOption
         let errorOption: ErrorOption
-        switch (option("default-operation", DefaultOperation.merge), option("test-option", TestOption.testThenSet),
-                option("error-option", ErrorOption.stopOnError)) {
+        switch (
+            option("default-operation", DefaultOperation.merge), option("test-option", TestOption.testThenSet),
+            option("error-option", ErrorOption.stopOnError)
+        ) {
         case (.success(let d), .success(let t), .success(let e)):
             (defaultOperation, testOption, errorOption) = (d, t, e)
         case (.failure(let error), _, _), (_, .failure(let error), _), (_, _, .failure(let error)):
@@ -200,7 +206,9 @@ extension NETCONFServerEngine {
             self.setDatastore(.startup, ConfigTree.emptyRoot(), &context)
             return .ok
         case .success(let store):
-            return .errors([ServerError.operationFailed("the \(store.rawValue) datastore cannot be deleted", type: "protocol")])
+            return .errors([
+                ServerError.operationFailed("the \(store.rawValue) datastore cannot be deleted", type: "protocol")
+            ])
         case .failure(let error):
             return .errors([error])
         }
@@ -215,14 +223,23 @@ extension NETCONFServerEngine {
         case .failure(let error): return .errors([error])
         }
         if let holder = self.locks[store] {
-            return .errors([ServerError.lockDenied(holder: holder, message: "the \(store.rawValue) datastore is already locked by session \(holder)")])
+            return .errors([
+                ServerError.lockDenied(
+                    holder: holder, message: "the \(store.rawValue) datastore is already locked by session \(holder)")
+            ])
         }
         if store == .candidate && self.candidateDirty {
             // RFC 6241 §8.3.5.1: no lock on a candidate holding uncommitted changes.
-            return .errors([ServerError.lockDenied(holder: 0, message: "the candidate has uncommitted changes; commit or discard-changes first")])
+            return .errors([
+                ServerError.lockDenied(
+                    holder: 0, message: "the candidate has uncommitted changes; commit or discard-changes first")
+            ])
         }
         if store == .running, let pending = self.pending, pending.session != context.session, pending.persist == nil {
-            return .errors([ServerError.lockDenied(holder: pending.session, message: "a confirmed commit of session \(pending.session) is pending")])
+            return .errors([
+                ServerError.lockDenied(
+                    holder: pending.session, message: "a confirmed commit of session \(pending.session) is pending")
+            ])
         }
         self.locks[store] = context.session
         return .ok
@@ -235,10 +252,15 @@ extension NETCONFServerEngine {
         case .failure(let error): return .errors([error])
         }
         guard let holder = self.locks[store] else {
-            return .errors([ServerError.operationFailed("the \(store.rawValue) datastore is not locked", type: "protocol")])
+            return .errors([
+                ServerError.operationFailed("the \(store.rawValue) datastore is not locked", type: "protocol")
+            ])
         }
         guard holder == context.session else {
-            return .errors([ServerError.lockDenied(holder: holder, message: "the lock on \(store.rawValue) belongs to session \(holder)")])
+            return .errors([
+                ServerError.lockDenied(
+                    holder: holder, message: "the lock on \(store.rawValue) belongs to session \(holder)")
+            ])
         }
         self.locks[store] = nil
         if store == .candidate && self.candidateDirty {
@@ -259,7 +281,9 @@ extension NETCONFServerEngine {
         var timeout: TimeInterval = 600
         if let text = operation.child("confirm-timeout")?.text.trimmed {
             guard let value = UInt32(text), value > 0 else {
-                return .errors([ServerError.invalidValue("confirm-timeout must be a positive number of seconds, not '\(text)'")])
+                return .errors([
+                    ServerError.invalidValue("confirm-timeout must be a positive number of seconds, not '\(text)'")
+                ])
             }
             timeout = TimeInterval(value)
         }
@@ -267,11 +291,16 @@ extension NETCONFServerEngine {
             // This commit must be allowed to confirm or extend the pending one.
             if let expected = pending.persist {
                 guard persistID == expected else {
-                    return .errors([ServerError.invalidValue("a persistent confirmed commit is pending: give its <persist-id>")])
+                    return .errors([
+                        ServerError.invalidValue("a persistent confirmed commit is pending: give its <persist-id>")
+                    ])
                 }
             } else if pending.session != context.session {
-                return .errors([ServerError.make("protocol", "in-use", message: "a confirmed commit of session \(pending.session) is pending",
-                                                 info: [ServerError.infoElement("session-id", String(pending.session))])])
+                return .errors([
+                    ServerError.make(
+                        "protocol", "in-use", message: "a confirmed commit of session \(pending.session) is pending",
+                        info: [ServerError.infoElement("session-id", String(pending.session))])
+                ])
             }
         } else if persistID != nil {
             return .errors([ServerError.invalidValue("no confirmed commit is pending for this <persist-id>")])
@@ -304,7 +333,10 @@ extension NETCONFServerEngine {
                 return .errors([ServerError.invalidValue("give the pending commit's <persist-id>")])
             }
         } else if pending.session != context.session {
-            return .errors([ServerError.make("protocol", "in-use", message: "the confirmed commit belongs to session \(pending.session)")])
+            return .errors([
+                ServerError.make(
+                    "protocol", "in-use", message: "the confirmed commit belongs to session \(pending.session)")
+            ])
         }
         context.after += self.revertPendingCommitActions(now: context.now, session: context.session)
         return .ok
@@ -318,7 +350,8 @@ extension NETCONFServerEngine {
         self.candidate = pending.backup
         self.candidateDirty = false
         return [.runningChanged]
-            + self.configChangeNotifications(session: session, datastore: "running", old: old, new: pending.backup, now: now)
+            + self.configChangeNotifications(
+                session: session, datastore: "running", old: old, new: pending.backup, now: now)
     }
 
     func validate(_ operation: XMLElement) -> Outcome {

@@ -138,7 +138,8 @@ public struct NETCONFServerEngine: Sendable {
     public mutating func open(now: Date) -> (session: UInt32, actions: [Action]) {
         let id = self.nextSessionID
         self.nextSessionID = self.nextSessionID == UInt32.max ? 1 : self.nextSessionID + 1
-        self.sessions[id] = Session(decoder: FrameDecoder(mode: .endOfMessage, maxMessageSize: self.configuration.maxMessageSize))
+        self.sessions[id] = Session(
+            decoder: FrameDecoder(mode: .endOfMessage, maxMessageSize: self.configuration.maxMessageSize))
         let hello = Hello(capabilities: self.configuration.capabilities, sessionID: id).serialize()
         return (id, [.send(session: id, bytes: FrameEncoder.frame(hello, mode: .endOfMessage))])
     }
@@ -287,7 +288,9 @@ public struct NETCONFServerEngine: Sendable {
     /// Sends a notification to every subscribed session.
     public func notifySubscribers(_ content: XMLElement, now: Date) -> [Action] {
         let message = Reply.notification(eventTime: Self.eventTime(now), content)
-        return self.sessions.filter { $0.value.subscribed && !$0.value.closing }.keys.sorted().map { self.send($0, message) }
+        return self.sessions.filter { $0.value.subscribed && !$0.value.closing }.keys.sorted().map {
+            self.send($0, message)
+        }
     }
 
     /// `config-change` notifications (docs/nxr-model.md §6) to every subscribed session.
@@ -299,7 +302,8 @@ public struct NETCONFServerEngine: Sendable {
         let ns = self.configuration.notificationNamespace
         var children: [XMLNode] = [
             .element(XMLElement("datastore", namespace: ns, text: datastore)),
-            .element(XMLElement("username", namespace: ns, text: session == nil ? "local" : self.configuration.username)),
+            .element(
+                XMLElement("username", namespace: ns, text: session == nil ? "local" : self.configuration.username)),
             .element(XMLElement("session-id", namespace: ns, text: String(session ?? 0))),
         ]
         for target in Self.changedTopLevel(old: old, new: new) {
@@ -372,7 +376,8 @@ public struct NETCONFServerEngine: Sendable {
         case (true, "close-session"):
             self.sessions[id]?.closing = true
             let reply = FrameEncoder.frame(
-                Reply.ok(messageID: rpc.messageID, attributes: rpc.attributes), mode: self.sessions[id]?.mode ?? .endOfMessage)
+                Reply.ok(messageID: rpc.messageID, attributes: rpc.attributes),
+                mode: self.sessions[id]?.mode ?? .endOfMessage)
             return [.send(session: id, bytes: reply), .close(session: id)] + self.releaseSessionResources(id, now: now)
         case (true, "kill-session"):
             outcome = self.killSession(operation, &context)
@@ -386,7 +391,9 @@ public struct NETCONFServerEngine: Sendable {
         default:
             if let namespace = operation.namespace, self.configuration.vendorNamespaces.contains(namespace) {
                 self.sessions[id]?.busy = true
-                return [.vendorRPC(session: id, messageID: rpc.messageID, attributes: rpc.attributes, operation: operation)]
+                return [
+                    .vendorRPC(session: id, messageID: rpc.messageID, attributes: rpc.attributes, operation: operation)
+                ]
             }
             outcome = .errors([ServerError.operationNotSupported(operation.name)])
         }

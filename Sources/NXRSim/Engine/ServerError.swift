@@ -14,12 +14,15 @@ public enum ServerError {
     }
 
     public static func operationNotSupported(_ operation: String) -> RPCError {
-        make("protocol", "operation-not-supported", message: "the operation '\(operation)' is not supported by this device")
+        make(
+            "protocol", "operation-not-supported",
+            message: "the operation '\(operation)' is not supported by this device")
     }
 
     public static func missingElement(_ element: String, in parent: String) -> RPCError {
-        make("protocol", "missing-element", message: "<\(parent)> needs a <\(element)> element",
-             info: [infoElement("bad-element", element)])
+        make(
+            "protocol", "missing-element", message: "<\(parent)> needs a <\(element)> element",
+            info: [infoElement("bad-element", element)])
     }
 
     public static func badElement(_ element: String, message: String) -> RPCError {
@@ -27,13 +30,15 @@ public enum ServerError {
     }
 
     public static func badAttribute(_ attribute: String, element: String, message: String) -> RPCError {
-        make("protocol", "bad-attribute", message: message,
-             info: [infoElement("bad-attribute", attribute), infoElement("bad-element", element)])
+        make(
+            "protocol", "bad-attribute", message: message,
+            info: [infoElement("bad-attribute", attribute), infoElement("bad-element", element)])
     }
 
     public static func missingAttribute(_ attribute: String, element: String) -> RPCError {
-        make("rpc", "missing-attribute", message: "<\(element)> needs the attribute \(attribute)",
-             info: [infoElement("bad-attribute", attribute), infoElement("bad-element", element)])
+        make(
+            "rpc", "missing-attribute", message: "<\(element)> needs the attribute \(attribute)",
+            info: [infoElement("bad-attribute", attribute), infoElement("bad-element", element)])
     }
 
     public static func invalidValue(_ message: String, path: String? = nil) -> RPCError {
@@ -53,9 +58,10 @@ public enum ServerError {
     }
 
     public static func inUse(holder: UInt32, datastore: String) -> RPCError {
-        make("protocol", "in-use",
-             message: "the \(datastore) datastore is locked by session \(holder)",
-             info: [infoElement("session-id", String(holder))])
+        make(
+            "protocol", "in-use",
+            message: "the \(datastore) datastore is locked by session \(holder)",
+            info: [infoElement("session-id", String(holder))])
     }
 
     public static func operationFailed(_ message: String, type: String = "application") -> RPCError {

@@ -28,7 +28,8 @@ public enum SubtreeFilter {
         }
         var result: [XMLElement] = []
         for child in parent.elements {
-            if contentMatches.contains(where: { Self.nodeMatches($0, child) && $0.text.trimmed == child.text.trimmed }) {
+            if contentMatches.contains(where: { Self.nodeMatches($0, child) && $0.text.trimmed == child.text.trimmed })
+            {
                 result.append(child)
                 continue
             }
@@ -57,7 +58,9 @@ public enum SubtreeFilter {
         guard filter.name == data.name else { return false }
         if let namespace = filter.namespace, namespace != data.namespace { return false }
         for attribute in filter.attributes where attribute.name != "type" || attribute.namespace != nil {
-            guard data.attribute(attribute.name, namespace: attribute.namespace) == attribute.value else { return false }
+            guard data.attribute(attribute.name, namespace: attribute.namespace) == attribute.value else {
+                return false
+            }
         }
         return true
     }

@@ -10,18 +10,25 @@ public enum FleetPlan {
     ) throws(SimError) -> [SimulatedDevice.Settings] {
         guard count > 0 else { throw SimError(code: .badArgument, message: "--count must be at least 1") }
         guard DeviceIdentity.products[product] != nil else {
-            throw SimError(code: .badArgument, message: "unknown product \(product); use one of \(DeviceIdentity.products.keys.sorted().joined(separator: ", "))")
+            throw SimError(
+                code: .badArgument,
+                message:
+                    "unknown product \(product); use one of \(DeviceIdentity.products.keys.sorted().joined(separator: ", "))"
+            )
         }
         var result: [SimulatedDevice.Settings] = []
         result.reserveCapacity(count)
         for index in 0..<count {
             guard let address = LoopbackAddress.adding(index + 1, to: prefix) else {
-                throw SimError(code: .notLoopback, message: "\(prefix) + \(index + 1) leaves 127.0.0.0/8; use a lower prefix or count")
+                throw SimError(
+                    code: .notLoopback,
+                    message: "\(prefix) + \(index + 1) leaves 127.0.0.0/8; use a lower prefix or count")
             }
             let code = "\(codePrefix)\(index + 1)"
-            result.append(Self.settings(
-                code: code, tenant: tenant, product: product, address: address, port: port, stateRoot: stateRoot,
-                authorized: authorized, crpServer: crpServer, firmwareVersion: firmwareVersion))
+            result.append(
+                Self.settings(
+                    code: code, tenant: tenant, product: product, address: address, port: port, stateRoot: stateRoot,
+                    authorized: authorized, crpServer: crpServer, firmwareVersion: firmwareVersion))
         }
         return result
     }
@@ -45,7 +52,8 @@ public enum FleetPlan {
             do {
                 documents = Array(try Yams.load_all(yaml: text))
             } catch {
-                throw SimError(code: .badRepo, message: "\(file.path): not YAML (\(error)); run cms-lint on the repository")
+                throw SimError(
+                    code: .badRepo, message: "\(file.path): not YAML (\(error)); run cms-lint on the repository")
             }
             for case let document as [String: Any] in documents {
                 switch document["kind"] as? String {
@@ -69,9 +77,11 @@ public enum FleetPlan {
             guard let address = LoopbackAddress.adding(index + 1, to: prefix) else {
                 throw SimError(code: .notLoopback, message: "\(prefix) + \(index + 1) leaves 127.0.0.0/8")
             }
-            result.append(Self.settings(
-                code: device.code, tenant: tenant, product: device.product, address: address, port: port,
-                stateRoot: stateRoot, authorized: authorized, crpServer: crpServer, firmwareVersion: firmwareVersion))
+            result.append(
+                Self.settings(
+                    code: device.code, tenant: tenant, product: device.product, address: address, port: port,
+                    stateRoot: stateRoot, authorized: authorized, crpServer: crpServer, firmwareVersion: firmwareVersion
+                ))
         }
         return result
     }
@@ -110,8 +120,9 @@ public enum FleetPlan {
     }
 
     static func yamlFiles(in repo: URL) -> [URL] {
-        guard let enumerator = FileManager.default.enumerator(
-            at: repo, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles])
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: repo, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles])
         else { return [] }
         var files: [URL] = []
         for case let url as URL in enumerator {

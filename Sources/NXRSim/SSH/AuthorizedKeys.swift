@@ -23,7 +23,9 @@ public struct AuthorizedKeys: Sendable {
             } catch {
                 throw SimError(
                     code: .badAuthorizedKey,
-                    message: "\(source):\(index + 1): not an OpenSSH public key (\(error)); expected e.g. `ssh-ed25519 AAAA… comment`")
+                    message:
+                        "\(source):\(index + 1): not an OpenSSH public key (\(error)); expected e.g. `ssh-ed25519 AAAA… comment`"
+                )
             }
         }
         self.keys = keys

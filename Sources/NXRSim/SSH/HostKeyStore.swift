@@ -16,7 +16,8 @@ public enum HostKeyStore {
             } catch {
                 throw SimError(
                     code: .badStateFile,
-                    message: "\(url.path): not a 32-byte ed25519 seed (\(data.count) bytes); delete it to make a new key")
+                    message:
+                        "\(url.path): not a 32-byte ed25519 seed (\(data.count) bytes); delete it to make a new key")
             }
         }
         return try Self.replace(in: directory)

@@ -58,9 +58,15 @@ struct EngineHarness {
         let actions = self.engine.receive(
             session, FrameEncoder.frame(message, mode: mode), now: self.now,
             operational: { _ in
-                [XMLElement("system", namespace: Self.ns, elements: [
-                    XMLElement("state", namespace: Self.ns, elements: [XMLElement("serial", namespace: Self.ns, text: "12345678901")])
-                ])]
+                [
+                    XMLElement(
+                        "system", namespace: Self.ns,
+                        elements: [
+                            XMLElement(
+                                "state", namespace: Self.ns,
+                                elements: [XMLElement("serial", namespace: Self.ns, text: "12345678901")])
+                        ])
+                ]
             })
         return try self.consume(actions)[session]
     }

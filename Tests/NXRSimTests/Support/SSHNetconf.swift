@@ -19,17 +19,21 @@ enum SSHNetconf {
         if let knownHosts { hosts = knownHosts } else { hosts = try await fleet.knownHosts(for: device) }
         var input = Self.hello
         for (index, operation) in operations.enumerated() {
-            input += "<rpc message-id=\"\(index + 1)\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\(operation)</rpc>]]>]]>"
+            input +=
+                "<rpc message-id=\"\(index + 1)\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\(operation)</rpc>]]>]]>"
         }
         if close {
-            input += "<rpc message-id=\"close\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><close-session/></rpc>]]>]]>"
+            input +=
+                "<rpc message-id=\"close\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><close-session/></rpc>]]>]]>"
         }
-        return try Shell.run("/usr/bin/ssh", [
-            "-F", "/dev/null", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-            "-o", "UserKnownHostsFile=\(hosts)", "-o", "Ciphers=aes128-ctr", "-o", "MACs=hmac-sha2-256",
-            "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=5", "-i", fleet.keyPath, "-p", String(snapshot.port),
-            "-s", "century@\(snapshot.address)", "netconf",
-        ], stdin: input, timeout: timeout)
+        return try Shell.run(
+            "/usr/bin/ssh",
+            [
+                "-F", "/dev/null", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+                "-o", "UserKnownHostsFile=\(hosts)", "-o", "Ciphers=aes128-ctr", "-o", "MACs=hmac-sha2-256",
+                "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=5", "-i", fleet.keyPath, "-p", String(snapshot.port),
+                "-s", "century@\(snapshot.address)", "netconf",
+            ], stdin: input, timeout: timeout)
     }
 
     static func vendor(_ body: String) -> String {

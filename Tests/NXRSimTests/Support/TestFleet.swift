@@ -62,7 +62,8 @@ final class TestFleet: @unchecked Sendable {
     func knownHosts(for device: SimulatedDevice) async throws -> String {
         let snapshot = try await device.snapshot().get()
         let path = self.directory.appendingPathComponent("known_hosts-\(snapshot.name)").path
-        try "[\(snapshot.address)]:\(snapshot.port) \(snapshot.hostKey)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "[\(snapshot.address)]:\(snapshot.port) \(snapshot.hostKey)\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
