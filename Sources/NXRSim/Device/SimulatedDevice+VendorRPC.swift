@@ -86,14 +86,14 @@ extension SimulatedDevice {
             text(self.syslog.suffix(count).joined(separator: "\n") + "\n")
         case "config-backup":
             let format = argument("format") ?? "xml"
-            let content: String
+            let content: [UInt8]
+            let xml = Array(XML.serialize(self.engine.running, pretty: true, declaration: true).utf8)
             switch format {
-            case "xml": content = XML.serialize(self.engine.running, pretty: true, declaration: true)
-            case "show-config": content = Self.showConfig(self.engine.running)
+            case "xml": content = xml
+            case "show-config": content = Array(Self.showConfig(self.engine.running).utf8)
+            case "tgz": content = ConfigArchive.pack(xml, modified: Int(self.clock.now().timeIntervalSince1970))
             default:
-                fail(
-                    ServerError.operationNotSupported(
-                        "config-backup format '\(format)' (the simulator has xml and show-config)"))
+                fail(ServerError.invalidValue("config-backup format must be xml, tgz or show-config, not '\(format)'"))
                 return
             }
             if argument("url") != nil {
@@ -102,7 +102,7 @@ extension SimulatedDevice {
                         "config-backup to a url (the simulator answers inline content only)"))
                 return
             }
-            leaves([("content", Data(content.utf8).base64EncodedString())])
+            leaves([("content", Data(content).base64EncodedString())])
         case "config-restore":
             self.configRestore(operation, session: session, messageID: messageID, attributes: attributes)
         case "firmware-update":
@@ -192,8 +192,10 @@ extension SimulatedDevice {
             self.reply(session, Reply.errors(messageID: messageID, [error], attributes: attributes))
         }
         let format = operation.child("format")?.text.trimmed ?? "xml"
-        guard format == "xml" else {
-            fail(ServerError.operationNotSupported("config-restore format '\(format)' (the simulator restores xml)"))
+        guard format == "xml" || format == "tgz" else {
+            fail(
+                ServerError.operationNotSupported(
+                    "config-restore format '\(format)' (the simulator restores xml and tgz)"))
             return
         }
         guard operation.child("url") == nil else {
@@ -208,9 +210,18 @@ extension SimulatedDevice {
             fail(ServerError.invalidValue("config-restore content is not base64"))
             return
         }
+        var xml = Array(decoded)
+        if format == "tgz" {
+            do {
+                xml = try ConfigArchive.unpack(xml)
+            } catch {
+                fail(ServerError.invalidValue("the tgz archive cannot be read: \(error)"))
+                return
+            }
+        }
         let root: XMLElement
         do {
-            root = try XML.parse(Array(decoded))
+            root = try XML.parse(xml)
         } catch {
             fail(ServerError.invalidValue("the restored config is not XML: \(error)"))
             return
