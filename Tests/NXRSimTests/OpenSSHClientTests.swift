@@ -107,10 +107,10 @@ import Testing
         let device = try await fleet.start(code: "openssh5")
         let first = try await device.snapshot().get().hostKey
         try await device.stop().get()
-        let seed = fleet.directory.appendingPathComponent("openssh5/\(HostKeyStore.fileName)").path
+        let seed = fleet.directory.appendingPathComponent("openssh5/\(DeviceHostKey.fileName)").path
         let attributes = try FileManager.default.attributesOfItem(atPath: seed)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        let again = try HostKeyStore.loadOrCreate(in: fleet.directory.appendingPathComponent("openssh5"))
-        #expect(HostKeyStore.openSSHPublicKey(again) == first)
+        let again = try DeviceHostKey.loadOrCreate(in: fleet.directory.appendingPathComponent("openssh5"))
+        #expect(DeviceHostKey.openSSHPublicKey(again) == first)
     }
 }

@@ -24,7 +24,7 @@ extension SimulatedDevice {
             DeviceSnapshot(
                 name: self.name, identity: self.settings.identity, address: self.settings.address,
                 port: self.settings.port, lifecycle: self.lifecycle,
-                hostKey: HostKeyStore.openSSHPublicKey(self.hostKey), sessions: self.engine.sessionIDs,
+                hostKey: DeviceHostKey.openSSHPublicKey(self.hostKey), sessions: self.engine.sessionIDs,
                 bootCount: self.bootCount, announcements: self.announcementsSent,
                 confirmedCommitPending: self.engine.confirmedCommitPending, faults: self.faults)
         }
@@ -87,13 +87,13 @@ extension SimulatedDevice {
     public func rotateHostKey() -> EventLoopFuture<String> {
         self.eventLoop.flatSubmit {
             do {
-                self.hostKey = try HostKeyStore.replace(in: self.settings.stateDirectory)
+                self.hostKey = try DeviceHostKey.replace(in: self.settings.stateDirectory)
             } catch {
                 return self.eventLoop.makeFailedFuture(error)
             }
             self.dropAllSessions()
             return self.closeListener().flatMap { self.bindListener() }.map {
-                HostKeyStore.openSSHPublicKey(self.hostKey)
+                DeviceHostKey.openSSHPublicKey(self.hostKey)
             }
         }
     }

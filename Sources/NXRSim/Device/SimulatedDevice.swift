@@ -95,7 +95,7 @@ public final class SimulatedDevice: @unchecked Sendable {
         self.eventLoop = eventLoop
         self.clock = clock
         self.logger = logger
-        self.hostKey = try HostKeyStore.loadOrCreate(in: settings.stateDirectory)
+        self.hostKey = try DeviceHostKey.loadOrCreate(in: settings.stateDirectory)
         let store = DeviceStateStore(directory: settings.stateDirectory)
         if let version = try store.loadFirmwareVersion() {
             self.settings.identity.firmwareVersion = version
@@ -123,7 +123,7 @@ public final class SimulatedDevice: @unchecked Sendable {
 
     /// The public host key in OpenSSH format (for a known_hosts line).
     public var hostKeyOpenSSH: EventLoopFuture<String> {
-        self.eventLoop.submit { HostKeyStore.openSSHPublicKey(self.hostKey) }
+        self.eventLoop.submit { DeviceHostKey.openSSHPublicKey(self.hostKey) }
     }
 
     // MARK: Life

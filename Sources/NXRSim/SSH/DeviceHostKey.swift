@@ -3,7 +3,7 @@ import Foundation
 import NIOSSH
 
 /// Loads or creates a device's stable ed25519 SSH host key: a raw 32-byte seed file (mode 0600) in its state folder.
-public enum HostKeyStore {
+public enum DeviceHostKey {
     /// The seed file's name inside a device's state folder.
     public static let fileName = "ssh_host_ed25519.seed"
 
