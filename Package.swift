@@ -84,6 +84,8 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "netconf-bench", dependencies: ["NETCONF"], swiftSettings: strict),
+        .executableTarget(name: "netconf-client-bench", dependencies: ["NETCONF", "NETCONFClient"],
+                          path: "bench/netconf/swift", swiftSettings: strict),
         .executableTarget(name: "nxr-sim",
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
@@ -97,7 +99,7 @@ let package = Package(
                                                   .product(name: "Crypto", package: "swift-crypto"),
                                                   .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "NXRModelTests", dependencies: ["NXRModel", "NETCONF"]),
-        .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"]),
+        .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"], exclude: ["Fixtures"]),
         .testTarget(name: "NXRSimTests", dependencies: ["NXRSim", "NETCONF", "CRP", "NETCONFClient"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,4 +11,19 @@ struct CMS: AsyncParsableCommand {
             NetconfCommand.self,
         ]
     )
+
+    /// `cms netconf HOST … SUBCOMMAND` is accepted as well as `cms netconf SUBCOMMAND HOST …`.
+    static func main() async {
+        let arguments = NetconfCommand.normalize(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

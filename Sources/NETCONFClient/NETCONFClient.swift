@@ -1,1 +1,0 @@
-// NETCONFClient — placeholder, replaced by its issue's work.
