@@ -6,7 +6,7 @@ import Testing
 /// The control interface over HTTP, driven by curl.
 @Suite struct ControlServerTests {
     func curl(_ arguments: [String]) throws -> String {
-        let result = try Shell.run("/usr/bin/curl", ["-s", "--max-time", "10"] + arguments)
+        let result = try Shell.run("/usr/bin/curl", ["-s", "--max-time", "60"] + arguments)
         return result.stdout
     }
 

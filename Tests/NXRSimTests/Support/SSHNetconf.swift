@@ -12,7 +12,7 @@ enum SSHNetconf {
     /// a final close-session.
     static func run(
         _ fleet: TestFleet, _ device: SimulatedDevice, _ operations: [String], close: Bool = true,
-        knownHosts: String? = nil, timeout: TimeInterval = 30
+        knownHosts: String? = nil, timeout: TimeInterval = 90
     ) async throws -> (status: Int32, stdout: String, stderr: String) {
         let snapshot = try await device.snapshot().get()
         let hosts: String
@@ -31,7 +31,7 @@ enum SSHNetconf {
             [
                 "-F", "/dev/null", "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
                 "-o", "UserKnownHostsFile=\(hosts)", "-o", "Ciphers=aes128-ctr", "-o", "MACs=hmac-sha2-256",
-                "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=5", "-i", fleet.keyPath, "-p", String(snapshot.port),
+                "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=20", "-i", fleet.keyPath, "-p", String(snapshot.port),
                 "-s", "century@\(snapshot.address)", "netconf",
             ], stdin: input, timeout: timeout)
     }
@@ -43,7 +43,7 @@ enum SSHNetconf {
     }
 
     /// Polls until `condition` holds or `seconds` pass.
-    static func eventually(_ seconds: Double = 5, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    static func eventually(_ seconds: Double = 15, _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try await condition() { return true }

@@ -80,7 +80,7 @@ enum Shell {
     }
 
     @discardableResult
-    static func run(_ path: String, _ arguments: [String], stdin: String = "", timeout: TimeInterval = 30) throws
+    static func run(_ path: String, _ arguments: [String], stdin: String = "", timeout: TimeInterval = 90) throws
         -> (status: Int32, stdout: String, stderr: String)
     {
         let process = Process()
