@@ -126,12 +126,12 @@ let package = Package(
         .testTarget(name: "CMSPlanTests", dependencies: ["CMSPlan", "CMSModel", "CMSSchema", "NXRModel", "NETCONF"]),
         .testTarget(name: "NXRModelTests", dependencies: ["NXRModel", "NETCONF"]),
         .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"], exclude: ["Fixtures"]),
-        .testTarget(name: "CMSStoreTests", dependencies: ["CMSStore", "CMSModel"]),
+        .testTarget(name: "CMSStoreTests", dependencies: ["CMSStore", "CMSModel"], exclude: ["Golden"]),
         .testTarget(name: "CMSReconcileTests", dependencies: ["CMSReconcile", "CMSModel"]),
         .testTarget(name: "TenantSourceTests",
                     dependencies: ["TenantSource", "CMSReconcile", "CMSSchema", "CMSModel", "GitSource"]),
         .testTarget(name: "TenantKeysTests", dependencies: ["TenantKeys"]),
-        .testTarget(name: "NXRSimTests", dependencies: ["NXRSim", "NETCONF", "CRP", "NETCONFClient"]),
+        .testTarget(name: "NXRSimTests", dependencies: ["NXRSim", "NETCONF", "CRP", "NETCONFClient"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

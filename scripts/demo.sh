@@ -54,36 +54,38 @@ print(f"{len(devices)} simulated devices are up:")
 for d in devices:
     ident = d.get("identity", {})
     print(f"  {d.get('name', ''):<12} {ident.get('product', d.get('product', '')):<9} "
-          f"{d.get('address', '')}:{d.get('port', '')}  host key {d.get('hostKey', '')}")
+          f"{d.get('address', '')}:{d.get('port', '')}")
 PY
 
 FIRST=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d=d if isinstance(d,list) else d["devices"]; print(d[0]["address"])' "$DEMO/devices.json")
 NC=("$BIN/cms" netconf "$FIRST" --port "$PORT" --user century --key "$KEY")
 
-say "4a. cms netconf $FIRST hello   (first contact: the host key is trusted and printed)"
-"${NC[@]}" --accept-new hello | head -20
+say "4a. cms netconf $FIRST hello   (first contact: the host key is trusted once and printed)"
+"${NC[@]}" --accept-new hello 2>"$DEMO/first-contact.txt" | head -8
+cat "$DEMO/first-contact.txt"
+PIN=$(grep -o -- '--pin SHA256:[A-Za-z0-9+/]*' "$DEMO/first-contact.txt" | head -1 | cut -d' ' -f2)
+NC+=(--pin "$PIN")
+echo "(from now on the key is pinned: --pin $PIN; a device presenting another key is refused before any RPC)"
 
-say "4b. The device's identity and interfaces (get, subtree filter on system state)"
+say "4b. The device's identity (get, subtree filter on system state)"
 cat >"$DEMO/filter.xml" <<'XML'
 <system xmlns="urn:cms:nxr:1.0"><state/></system>
 XML
-"${NC[@]}" --accept-new get --filter "$DEMO/filter.xml"
+"${NC[@]}" get --filter "$DEMO/filter.xml"
 
 say "4c. Edit the hostname on the candidate and commit, then read it back"
 cat >"$DEMO/edit.xml" <<'XML'
 <config><system xmlns="urn:cms:nxr:1.0"><hostname>demo-edited</hostname></system></config>
 XML
-"${NC[@]}" --accept-new edit-config "$DEMO/edit.xml" --commit
+"${NC[@]}" edit-config "$DEMO/edit.xml" --commit
 cat >"$DEMO/hostname.xml" <<'XML'
 <system xmlns="urn:cms:nxr:1.0"><hostname/></system>
 XML
-"${NC[@]}" --accept-new get-config --filter "$DEMO/hostname.xml"
+"${NC[@]}" get-config --filter "$DEMO/hostname.xml"
 
-say "5. The simulator's control API agrees"
-curl -fsS "http://$CONTROL/devices" | /usr/bin/python3 -c '
-import json, sys
-d = json.load(sys.stdin); d = d if isinstance(d, list) else d["devices"]
-print(f"{len(d)} devices; sessions served so far by the first: {d[0].get(\"sessions\", \"?\")}")'
+say "5. The simulator's own view of that device (control API)"
+curl -fsS "http://$CONTROL/devices/$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d=d if isinstance(d,list) else d["devices"]; print(d[0]["name"])' "$DEMO/devices.json")/running" \
+  | grep -o '<hostname>[^<]*</hostname>' || true
 
 cat <<EOF2
 
