@@ -1,3 +1,4 @@
+import TestSupport
 import CMSSchema
 import Foundation
 import GitSource

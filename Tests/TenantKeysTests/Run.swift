@@ -1,26 +1,9 @@
 import Foundation
+import TestSupport
 
-/// Runs a program and returns its exit status, standard output and standard error (stderr via a file, so that a
-/// full pipe can never block the child).
+/// Runs a program and returns its exit status, standard output and standard error.
 func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errURL) }
-    let errHandle = try FileHandle(forWritingTo: errURL)
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = errHandle
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try errHandle.close()
-    let errData = (try? Data(contentsOf: errURL)) ?? Data()
-    return (
-        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
-    )
+    try runProcess(executable, arguments)
 }
 
 /// A fresh temporary folder, removed when the value goes away.

@@ -3,7 +3,7 @@ import Foundation
 /// Runs a program to completion and returns its status, stdout and stderr.
 ///
 /// stderr goes to a temporary file so that a chatty child never blocks on a second full pipe.
-func runProcess(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws
+public func runProcess(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws
     -> (status: Int32, stdout: String, stderr: String)
 {
     let process = Process()
