@@ -35,7 +35,9 @@ import Testing
         let files: URL
         let port: Int
         let password: String
-        let process = Process()
+        /// sshd's pid: started with posix_spawn, not Foundation's Process, whose Linux monitor thread
+        /// blocks on a long-lived daemon and then misses other children's exits (Shell.run would hang).
+        var pid: pid_t = 0
 
         init() throws {
             self.password = try Self.userSetup.get()
@@ -68,14 +70,21 @@ import Testing
 
                 """
             try config.write(toFile: "\(path)/sshd_config", atomically: true, encoding: .utf8)
-            self.process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
-            self.process.arguments = ["-D", "-f", "\(path)/sshd_config", "-E", "\(path)/sshd.log"]
-            self.process.standardOutput = FileHandle.nullDevice
-            self.process.standardError = FileHandle.nullDevice
-            try self.process.run()
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let arguments: [String] = ["/usr/sbin/sshd", "-D", "-f", "\(path)/sshd_config", "-E", "\(path)/sshd.log"]
+            let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            let rc = posix_spawn(&self.pid, "/usr/sbin/sshd", &actions, nil, argv, environ)
+            guard rc == 0 else { throw Shell.Failure(description: "cannot start sshd: \(String(cString: strerror(rc)))") }
             for _ in 0..<250 {
                 if Self.canConnect(port: self.port) { return }
-                guard self.process.isRunning else { break }
+                var status: Int32 = 0
+                if waitpid(self.pid, &status, WNOHANG) == self.pid { break }
                 usleep(20_000)
             }
             self.stop()
@@ -91,7 +100,12 @@ import Testing
         }
 
         func stop() {
-            if self.process.isRunning { self.process.terminate() }
+            if self.pid > 0 {
+                kill(self.pid, SIGTERM)
+                var status: Int32 = 0
+                for _ in 0..<150 where waitpid(self.pid, &status, WNOHANG) == 0 { usleep(20_000) }
+                self.pid = 0
+            }
             try? FileManager.default.removeItem(at: self.directory)
         }
 
