@@ -19,7 +19,8 @@ import Testing
             if (try? Shell.run("/usr/bin/id", ["-u", user]))?.status != 0 {
                 let made = try? Shell.run("/usr/sbin/useradd", ["--create-home", "--shell", "/bin/sh", user])
                 guard made?.status == 0 else {
-                    return .failure(Shell.Failure(description: "cannot create \(user) (needs root): \(made?.stderr ?? "")"))
+                    return .failure(
+                        Shell.Failure(description: "cannot create \(user) (needs root): \(made?.stderr ?? "")"))
                 }
             }
             let password = "s-" + UUID().uuidString
@@ -80,7 +81,9 @@ import Testing
             let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
             let rc = posix_spawn(&self.pid, "/usr/sbin/sshd", &actions, nil, argv, environ)
-            guard rc == 0 else { throw Shell.Failure(description: "cannot start sshd: \(String(cString: strerror(rc)))") }
+            guard rc == 0 else {
+                throw Shell.Failure(description: "cannot start sshd: \(String(cString: strerror(rc)))")
+            }
             for _ in 0..<250 {
                 if Self.canConnect(port: self.port) { return }
                 var status: Int32 = 0

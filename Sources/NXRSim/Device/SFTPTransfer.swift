@@ -25,17 +25,17 @@ struct SFTPTransfer: Sendable {
     let path: String
     let password: String
 
-    /// The longest URL and password SPEC §4 allows.
+    /// The longest URL and password SPEC §4 allows, in UTF-8 bytes (as NXRRPC counts).
     static let maxFieldLength = 255
     /// Blocking socket and libssh2 timeout.
     static let timeoutSeconds = 15
 
     /// Parses `ssh://user@host:port/path` (`[::1]` for IPv6; port 22 when absent).
     init(url: String, password: String) throws(Failure) {
-        guard url.count <= Self.maxFieldLength else {
+        guard url.utf8.count <= Self.maxFieldLength else {
             throw Failure(description: "the url is longer than \(Self.maxFieldLength) characters")
         }
-        guard password.count <= Self.maxFieldLength else {
+        guard password.utf8.count <= Self.maxFieldLength else {
             throw Failure(description: "the password is longer than \(Self.maxFieldLength) characters")
         }
         guard !password.isEmpty else { throw Failure(description: "an ssh:// url needs a password") }
@@ -86,11 +86,17 @@ struct SFTPTransfer: Sendable {
     }
 
     /// `ssh://user@host:port/path`, without the password.
-    var redacted: String { "ssh://\(self.user)@\(self.host.contains(":") ? "[\(self.host)]" : self.host):\(self.port)\(self.path)" }
+    var redacted: String {
+        "ssh://\(self.user)@\(self.host.contains(":") ? "[\(self.host)]" : self.host):\(self.port)\(self.path)"
+    }
 
     /// Downloads the file (at most `maxBytes`) on a thread of its own.
-    func download(on loop: any EventLoop, maxBytes: Int = 256 << 20) -> EventLoopFuture<(bytes: [UInt8], hostKey: String)> {
-        self.run(on: loop) { (connection: Connection) throws(Failure) -> [UInt8] in try connection.read(path: self.path, maxBytes: maxBytes) }
+    func download(on loop: any EventLoop, maxBytes: Int = 256 << 20) -> EventLoopFuture<
+        (bytes: [UInt8], hostKey: String)
+    > {
+        self.run(on: loop) { (connection: Connection) throws(Failure) -> [UInt8] in
+            try connection.read(path: self.path, maxBytes: maxBytes)
+        }
     }
 
     /// Uploads `bytes`, creating missing parent folders (SPEC §11), on a thread of its own.
