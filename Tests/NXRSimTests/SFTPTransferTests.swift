@@ -221,6 +221,16 @@ import Testing
         #expect(
             replies[2].contains("invalid-value") && replies[2].contains("only transfers to loopback hosts"),
             "\(replies[2])")
+        let fingerprintLine = try Shell.run(
+            "/usr/bin/ssh-keygen",
+            ["-l", "-E", "sha256", "-f", server.directory.appendingPathComponent("host_ed25519.pub").path])
+        let fingerprint = try #require(
+            fingerprintLine.stdout.split(separator: " ").first(where: { $0.hasPrefix("SHA256:") }))
+        let syslog = try await SSHNetconf.run(fleet, device, [SSHNetconf.vendor("<get-syslog NXR/>")])
+        #expect(
+            syslog.stdout.contains("sftp host key \(fingerprint) trusted"), "the host key is recorded: \(syslog.stdout)"
+        )
+        #expect(!syslog.stdout.contains(server.password), "the password is never logged")
         let file = server.files.appendingPathComponent("new/dir/backup.xml")
         let saved = try String(contentsOf: file, encoding: .utf8)
         #expect(saved.contains("<hostname>nxr-sftp2</hostname>"), "\(saved)")
