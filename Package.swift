@@ -79,7 +79,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "NXRSim",
                 dependencies: [
-                    "NETCONF", "CRP",
+                    "NETCONF", "CRP", "CLibSSH2",
                     .product(name: "Yams", package: "Yams"),
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),

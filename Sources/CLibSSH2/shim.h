@@ -7,3 +7,6 @@
 #include <sys/eventfd.h>
 #include <netinet/tcp.h>
 #endif
+
+/* nxr-sim's SFTPTransfer (firmware images and config backups over ssh://). */
+#include <libssh2_sftp.h>

@@ -65,24 +65,35 @@ extension SimulatedDevice {
             fail(ServerError.operationNotSupported("firmware-update mode \(mode) on \(product)"))
             return
         }
+        var sftp: SFTPTransfer?
         if url.hasPrefix("ssh://") {
+            do {
+                sftp = try SFTPTransfer(url: url, password: operation.child("password")?.text ?? "")
+            } catch {
+                fail(ServerError.invalidValue("firmware-update url: \(error)"))
+                return
+            }
+        } else if LoopbackHTTPDownload.parse(url) == nil {
             fail(
-                ServerError.operationNotSupported(
-                    "firmware-update from ssh:// (the simulator fetches http:// on loopback)"))
+                ServerError.invalidValue(
+                    "firmware-update url must be http:// or ssh:// to a loopback address, not \(url)"))
             return
         }
-        guard LoopbackHTTPDownload.parse(url) != nil else {
-            fail(ServerError.invalidValue("firmware-update url must be http:// to a loopback address, not \(url)"))
-            return
-        }
-        self.log("firmware: update from \(url) (mode \(mode))")
+        self.log("firmware: update from \(sftp?.redacted ?? url) (mode \(mode))")
         if mode == "background" { leaves([]) }
 
-        let download: EventLoopFuture<[UInt8]> =
-            self.faults.firmwareTransferFailure
-            ? self.eventLoop.makeFailedFuture(
+        let download: EventLoopFuture<[UInt8]>
+        if self.faults.firmwareTransferFailure {
+            download = self.eventLoop.makeFailedFuture(
                 LoopbackHTTPDownload.Failure(description: "transfer interrupted (injected fault)"))
-            : LoopbackHTTPDownload.get(url, on: self.eventLoop)
+        } else if let sftp {
+            download = sftp.download(on: self.eventLoop).map { result in
+                self.log("firmware: sftp host key \(result.hostKey) trusted (a simulated router trusts any host)")
+                return result.bytes
+            }
+        } else {
+            download = LoopbackHTTPDownload.get(url, on: self.eventLoop)
+        }
         download.whenComplete { result in
             var outcome: Result<FirmwareImageHeader, RPCError>
             var transferError: String?

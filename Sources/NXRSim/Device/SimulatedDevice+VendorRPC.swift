@@ -96,10 +96,29 @@ extension SimulatedDevice {
                 fail(ServerError.invalidValue("config-backup format must be xml, tgz or show-config, not '\(format)'"))
                 return
             }
-            if argument("url") != nil {
-                fail(
-                    ServerError.operationNotSupported(
-                        "config-backup to a url (the simulator answers inline content only)"))
+            if let url = argument("url") {
+                let transfer: SFTPTransfer
+                do {
+                    transfer = try SFTPTransfer(url: url, password: operation.child("password")?.text ?? "")
+                } catch {
+                    fail(ServerError.invalidValue("config-backup url: \(error)"))
+                    return
+                }
+                self.log("netconf: config-backup (\(format)) to \(transfer.redacted)")
+                transfer.upload(content, on: self.eventLoop).whenComplete { result in
+                    var answer = [XMLElement("transfer", namespace: ns, text: "done")]
+                    switch result {
+                    case .success(let done):
+                        self.log("netconf: config-backup uploaded; sftp host key \(done.hostKey) trusted")
+                    case .failure(let error):
+                        self.log("netconf: config-backup transfer failed: \(error)")
+                        answer = [
+                            XMLElement("transfer", namespace: ns, text: "failed"),
+                            XMLElement("message", namespace: ns, text: "\(error)"),
+                        ]
+                    }
+                    self.reply(session, Reply.body(messageID: messageID, answer, attributes: attributes))
+                }
                 return
             }
             leaves([("content", Data(content).base64EncodedString())])
@@ -198,8 +217,37 @@ extension SimulatedDevice {
                     "config-restore format '\(format)' (the simulator restores xml and tgz)"))
             return
         }
-        guard operation.child("url") == nil else {
-            fail(ServerError.operationNotSupported("config-restore from a url (the simulator takes inline content)"))
+        let ns = SimModel.namespace
+        if let url = operation.child("url")?.text.trimmed {
+            let transfer: SFTPTransfer
+            do {
+                transfer = try SFTPTransfer(url: url, password: operation.child("password")?.text ?? "")
+            } catch {
+                fail(ServerError.invalidValue("config-restore url: \(error)"))
+                return
+            }
+            self.log("netconf: config-restore (\(format)) from \(transfer.redacted)")
+            transfer.download(on: self.eventLoop, maxBytes: 16 << 20).whenComplete { result in
+                switch result {
+                case .success(let done):
+                    self.log("netconf: config-restore downloaded; sftp host key \(done.hostKey) trusted")
+                    self.restore(
+                        done.bytes, format: format, save: operation.child("save")?.text.trimmed != "false",
+                        session: session, messageID: messageID, attributes: attributes)
+                case .failure(let error):
+                    self.log("netconf: config-restore transfer failed: \(error)")
+                    self.reply(
+                        session,
+                        Reply.body(
+                            messageID: messageID,
+                            [
+                                XMLElement("transfer", namespace: ns, text: "failed"),
+                                XMLElement("rebooting", namespace: ns, text: "false"),
+                                XMLElement("message", namespace: ns, text: "\(error)"),
+                            ],
+                            attributes: attributes))
+                }
+            }
             return
         }
         guard let encoded = operation.child("content")?.text.trimmed, !encoded.isEmpty else {
@@ -210,7 +258,19 @@ extension SimulatedDevice {
             fail(ServerError.invalidValue("config-restore content is not base64"))
             return
         }
-        var xml = Array(decoded)
+        self.restore(
+            Array(decoded), format: format, save: operation.child("save")?.text.trimmed != "false",
+            session: session, messageID: messageID, attributes: attributes)
+    }
+
+    /// Checks and applies a restored file (xml or tgz), answers, and reboots into it.
+    private func restore(
+        _ file: [UInt8], format: String, save: Bool, session: UInt32, messageID: String?, attributes: [XMLAttribute]
+    ) {
+        let fail = { (error: RPCError) in
+            self.reply(session, Reply.errors(messageID: messageID, [error], attributes: attributes))
+        }
+        var xml = file
         if format == "tgz" {
             do {
                 xml = try ConfigArchive.unpack(xml)
@@ -248,7 +308,7 @@ extension SimulatedDevice {
                 ],
                 attributes: attributes))
         var actions = self.engine.replaceRunning(data, now: self.clock.now(), changedBy: session)
-        if operation.child("save")?.text.trimmed != "false" { actions += self.engine.replaceStartup(data) }
+        if save { actions += self.engine.replaceStartup(data) }
         self.perform(actions)
         self.log("netconf: configuration restored; rebooting")
         self.eventLoop.scheduleTask(in: .milliseconds(100)) { self.reboot(reason: "config-restore") }
