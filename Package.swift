@@ -80,8 +80,10 @@ let package = Package(
         .target(name: "NXRSim",
                 dependencies: [
                     "NETCONF", "CRP",
+                    .product(name: "Yams", package: "Yams"),
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
                     .product(name: "NIOSSH", package: "swift-nio-ssh"),
                     .product(name: "Crypto", package: "swift-crypto"),
                     .product(name: "_CryptoExtras", package: "swift-crypto"),

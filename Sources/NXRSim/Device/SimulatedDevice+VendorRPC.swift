@@ -1,0 +1,256 @@
+import Foundation
+import NETCONF
+import NIOCore
+
+/// The NXR vendor RPCs (namespace ``SimModel/namespace``).
+extension SimulatedDevice {
+    func handleVendorRPC(session: UInt32, messageID: String?, attributes: [XMLAttribute], operation: XMLElement) {
+        let ns = SimModel.namespace
+        func leaves(_ pairs: [(String, String)]) {
+            self.reply(
+                session,
+                Reply.body(
+                    messageID: messageID, pairs.map { XMLElement($0.0, namespace: ns, text: $0.1) },
+                    attributes: attributes))
+        }
+        func text(_ output: String) { leaves([("text", output)]) }
+        func fail(_ error: RPCError) {
+            self.reply(session, Reply.errors(messageID: messageID, [error], attributes: attributes))
+        }
+        func ok() {
+            self.reply(session, Reply.ok(messageID: messageID, attributes: attributes))
+        }
+        let argument = { (name: String) -> String? in operation.child(name)?.text.trimmed }
+        func number(_ name: String, default value: Int, in range: ClosedRange<Int>) -> Int? {
+            guard let text = argument(name) else { return value }
+            guard let parsed = Int(text), range.contains(parsed) else {
+                fail(
+                    ServerError.invalidValue(
+                        "\(operation.name) \(name) must be \(range.lowerBound)-\(range.upperBound), not '\(text)'"))
+                return nil
+            }
+            return parsed
+        }
+        switch operation.name {
+        case "reboot":
+            guard let delay = number("delay", default: 0, in: 0...3600) else { return }
+            ok()
+            self.log("netconf: reboot requested by session \(session) (delay \(delay) s)")
+            self.eventLoop.scheduleTask(in: .milliseconds(Int64(delay) * 1000 + 100)) {
+                self.reboot(reason: "netconf reboot")
+            }
+        case "show":
+            let args = argument("args") ?? ""
+            guard (1...255).contains(args.count), args.allSatisfy({ $0.isASCII && !$0.isNewline }) else {
+                fail(ServerError.invalidValue("show args must be 1-255 printable ASCII characters"))
+                return
+            }
+            switch self.show(args) {
+            case .success(let output): text(output)
+            case .failure(let error): fail(error)
+            }
+        case "ping":
+            guard let destination = argument("destination"), !destination.isEmpty else {
+                fail(ServerError.missingElement("destination", in: "ping"))
+                return
+            }
+            guard let count = number("count", default: 5, in: 1...60) else { return }
+            leaves([
+                (
+                    "text",
+                    Self.pingOutput(destination: destination, count: count, source: argument("source"), seed: self.name)
+                ),
+                ("transmitted", String(count)), ("received", String(count)),
+            ])
+        case "traceroute":
+            guard let destination = argument("destination"), !destination.isEmpty else {
+                fail(ServerError.missingElement("destination", in: "traceroute"))
+                return
+            }
+            text("traceroute to \(destination), 30 hops max\n 1  \(destination)  0.412 ms  0.388 ms  0.371 ms\n")
+        case "packet-dump":
+            guard let interface = argument("interface"), SimModel.isInterfaceName(interface) else {
+                fail(ServerError.invalidValue("packet-dump needs an interface (ethernetN, pppN or tunnelN)"))
+                return
+            }
+            guard number("duration", default: 10, in: 10...180) != nil,
+                let packets = number("packets", default: 100, in: 1...1000)
+            else { return }
+            let captured = min(packets, 2)
+            let lines = (0..<captured).map { index in
+                "12:00:00.\(String(format: "%06d", index * 420 + 1)) IP 192.168.0.20.51000 > 192.168.0.254.22: Flags [P.], length 36"
+            }
+            leaves([("text", lines.joined(separator: "\n") + "\n"), ("captured", String(captured))])
+        case "get-syslog":
+            guard let count = number("lines", default: Int.max, in: 1...Int.max) else { return }
+            text(self.syslog.suffix(count).joined(separator: "\n") + "\n")
+        case "config-backup":
+            let format = argument("format") ?? "xml"
+            let content: [UInt8]
+            let xml = Array(XML.serialize(self.engine.running, pretty: true, declaration: true).utf8)
+            switch format {
+            case "xml": content = xml
+            case "show-config": content = Array(Self.showConfig(self.engine.running).utf8)
+            case "tgz": content = ConfigArchive.pack(xml, modified: Int(self.clock.now().timeIntervalSince1970))
+            default:
+                fail(ServerError.invalidValue("config-backup format must be xml, tgz or show-config, not '\(format)'"))
+                return
+            }
+            if argument("url") != nil {
+                fail(
+                    ServerError.operationNotSupported(
+                        "config-backup to a url (the simulator answers inline content only)"))
+                return
+            }
+            leaves([("content", Data(content).base64EncodedString())])
+        case "config-restore":
+            self.configRestore(operation, session: session, messageID: messageID, attributes: attributes)
+        case "firmware-update":
+            self.firmwareUpdate(operation, session: session, messageID: messageID, attributes: attributes)
+        case "get-ipsec-status":
+            let only = argument("policy")
+            self.reply(
+                session,
+                Reply.body(
+                    messageID: messageID, self.ipsecStatus().filter { only == nil || $0.child("name")?.text == only },
+                    attributes: attributes))
+        default:
+            fail(ServerError.operationNotSupported(operation.name))
+        }
+    }
+
+    func show(_ args: String) -> Result<String, RPCError> {
+        let identity = self.settings.identity
+        let words = args.split(separator: " ").map(String.init)
+        switch words.first {
+        case "config":
+            return .success(Self.showConfig(self.engine.running))
+        case "version":
+            return .success(
+                "Century Systems \(identity.product) Series ver \(identity.firmwareVersion)\nSerial: \(identity.serial)\n"
+            )
+        case "uptime":
+            let up = Int(self.clock.now().timeIntervalSince(self.bootedAt))
+            return .success("up \(up / 86400) days, \(up % 86400 / 3600):\(String(format: "%02d", up % 3600 / 60))\n")
+        case "interface":
+            let lines = self.operationalState(running: self.engine.running)[1].elements.map { interface in
+                let state = interface.child("state")
+                let addresses =
+                    state?.children("address").map {
+                        "  IPv4 address: \($0.child("ip")?.text ?? "?")/\($0.child("prefix-length")?.text ?? "?")"
+                    } ?? []
+                return
+                    (["\(interface.child("name")?.text ?? "?") is \(state?.child("oper-status")?.text ?? "up")"]
+                    + addresses)
+                    .joined(separator: "\n")
+            }
+            return .success(lines.joined(separator: "\n") + "\n")
+        case "ip":
+            return .success("Codes: K - kernel, C - connected, S - static\nC>* 127.0.0.0/8 is directly connected, lo\n")
+        case "syslog":
+            return .success(self.syslog.joined(separator: "\n") + "\n")
+        default:
+            return .failure(ServerError.invalidValue("% Invalid input detected: show \(args)"))
+        }
+    }
+
+    /// The running config in the NXR's `show config` text form.
+    static func showConfig(_ root: XMLElement) -> String {
+        var lines: [String] = ["!", "! Century Systems NXR", "!"]
+        func walk(_ element: XMLElement, indent: String) {
+            if element.elements.isEmpty {
+                lines.append("\(indent)\(element.name) \(element.text.trimmed)")
+                return
+            }
+            let key = ConfigTree.key(of: element).map { " \($0)" } ?? ""
+            lines.append("\(indent)\(element.name)\(key)")
+            for child in element.elements where !(key.isEmpty == false && child.name == "name") {
+                walk(child, indent: indent + " ")
+            }
+            lines.append("\(indent)exit")
+        }
+        for element in root.elements { walk(element, indent: "") }
+        lines.append("!")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func pingOutput(destination: String, count: Int, source: String?, seed: String) -> String {
+        var lines = ["PING \(destination) (\(destination))\(source.map { " from \($0)" } ?? ""): 56 data bytes"]
+        let base = Double(seed.utf8.reduce(0) { ($0 &+ Int($1)) % 97 }) / 100 + 0.3
+        for sequence in 1...count {
+            lines.append(
+                "64 bytes from \(destination): icmp_seq=\(sequence - 1) ttl=64 time=\(String(format: "%.1f", base + Double(sequence % 5) / 10)) ms"
+            )
+        }
+        lines.append("--- \(destination) ping statistics ---")
+        lines.append("\(count) packets transmitted, \(count) packets received, 0% packet loss")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func configRestore(_ operation: XMLElement, session: UInt32, messageID: String?, attributes: [XMLAttribute]) {
+        let fail = { (error: RPCError) in
+            self.reply(session, Reply.errors(messageID: messageID, [error], attributes: attributes))
+        }
+        let format = operation.child("format")?.text.trimmed ?? "xml"
+        guard format == "xml" || format == "tgz" else {
+            fail(
+                ServerError.operationNotSupported(
+                    "config-restore format '\(format)' (the simulator restores xml and tgz)"))
+            return
+        }
+        guard operation.child("url") == nil else {
+            fail(ServerError.operationNotSupported("config-restore from a url (the simulator takes inline content)"))
+            return
+        }
+        guard let encoded = operation.child("content")?.text.trimmed, !encoded.isEmpty else {
+            fail(ServerError.missingElement("content", in: "config-restore"))
+            return
+        }
+        guard let decoded = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
+            fail(ServerError.invalidValue("config-restore content is not base64"))
+            return
+        }
+        var xml = Array(decoded)
+        if format == "tgz" {
+            do {
+                xml = try ConfigArchive.unpack(xml)
+            } catch {
+                fail(ServerError.invalidValue("the tgz archive cannot be read: \(error)"))
+                return
+            }
+        }
+        let root: XMLElement
+        do {
+            root = try XML.parse(xml)
+        } catch {
+            fail(ServerError.invalidValue("the restored config is not XML: \(error)"))
+            return
+        }
+        guard root.name == "data" || root.name == "config" else {
+            fail(ServerError.invalidValue("the restored config's root must be <data> or <config>, not <\(root.name)>"))
+            return
+        }
+        var data = ConfigTree.emptyRoot()
+        data.children = root.elements.map { .element($0) }
+        let errors = SimModel.validate(data)
+        guard errors.isEmpty else {
+            fail(errors[0])
+            return
+        }
+        let ns = SimModel.namespace
+        self.reply(
+            session,
+            Reply.body(
+                messageID: messageID,
+                [
+                    XMLElement("transfer", namespace: ns, text: "done"),
+                    XMLElement("rebooting", namespace: ns, text: "true"),
+                ],
+                attributes: attributes))
+        var actions = self.engine.replaceRunning(data, now: self.clock.now(), changedBy: session)
+        if operation.child("save")?.text.trimmed != "false" { actions += self.engine.replaceStartup(data) }
+        self.perform(actions)
+        self.log("netconf: configuration restored; rebooting")
+        self.eventLoop.scheduleTask(in: .milliseconds(100)) { self.reboot(reason: "config-restore") }
+    }
+}

@@ -1,1 +1,0 @@
-// NXRSim — placeholder, replaced by its issue's work.

@@ -1,0 +1,30 @@
+/// Loopback address checks and arithmetic: the simulator never binds or sends outside 127.0.0.0/8 and ::1.
+public enum LoopbackAddress {
+    /// True for 127.0.0.0/8 dotted quads, `::1` and `localhost`.
+    public static func isLoopback(_ host: String) -> Bool {
+        if host == "::1" || host == "localhost" { return true }
+        guard let octets = Self.octets(host) else { return false }
+        return octets[0] == 127
+    }
+
+    /// Parses a dotted IPv4 quad.
+    public static func octets(_ host: String) -> [UInt8]? {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var result: [UInt8] = []
+        for part in parts {
+            guard !part.isEmpty, part.count <= 3, let value = UInt8(part) else { return nil }
+            result.append(value)
+        }
+        return result
+    }
+
+    /// The address `offset` places after `base` (e.g. 127.1.0.0 + 300 = 127.1.1.44).
+    public static func adding(_ offset: Int, to base: String) -> String? {
+        guard let octets = Self.octets(base) else { return nil }
+        let value = octets.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        let (sum, overflow) = value.addingReportingOverflow(UInt32(truncatingIfNeeded: offset))
+        guard !overflow, offset >= 0, sum >> 24 == 127 else { return nil }
+        return "\(sum >> 24).\(sum >> 16 & 255).\(sum >> 8 & 255).\(sum & 255)"
+    }
+}
