@@ -105,6 +105,8 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "netconf-client-bench", dependencies: ["NETCONF", "NETCONFClient"],
                           path: "bench/netconf/swift", swiftSettings: strict),
+        .executableTarget(name: "netconf-sessions-bench", dependencies: ["NETCONF", "NETCONFClient"],
+                          path: "bench/sessions/swift", swiftSettings: strict),
         .executableTarget(name: "nxr-sim",
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
