@@ -58,9 +58,19 @@ echo "date $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "sessions_requested $SESSIONS"
 echo "simulator_shards ${#PIDS[@]}"
 echo "setup_window $WINDOW"
+# CPU time (clock ticks) of all shards together, to tell which side limits setup.
+shard_ticks() {
+    local sum=0
+    for pid in "${PIDS[@]}"; do sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$pid/stat") )); done
+    echo "$sum"
+}
+TICKS_BEFORE=$(shard_ticks)
 status=0
 ( ulimit -n 20000; exec timeout 900 "$BIN/netconf-sessions-bench" "$PORT" bench "$WORK/id" "$WINDOW" "${SPECS[@]}" ) \
     || status=$?
+TICKS=$(( $(shard_ticks) - TICKS_BEFORE ))
+echo "simulator_cpu_ms_per_session $(awk -v t="$TICKS" -v hz="$(getconf CLK_TCK)" -v n="$SESSIONS" \
+    'BEGIN { printf "%.2f", t * 1000 / hz / n }')  # setup + one get-config + close, all shards"
 for i in "${!PIDS[@]}"; do
     echo "simulator_shard${i}_rss_kib $(awk '/^VmRSS/ {print $2}' "/proc/${PIDS[$i]}/status")"
 done

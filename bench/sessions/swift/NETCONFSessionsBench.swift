@@ -44,6 +44,7 @@ struct NETCONFSessionsBench {
         sessions.reserveCapacity(total)
         var errors: [String] = []
         var failures = 0
+        let cpuBefore = cpuSeconds()
         let connectStart = ContinuousClock.now
         await withTaskGroup(of: Result<NETCONFSession, any Error>.self) { group in
             var next = 0
@@ -73,6 +74,7 @@ struct NETCONFSessionsBench {
             }
         }
         let connectSeconds = seconds(ContinuousClock.now - connectStart)
+        let connectCPU = cpuSeconds() - cpuBefore
         let rssOpen = residentKiB()
         let threads = threadCount()
 
@@ -102,12 +104,13 @@ struct NETCONFSessionsBench {
 
         print("sessions_open \(sessions.count)")
         print("sessions_established_per_second \(format(Double(sessions.count) / connectSeconds))")
-        print("connect_phase_seconds \(format(connectSeconds))")
+        print("connect_phase_seconds \(String(format: "%.2f", connectSeconds))")
+        print("client_cpu_ms_per_session_setup \(String(format: "%.2f", connectCPU * 1000 / Double(max(total, 1))))")
         print("client_threads \(threads)")
         print("client_rss_kib_before \(rssBefore)")
         print("client_rss_kib_open \(rssOpen)")
         print("client_rss_kib_per_session \(format(Double(rssOpen - rssBefore) / Double(max(sessions.count, 1))))")
-        print("rpc_get_all_sessions_seconds \(format(rpcSeconds))")
+        print("rpc_get_all_sessions_seconds \(String(format: "%.3f", rpcSeconds))")
         print("rpc_failures \(rpcErrors.count)")
         print("connect_failures \(failures)")
 
@@ -149,6 +152,14 @@ struct NETCONFSessionsBench {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
         }
         return 0
+    }
+
+    /// User + system CPU time of this process so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return value(usage.ru_utime) + value(usage.ru_stime)
     }
 
     /// Threads of this process (entries of /proc/self/task).
