@@ -70,7 +70,7 @@ status=0
     || status=$?
 TICKS=$(( $(shard_ticks) - TICKS_BEFORE ))
 echo "simulator_cpu_ms_per_session $(awk -v t="$TICKS" -v hz="$(getconf CLK_TCK)" -v n="$SESSIONS" \
-    'BEGIN { printf "%.2f", t * 1000 / hz / n }')  # setup + one get-config + close, all shards"
+    'BEGIN { printf "%.2f", t * 1000 / hz / n }')"  # setup + one get-config + close, all shards
 for i in "${!PIDS[@]}"; do
     echo "simulator_shard${i}_rss_kib $(awk '/^VmRSS/ {print $2}' "/proc/${PIDS[$i]}/status")"
 done
