@@ -38,6 +38,7 @@ struct NETCONFSessionsBench {
         let auth = SSHAuthentication.publicKey(privateKey: key)
         try? await Task.sleep(for: .milliseconds(200))
         let rssBefore = residentKiB()
+        let fdsBefore = openFiles()
 
         // Open every session, at most `window` in setup at once.
         var sessions: [NETCONFSession] = []
@@ -77,6 +78,7 @@ struct NETCONFSessionsBench {
         let connectCPU = cpuSeconds() - cpuBefore
         let rssOpen = residentKiB()
         let threads = threadCount()
+        let fdsOpen = openFiles()
 
         // One small get-config on every session, all in flight.
         let filter = Filter.subtree(
@@ -110,6 +112,8 @@ struct NETCONFSessionsBench {
         print("client_rss_kib_before \(rssBefore)")
         print("client_rss_kib_open \(rssOpen)")
         print("client_rss_kib_per_session \(format(Double(rssOpen - rssBefore) / Double(max(sessions.count, 1))))")
+        let filesPerSession = Double(fdsOpen - fdsBefore) / Double(max(sessions.count, 1))
+        print("client_open_files_per_session \(String(format: "%.2f", filesPerSession))")
         print("rpc_get_all_sessions_seconds \(String(format: "%.3f", rpcSeconds))")
         print("rpc_failures \(rpcErrors.count)")
         print("connect_failures \(failures)")
@@ -123,6 +127,7 @@ struct NETCONFSessionsBench {
         }
         print("close_all_seconds \(format(seconds(ContinuousClock.now - closeStart)))")
         sessions.removeAll()
+        print("client_open_files_left_after_close \(openFiles() - fdsBefore)")
         loop.shutdown()
 
         if failures > 0 || !rpcErrors.isEmpty {
@@ -160,6 +165,11 @@ struct NETCONFSessionsBench {
         guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
         func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return value(usage.ru_utime) + value(usage.ru_stime)
+    }
+
+    /// Open file descriptors of this process (entries of /proc/self/fd).
+    static func openFiles() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
     }
 
     /// Threads of this process (entries of /proc/self/task).
