@@ -75,6 +75,10 @@ final class SessionEngine {
     private var hostKey: SSHHostKey?
     private var offeredMethods: String = ""
     private let keyBytes: [UInt8]
+    /// An unencrypted OpenSSH ed25519 key parsed once in Swift (nil: libssh2 parses the key itself).
+    private let signer: Ed25519Signer?
+    /// The `abstract` libssh2 hands to the sign callback: points at `signer`; lives as long as we do.
+    private var signAbstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
     private let secretBytes: [UInt8]
 
     /// End-of-message until both hellos are known, then the negotiated mode (RFC 6242 §4.1).
@@ -113,10 +117,16 @@ final class SessionEngine {
         case let .publicKey(privateKey, passphrase):
             keyBytes = Array(privateKey.utf8)
             secretBytes = passphrase.map { Array($0.utf8) + [0] } ?? []
+            signer = Ed25519Signer.parse(privateKey)
         case let .password(password):
             keyBytes = []
+            signer = nil
             secretBytes = Array(password.utf8)
         }
+    }
+
+    deinit {
+        signAbstract?.deallocate()
     }
 
     var isFinished: Bool { state == .finished }
@@ -392,32 +402,46 @@ final class SessionEngine {
         guard let session else { return false }
         let user = Array(request.username.utf8)
         let rc: Int32
-        switch request.auth {
-        case .publicKey:
-            rc = user.withUnsafeBufferPointer { userPtr in
-                keyBytes.withUnsafeBufferPointer { keyPtr in
-                    secretBytes.withUnsafeBufferPointer { passPtr in
-                        userPtr.withMemoryRebound(to: CChar.self) { userChars in
-                            keyPtr.withMemoryRebound(to: CChar.self) { keyChars in
-                                passPtr.withMemoryRebound(to: CChar.self) { passChars in
-                                    libssh2_userauth_publickey_frommemory(
-                                        session, userChars.baseAddress, user.count, nil, 0,
-                                        keyChars.baseAddress, keyBytes.count,
-                                        secretBytes.isEmpty ? nil : passChars.baseAddress)
+        if case .publicKey = request.auth, let signer {
+            if signAbstract == nil {
+                let abstract = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 1)
+                abstract.initialize(to: Unmanaged.passUnretained(signer).toOpaque())
+                signAbstract = abstract
+            }
+            rc = request.username.withCString { userChars in
+                signer.publicKeyBlob.withUnsafeBufferPointer { blob in
+                    libssh2_userauth_publickey(
+                        session, userChars, blob.baseAddress, blob.count, signWithEd25519Signer, signAbstract)
+                }
+            }
+        } else {
+            switch request.auth {
+            case .publicKey:
+                rc = user.withUnsafeBufferPointer { userPtr in
+                    keyBytes.withUnsafeBufferPointer { keyPtr in
+                        secretBytes.withUnsafeBufferPointer { passPtr in
+                            userPtr.withMemoryRebound(to: CChar.self) { userChars in
+                                keyPtr.withMemoryRebound(to: CChar.self) { keyChars in
+                                    passPtr.withMemoryRebound(to: CChar.self) { passChars in
+                                        libssh2_userauth_publickey_frommemory(
+                                            session, userChars.baseAddress, user.count, nil, 0,
+                                            keyChars.baseAddress, keyBytes.count,
+                                            secretBytes.isEmpty ? nil : passChars.baseAddress)
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
-        case .password:
-            rc = user.withUnsafeBufferPointer { userPtr in
-                secretBytes.withUnsafeBufferPointer { passPtr in
-                    userPtr.withMemoryRebound(to: CChar.self) { userChars in
-                        passPtr.withMemoryRebound(to: CChar.self) { passChars in
-                            libssh2_userauth_password_ex(
-                                session, userChars.baseAddress, UInt32(user.count),
-                                passChars.baseAddress, UInt32(secretBytes.count), nil)
+            case .password:
+                rc = user.withUnsafeBufferPointer { userPtr in
+                    secretBytes.withUnsafeBufferPointer { passPtr in
+                        userPtr.withMemoryRebound(to: CChar.self) { userChars in
+                            passPtr.withMemoryRebound(to: CChar.self) { passChars in
+                                libssh2_userauth_password_ex(
+                                    session, userChars.baseAddress, UInt32(user.count),
+                                    passChars.baseAddress, UInt32(secretBytes.count), nil)
+                            }
                         }
                     }
                 }
@@ -829,3 +853,21 @@ final class SessionEngine {
         }
     }
 }
+
+/// libssh2's sign callback for `Ed25519Signer`: `abstract` points at the signer; the raw signature
+/// goes into `malloc`ed memory that libssh2 frees.
+private let signWithEd25519Signer:
+    @convention(c) (
+        OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<Int>?,
+        UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+    ) -> Int32 = { _, signature, signatureLength, data, dataLength, abstract in
+        guard let signature, let signatureLength, let data, let context = abstract?.pointee else { return -1 }
+        let signer = Unmanaged<Ed25519Signer>.fromOpaque(context).takeUnretainedValue()
+        guard let raw = signer.sign(Array(UnsafeBufferPointer(start: data, count: dataLength))),
+            let memory = malloc(raw.count)?.assumingMemoryBound(to: UInt8.self)
+        else { return -1 }
+        memory.initialize(from: raw, count: raw.count)
+        signature.pointee = memory
+        signatureLength.pointee = raw.count
+        return 0
+    }
