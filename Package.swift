@@ -129,13 +129,13 @@ let package = Package(
                                                   .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "CMSPlanTests", dependencies: ["TestSupport", "CMSPlan", "CMSModel", "CMSSchema", "NXRModel", "NETCONF"]),
         .testTarget(name: "NXRModelTests", dependencies: ["NXRModel", "NETCONF"]),
-        .testTarget(name: "NETCONFClientTests", dependencies: ["NETCONFClient", "NETCONF"], exclude: ["Fixtures"]),
+        .testTarget(name: "NETCONFClientTests", dependencies: ["TestSupport", "NETCONFClient", "NETCONF"], exclude: ["Fixtures"]),
         .testTarget(name: "CMSStoreTests", dependencies: ["CMSStore", "CMSModel"], exclude: ["Golden"]),
         .testTarget(name: "CMSReconcileTests", dependencies: ["CMSReconcile", "CMSModel"]),
         .testTarget(name: "TenantSourceTests",
                     dependencies: ["TenantSource", "CMSReconcile", "CMSSchema", "CMSModel", "GitSource"]),
         .testTarget(name: "TenantKeysTests", dependencies: ["TestSupport", "TenantKeys"]),
-        .testTarget(name: "NXRSimTests", dependencies: ["NXRSim", "NETCONF", "CRP", "NETCONFClient"], exclude: ["Scripts"]),
+        .testTarget(name: "NXRSimTests", dependencies: ["TestSupport", "NXRSim", "NETCONF", "CRP", "NETCONFClient"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )
