@@ -44,6 +44,24 @@ struct JSONSchemaConformanceTests {
         #expect(checked >= 30, "\(run.stderr)")
     }
 
+    @Test("every YAML example in docs/tenant-repo.md is valid against the schema of its kind")
+    func documentationExamplesAreValid() throws {
+        let text = try String(contentsOf: Self.root.appending(path: "docs/tenant-repo.md"), encoding: .utf8)
+        let folder = FileManager.default.temporaryDirectory.appending(path: "doc-yaml-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var count = 0
+        for block in text.components(separatedBy: "```yaml\n").dropFirst() {
+            let body = block.components(separatedBy: "```").first ?? ""
+            guard body.contains("apiVersion:") else { continue }
+            count += 1
+            try body.write(to: folder.appending(path: "doc\(count).yaml"), atomically: true, encoding: .utf8)
+        }
+        #expect(count >= 6, "one example per kind at least")
+        let run = try Self.check(folder)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+    }
+
     @Test("each example YAML file starts with a modeline naming the existing schema of its kind")
     func modelinesPointAtTheSchemas() throws {
         let examples = Self.root.appending(path: "examples/tenant-repo")
