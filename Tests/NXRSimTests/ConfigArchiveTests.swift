@@ -59,4 +59,47 @@ import Testing
         let running = try await device.runningTree().get()
         #expect(running.child("system", namespace: SimModel.namespace)?.child("hostname")?.text == "nxr-tgz1")
     }
+
+    @Test func aShowConfigBackupRestoresOnTheDevice() async throws {
+        let fleet = try TestFleet()
+        defer { Task { await fleet.stop() } }
+        let device = try await fleet.start(code: "showcfg1", rebootDelay: 0.2)
+        let original = try await device.runningTree().get()
+        let backup = try await SSHNetconf.run(
+            fleet, device, [SSHNetconf.vendor("<config-backup NXR><format>show-config</format></config-backup>")])
+        let content = try #require(
+            backup.stdout.components(separatedBy: "<content xmlns=\"\(SimModel.namespace)\">").dropFirst().first?
+                .components(separatedBy: "</content>").first)
+        let text = String(decoding: try #require(Data(base64Encoded: content)), as: UTF8.self)
+        #expect(text.contains("hostname nxr-showcfg1"), "\(text)")
+        // The text reads back into exactly the running configuration.
+        let parsed = try ShowConfigText.parse(text, namespace: SimModel.namespace)
+        #expect(parsed == original.elements)
+        let edit =
+            "<edit-config><target><running/></target><config><system xmlns=\"\(SimModel.namespace)\"><hostname>changed</hostname></system></config></edit-config>"
+        _ = try await SSHNetconf.run(fleet, device, [edit])
+        let restore = try await SSHNetconf.run(
+            fleet, device,
+            [
+                SSHNetconf.vendor(
+                    "<config-restore NXR><format>show-config</format><content>\(content)</content></config-restore>")
+            ],
+            close: false)
+        #expect(restore.stdout.contains(">true</rebooting>"), "\(restore.stdout)")
+        #expect(try await SSHNetconf.eventually { try await device.snapshot().get().bootCount == 2 })
+        let running = try await device.runningTree().get()
+        #expect(running.child("system", namespace: SimModel.namespace)?.child("hostname")?.text == "nxr-showcfg1")
+    }
+
+    @Test func brokenShowConfigTextIsRefusedWithItsLine() {
+        #expect(throws: ShowConfigText.Failure.self) {
+            _ = try ShowConfigText.parse("system\n hostname a\n", namespace: SimModel.namespace)  // no exit
+        }
+        #expect(throws: ShowConfigText.Failure.self) {
+            _ = try ShowConfigText.parse("hostname a\nexit\nexit\n", namespace: SimModel.namespace)  // stray exit
+        }
+        #expect(throws: ShowConfigText.Failure.self) {
+            _ = try ShowConfigText.parse("system\n   hostname a\nexit\n", namespace: SimModel.namespace)  // indent
+        }
+    }
 }

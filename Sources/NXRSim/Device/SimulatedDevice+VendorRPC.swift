@@ -211,10 +211,8 @@ extension SimulatedDevice {
             self.reply(session, Reply.errors(messageID: messageID, [error], attributes: attributes))
         }
         let format = operation.child("format")?.text.trimmed ?? "xml"
-        guard format == "xml" || format == "tgz" else {
-            fail(
-                ServerError.operationNotSupported(
-                    "config-restore format '\(format)' (the simulator restores xml and tgz)"))
+        guard format == "xml" || format == "tgz" || format == "show-config" else {
+            fail(ServerError.invalidValue("config-restore format must be xml, tgz or show-config, not '\(format)'"))
             return
         }
         let ns = SimModel.namespace
@@ -263,7 +261,7 @@ extension SimulatedDevice {
             session: session, messageID: messageID, attributes: attributes)
     }
 
-    /// Checks and applies a restored file (xml or tgz), answers, and reboots into it.
+    /// Checks and applies a restored file (xml, tgz or show-config), answers, and reboots into it.
     private func restore(
         _ file: [UInt8], format: String, save: Bool, session: UInt32, messageID: String?, attributes: [XMLAttribute]
     ) {
@@ -280,11 +278,21 @@ extension SimulatedDevice {
             }
         }
         let root: XMLElement
-        do {
-            root = try XML.parse(xml)
-        } catch {
-            fail(ServerError.invalidValue("the restored config is not XML: \(error)"))
-            return
+        if format == "show-config" {
+            do {
+                let nodes = try ShowConfigText.parse(String(decoding: file, as: UTF8.self), namespace: SimModel.namespace)
+                root = XMLElement("config", namespace: NETCONFNamespace.base, children: nodes.map { .element($0) })
+            } catch {
+                fail(ServerError.invalidValue("the show-config text cannot be read: \(error)"))
+                return
+            }
+        } else {
+            do {
+                root = try XML.parse(xml)
+            } catch {
+                fail(ServerError.invalidValue("the restored config is not XML: \(error)"))
+                return
+            }
         }
         guard root.name == "data" || root.name == "config" else {
             fail(ServerError.invalidValue("the restored config's root must be <data> or <config>, not <\(root.name)>"))
