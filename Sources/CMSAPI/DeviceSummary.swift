@@ -1,0 +1,36 @@
+import CMSModel
+
+/// One row of the device list (SPEC §3 columns + the sync status).
+public struct DeviceSummary: Sendable, Hashable, Codable {
+    public var code: String
+    public var name: String
+    public var product: String
+    public var note: String
+    public var state: DeviceState
+    public var sync: SyncStatus
+    /// Known once identified.
+    public var firmwareVersion: String?
+    public var serial: String?
+    public var hostname: String?
+    /// `ip:port` from the last CRP announcement.
+    public var controlAddress: String?
+    public var groups: [String]
+
+    public init(
+        code: String, name: String = "", product: String, note: String = "", state: DeviceState,
+        sync: SyncStatus, firmwareVersion: String? = nil, serial: String? = nil, hostname: String? = nil,
+        controlAddress: String? = nil, groups: [String] = []
+    ) {
+        self.code = code
+        self.name = name
+        self.product = product
+        self.note = note
+        self.state = state
+        self.sync = sync
+        self.firmwareVersion = firmwareVersion
+        self.serial = serial
+        self.hostname = hostname
+        self.controlAddress = controlAddress
+        self.groups = groups
+    }
+}

@@ -1,0 +1,40 @@
+/// What `/metrics` exposes (rendered in the Prometheus text format by `CMSServer`).
+public struct MetricsSnapshot: Sendable, Hashable, Codable {
+    /// `cms_devices{tenant,state}`.
+    public var devicesByState: [String: [String: Int]]
+    /// `cms_devices_sync{tenant,status}`.
+    public var devicesBySync: [String: [String: Int]]
+    /// `cms_reconciles_total{tenant,outcome}` (outcome = ReconcileRecord.Outcome raw value).
+    public var reconciles: [String: [String: Int]]
+    /// `cms_reconcile_errors_total{tenant,class}` (class = retry / wait / terminal).
+    public var reconcileErrors: [String: [String: Int]]
+    /// `cms_reconcile_duration_seconds` histogram: upper bounds (seconds) and cumulative counts, sum, count.
+    public var durationBuckets: [Double]
+    public var durationCounts: [Int]
+    public var durationSum: Double
+    public var durationCount: Int
+    /// `cms_git_fetch_errors_total{tenant}`, `cms_crp_announcements_total{result}`, `cms_sessions_open`.
+    public var fetchErrors: [String: Int]
+    public var announcements: [String: Int]
+    public var sessionsOpen: Int
+
+    public init(
+        devicesByState: [String: [String: Int]] = [:], devicesBySync: [String: [String: Int]] = [:],
+        reconciles: [String: [String: Int]] = [:], reconcileErrors: [String: [String: Int]] = [:],
+        durationBuckets: [Double] = [], durationCounts: [Int] = [], durationSum: Double = 0,
+        durationCount: Int = 0, fetchErrors: [String: Int] = [:], announcements: [String: Int] = [:],
+        sessionsOpen: Int = 0
+    ) {
+        self.devicesByState = devicesByState
+        self.devicesBySync = devicesBySync
+        self.reconciles = reconciles
+        self.reconcileErrors = reconcileErrors
+        self.durationBuckets = durationBuckets
+        self.durationCounts = durationCounts
+        self.durationSum = durationSum
+        self.durationCount = durationCount
+        self.fetchErrors = fetchErrors
+        self.announcements = announcements
+        self.sessionsOpen = sessionsOpen
+    }
+}

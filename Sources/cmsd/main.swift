@@ -1,0 +1,1 @@
+print("cmsd: not wired yet")

@@ -1,0 +1,6 @@
+import CMSDaemon
+import Testing
+
+@Test func theDaemonIsCalledCmsd() {
+    #expect(CMSDaemonInfo.name == "cmsd")
+}
