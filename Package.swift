@@ -55,7 +55,7 @@ let package = Package(
 
         // ── Adapters: each wraps one outside thing ──
         .target(name: "CMSStore",
-                dependencies: ["CMSModel", .product(name: "GRDB", package: "GRDB.swift")],
+                dependencies: ["CMSModel", "CMSReconcile", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strict),
         .target(name: "GitSource", dependencies: ["CLibGit2"], swiftSettings: strict),
         .target(name: "TenantSource",
@@ -157,8 +157,8 @@ let package = Package(
         .testTarget(name: "CMSPlanTests", dependencies: ["TestSupport", "CMSPlan", "CMSModel", "CMSSchema", "NXRModel", "NETCONF"]),
         .testTarget(name: "NXRModelTests", dependencies: ["NXRModel", "NETCONF"]),
         .testTarget(name: "NETCONFClientTests", dependencies: ["TestSupport", "NETCONFClient", "NETCONF"], exclude: ["Fixtures"]),
-        .testTarget(name: "CMSStoreTests", dependencies: ["CMSStore", "CMSModel"], exclude: ["Golden"]),
-        .testTarget(name: "CMSReconcileTests", dependencies: ["CMSReconcile", "CMSModel"]),
+        .testTarget(name: "CMSStoreTests", dependencies: ["CMSStore", "CMSModel", "CMSReconcile"], exclude: ["Golden"]),
+        .testTarget(name: "CMSReconcileTests", dependencies: ["TestSupport", "CMSReconcile", "CMSModel"]),
         .testTarget(name: "TenantSourceTests",
                     dependencies: ["TenantSource", "CMSReconcile", "CMSSchema", "CMSModel", "GitSource"]),
         .testTarget(name: "CMSAPITests", dependencies: ["CMSAPI", "CMSModel"]),
