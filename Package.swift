@@ -59,7 +59,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "GitSource", dependencies: ["CLibGit2"], swiftSettings: strict),
         .target(name: "TenantSource",
-                dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "GitSource", "CLibGit2",
+                dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "GitSource", "CLibGit2",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         .target(name: "TenantKeys",

@@ -173,4 +173,34 @@ struct DevicePlannerTests {
         #expect(change.summary.contains("+ interfaces/interface[name='ppp0']/mtu: 1454"))
         #expect(change.summary.contains("+ netconf-server/lock-timeout: 120"))
     }
+
+    @Test("docs/managed-parts.md shows the example baseline verbatim and the plan it really gets")
+    func documentedExample() throws {
+        let doc = try String(
+            contentsOf: Support.root.appendingPathComponent("docs/managed-parts.md"), encoding: .utf8)
+        let file = try String(
+            contentsOf: Support.root.appendingPathComponent("examples/tenant-repo/" + Self.exampleBaseline),
+            encoding: .utf8)
+        let start = try #require(file.range(of: "<config "))
+        let body = String(file[start.lowerBound...])
+        #expect(doc.contains("```xml\n" + body + "```\n"), "the doc's baseline is not the example file")
+
+        let part = try BaselinePart(file: Self.exampleBaseline, xml: Array(file.utf8))
+        let observed = try XML.parse(
+            """
+            <data xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
+              <system xmlns="urn:cms:nxr:1.0"><hostname>nxr</hostname></system>
+              <interfaces xmlns="urn:cms:nxr:1.0">
+                <interface><name>ethernet0</name></interface>
+                <interface><name>ppp0</name><description>pppoe</description><mtu>1500</mtu></interface>
+              </interfaces>
+              <netconf-server xmlns="urn:cms:nxr:1.0"><lock-timeout>120</lock-timeout></netconf-server>
+            </data>
+            """
+        ).elements
+        let summary = try #require(part.change(observed: observed)).summary
+        #expect(summary.count == 3)
+        let block = "  ```\n" + summary.map { "  " + $0 + "\n" }.joined() + "  ```\n"
+        #expect(doc.contains(block), "the doc's plan is not \(summary)")
+    }
 }
