@@ -35,7 +35,7 @@ public enum ConcurrentLinter {
             } catch {
                 return BaselineFinding(message: "cannot read the baseline: \(error)")
             }
-            do {
+            do throws(PlanError) {
                 _ = try BaselinePart(file: path, xml: Array(bytes))
                 return nil
             } catch {

@@ -18,7 +18,7 @@ struct BaselinePartTests {
         try XML.parse("<data xmlns=\"\(NETCONFNamespace.base)\">\(xml)</data>").elements
     }
 
-    static func baseline(_ xml: String) throws -> BaselinePart {
+    static func baseline(_ xml: String) throws(PlanError) -> BaselinePart {
         try BaselinePart(file: file, xml: Array(xml.utf8))
     }
 
@@ -337,7 +337,7 @@ struct BaselinePartTests {
 
     @Test("hostile or out-of-model baselines are refused with a PlanError naming the file", arguments: refusals)
     func refused(_ row: Refusal) {
-        do {
+        do throws(PlanError) {
             _ = try Self.baseline(row.xml)
             Issue.record("accepted \(row.name)")
         } catch {
@@ -364,7 +364,7 @@ struct BaselinePartTests {
         #expect(parts.map(\.file) == ["configs/ebisu/baseline.xml"])
         #expect(parts.map(\.id) == ["baseline"])
         #expect(throws: PlanError.self) { try BaselinePart.parts(for: device, files: [:]) }
-        do {
+        do throws(PlanError) {
             _ = try BaselinePart.parts(for: device, files: ["configs/ebisu/prev.xml": xml])
             Issue.record("a missing enforced file was not reported")
         } catch {

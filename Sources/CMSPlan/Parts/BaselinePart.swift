@@ -108,7 +108,7 @@ extension BaselinePart {
     /// or a fragment of several roots.
     static func topLevel(file: String, xml: [UInt8]) throws(PlanError) -> [XMLElement] {
         let root: XMLElement
-        do {
+        do throws(XMLError) {
             root = try XML.parse(xml, limits: limits)
         } catch {
             // Several top-level elements are not one XML document: read them inside a wrapper, line numbers kept.
@@ -186,7 +186,8 @@ extension BaselinePart {
     static func checkSiblings(_ siblings: [XMLElement], path: String, file: String) throws(PlanError) {
         for (index, element) in siblings.enumerated() {
             if siblings[..<index].contains(where: { ConfigDiff.sameNode($0, element) }) {
-                let here = path.isEmpty ? ConfigDiff.pathComponent(element) : path + "/" + ConfigDiff.pathComponent(element)
+                let component = ConfigDiff.pathComponent(element)
+                let here = path.isEmpty ? component : path + "/" + component
                 throw PlanError(file: file, message: "\(here) is written twice; merge the two into one")
             }
         }

@@ -82,7 +82,7 @@ enum ConfigDiff {
             {
                 shell.children.append(.element(normalized(keyLeaf)))
             }
-            shell.children += inner.map { .element($0) }
+            shell.children += inner.map { XMLNode.element($0) }
             edits.append(shell)
         }
         return edits
@@ -153,7 +153,7 @@ enum ConfigDiff {
         for scalar in digits {
             if scalar == "." {
                 dots += 1
-            } else if !("0"..."9").contains(scalar) {
+            } else if scalar < "0" || scalar > "9" {
                 return false
             }
         }
