@@ -108,4 +108,21 @@ struct BaselineFilesTests {
         #expect(try input.read("configs/a1/base.xml").count > 0)
         #expect(throws: InputError.self) { try input.read("../../etc/passwd") }
     }
+
+    @Test("the example tenant repository lints clean, its baseline read and checked")
+    func exampleRepositoryIsClean() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/tenant-repo").path
+        let input = try RepositoryLoader.folder(root)
+        #expect(input.paths.contains("configs/ebisu/baseline.xml"))
+        let result = await ConcurrentLinter.lint(input)
+        #expect(result.errorCount == 0, "\(result.diagnostics)")
+        // The checker does look at the file: a broken copy of the repository fails at the baseline.
+        let bad = RepositoryInput(files: input.files, paths: input.paths, revision: nil) { path in
+            path == "configs/ebisu/baseline.xml" ? Data("<config/>".utf8) : try input.read(path)
+        }
+        let failed = await ConcurrentLinter.lint(bad)
+        #expect(failed.diagnostics.map(\.ruleID) == ["config.baseline"])
+        #expect(failed.diagnostics.first?.file == "configs/ebisu/baseline.xml")
+    }
 }
