@@ -164,7 +164,7 @@ public actor TenantController {
     }
 
     /// Puts a lint-clean revision in force: safe prune, agents added / updated / removed, every device enqueued.
-    private func adopt(_ revision: Revision) async {
+    func adopt(_ revision: Revision) async {
         guard let snapshot = revision.snapshot else { return }
         let next = Set(snapshot.devices.map(\.code))
         let previous = Set(agents.keys)
@@ -227,7 +227,7 @@ public actor TenantController {
         for device in snapshot.devices where !device.suspended { enqueue(device.code, user: revision.user) }
     }
 
-    private func delete(_ device: String, revision: Revision) async {
+    func delete(_ device: String, revision: Revision) async {
         queue.remove(DeviceKey(tenant: code, device: device))
         retryTimers.removeValue(forKey: device)?.cancel()
         if let task = running[device] { await task.value }
@@ -265,7 +265,7 @@ public actor TenantController {
         return accepted
     }
 
-    private func pump() {
+    func pump() {
         while let key = queue.next() {
             let device = key.device
             let permits = self.permits
@@ -278,13 +278,13 @@ public actor TenantController {
         }
     }
 
-    private func finished(_ key: DeviceKey) {
+    func finished(_ key: DeviceKey) {
         running[key.device] = nil
         queue.finished(key)
         pump()
     }
 
-    private func runDevice(_ device: String) async {
+    func runDevice(_ device: String) async {
         guard !stopped, let revision = inForce, let snapshot = revision.snapshot,
             let desired = snapshot.device(device), let agent = agents[device], var record = records[device]
         else { return }
@@ -320,7 +320,7 @@ public actor TenantController {
         await save(current)
     }
 
-    private func scheduleRetry(_ device: String, at time: Timestamp) {
+    func scheduleRetry(_ device: String, at time: Timestamp) {
         retryTimers[device]?.cancel()
         let delay = max(time - now(), .zero)
         retryTimers[device] = Task { [weak self] in
@@ -330,19 +330,19 @@ public actor TenantController {
         }
     }
 
-    private func retryFired(_ device: String) {
+    func retryFired(_ device: String) {
         retryTimers[device] = nil
         enqueue(device, user: nil)
     }
 
     /// The drift timer: every device that is ready is checked again (a read-back; a difference is drift).
-    private func driftTick() {
+    func driftTick() {
         for (device, record) in records where record.sync.condition.status == .ready {
             enqueue(device, user: nil)
         }
     }
 
-    private func pinned(_ device: String, hostKey: String?, serial: String?) async {
+    func pinned(_ device: String, hostKey: String?, serial: String?) async {
         guard var record = records[device] else { return }
         if let hostKey { record.hostKey = hostKey }
         if let serial { record.serial = serial }
@@ -352,7 +352,7 @@ public actor TenantController {
 
     // MARK: - Persistence
 
-    private func save(_ record: DeviceRecord) async {
+    func save(_ record: DeviceRecord) async {
         do {
             try await state.save(record)
         } catch {
@@ -360,7 +360,7 @@ public actor TenantController {
         }
     }
 
-    private func saveTenant() async {
+    func saveTenant() async {
         do {
             try await state.save(
                 TenantRecord(
@@ -370,7 +370,7 @@ public actor TenantController {
         }
     }
 
-    private func append(_ list: [Event]) async {
+    func append(_ list: [Event]) async {
         guard !list.isEmpty else { return }
         do {
             try await events.append(list)
