@@ -65,13 +65,14 @@ struct CMSDCommand: AsyncParsableCommand {
         }
         var grants: [String: TokenGrant] = [:]
         for token in tokens { grants[token.token] = TokenGrant(name: token.name, tenants: token.tenants) }
+        let apiHost = configuration.apiListen.host
         let server = APIServer.make(
             controlPlane: daemon,
             configuration: APIServerConfiguration(
                 host: configuration.apiListen.host, port: configuration.apiListen.port, tokens: grants),
             logger: logger,
             onServerRunning: { port in
-                logger.info("API listening", metadata: ["api": "\(configuration.apiListen.host):\(port)"])
+                logger.info("API listening", metadata: ["api": "\(apiHost):\(port)"])
             })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -60,7 +60,9 @@ public enum APITokenResolver {
             else {
                 throw ConfigurationError(file: path, line: nil, field: "", message: "cannot create the API token file")
             }
-            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
+            guard rename(temporary, path) == 0 else {
+                throw ConfigurationError(file: path, line: nil, field: "", message: "cannot move the API token in place")
+            }
         } catch let error as ConfigurationError {
             throw error
         } catch {
