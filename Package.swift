@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "CMSReconcile", dependencies: ["CMSModel", "CMSSchema"], swiftSettings: strict),
         .target(name: "CMSAPI", dependencies: ["CMSModel"], swiftSettings: strict),
         .target(name: "CMSPlan",
-                dependencies: ["CMSModel", "NXRModel", "NETCONF",
+                dependencies: ["CMSModel", "CMSAPI", "NXRModel", "NETCONF",
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
 
@@ -155,7 +155,8 @@ let package = Package(
                                                   .product(name: "Crypto", package: "swift-crypto"),
                                                   .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "CMSPlanTests",
-                    dependencies: ["TestSupport", "CMSPlan", "CMSModel", "CMSSchema", "NXRModel", "NETCONF", "NXRSim"]),
+                    dependencies: ["TestSupport", "CMSPlan", "CMSModel", "CMSSchema", "CMSAPI", "NXRModel", "NETCONF",
+                                   "NXRSim"]),
         .testTarget(name: "NXRModelTests", dependencies: ["NXRModel", "NETCONF"]),
         .testTarget(name: "NETCONFClientTests", dependencies: ["TestSupport", "NETCONFClient", "NETCONF"], exclude: ["Fixtures"]),
         .testTarget(name: "CMSStoreTests", dependencies: ["CMSStore", "CMSModel", "CMSReconcile"], exclude: ["Golden"]),
