@@ -106,7 +106,8 @@ struct ApplyScript: Sendable, CustomTestStringConvertible {
 
 let fullNXR = ApplyCapabilities(candidate: true, confirmedCommit: true, rollbackOnError: false, validate: true)
 let candidateOnly = ApplyCapabilities(candidate: true, confirmedCommit: false, rollbackOnError: false, validate: false)
-let runningRollback = ApplyCapabilities(candidate: false, confirmedCommit: false, rollbackOnError: true, validate: false)
+let runningRollback = ApplyCapabilities(
+    candidate: false, confirmedCommit: false, rollbackOnError: true, validate: false)
 let runningBare = ApplyCapabilities(candidate: false, confirmedCommit: false, rollbackOnError: false, validate: false)
 
 @Suite("Apply run")
@@ -131,30 +132,42 @@ struct ApplyRunTests {
             trace: ["lock candidate", "finish failed retry at lock clean"]),
         Row(
             name: "confirmed", capabilities: fullNXR, script: ApplyScript(failAt: .discardChanges, failClass: .retry),
-            trace: ["lock candidate", "discard-changes", "unlock candidate", "finish failed retry at discard-changes clean"]),
+            trace: [
+                "lock candidate", "discard-changes", "unlock candidate", "finish failed retry at discard-changes clean",
+            ]),
         Row(
             name: "confirmed", capabilities: fullNXR, script: ApplyScript(failAt: .edit, failClass: .terminal),
-            trace: ["lock candidate", "discard-changes", "edit candidate", "discard-changes", "unlock candidate",
-                    "finish failed terminal at edit-config clean"]),
+            trace: [
+                "lock candidate", "discard-changes", "edit candidate", "discard-changes", "unlock candidate",
+                "finish failed terminal at edit-config clean",
+            ]),
         Row(
             name: "confirmed", capabilities: fullNXR, script: ApplyScript(failAt: .validate, failClass: .terminal),
             trace: prefix + ["discard-changes", "unlock candidate", "finish failed terminal at validate clean"]),
         Row(
             name: "confirmed", capabilities: fullNXR, script: ApplyScript(failAt: .commit, failClass: .terminal),
-            trace: prefix + ["commit confirmed 60s", "discard-changes", "unlock candidate",
-                             "finish failed terminal at commit clean"]),
+            trace: prefix + [
+                "commit confirmed 60s", "discard-changes", "unlock candidate",
+                "finish failed terminal at commit clean",
+            ]),
         Row(
             name: "confirmed", capabilities: fullNXR, script: ApplyScript(failAt: .readBack, failClass: .retry),
-            trace: prefix + ["commit confirmed 60s", "read-back", "cancel-commit", "unlock candidate",
-                             "finish failed retry at read-back clean"]),
+            trace: prefix + [
+                "commit confirmed 60s", "read-back", "cancel-commit", "unlock candidate",
+                "finish failed retry at read-back clean",
+            ]),
         Row(
             name: "confirmed", capabilities: fullNXR, script: ApplyScript(mismatch: true),
-            trace: prefix + ["commit confirmed 60s", "read-back", "cancel-commit", "unlock candidate",
-                             "finish failed terminal at read-back clean"]),
+            trace: prefix + [
+                "commit confirmed 60s", "read-back", "cancel-commit", "unlock candidate",
+                "finish failed terminal at read-back clean",
+            ]),
         Row(
             name: "confirmed", capabilities: fullNXR, script: ApplyScript(failAt: .confirm, failClass: .retry),
-            trace: prefix + ["commit confirmed 60s", "read-back", "confirm", "cancel-commit", "unlock candidate",
-                             "finish failed retry at confirm clean"]),
+            trace: prefix + [
+                "commit confirmed 60s", "read-back", "confirm", "cancel-commit", "unlock candidate",
+                "finish failed retry at confirm clean",
+            ]),
         Row(
             name: "confirmed", capabilities: fullNXR, script: ApplyScript(failAt: .unlock, failClass: .retry),
             trace: prefix + ["commit confirmed 60s", "read-back", "confirm", "unlock candidate", "finish applied"]),
@@ -181,36 +194,50 @@ struct ApplyRunTests {
         Row(
             name: "confirmed", capabilities: fullNXR,
             script: ApplyScript(mismatch: true, cleanupFailures: [.cancelCommit]),
-            trace: prefix + ["commit confirmed 60s", "read-back", "cancel-commit", "unlock candidate",
-                             "finish failed terminal at read-back clean"]),
+            trace: prefix + [
+                "commit confirmed 60s", "read-back", "cancel-commit", "unlock candidate",
+                "finish failed terminal at read-back clean",
+            ]),
         Row(
             name: "confirmed", capabilities: fullNXR,
             script: ApplyScript(failAt: .edit, failClass: .terminal, cleanupFailures: [.discardChanges]),
-            trace: ["lock candidate", "discard-changes", "edit candidate", "discard-changes", "unlock candidate",
-                    "finish failed terminal at edit-config clean"]),
+            trace: [
+                "lock candidate", "discard-changes", "edit candidate", "discard-changes", "unlock candidate",
+                "finish failed terminal at edit-config clean",
+            ]),
         Row(
             name: "confirmed", capabilities: fullNXR,
             script: ApplyScript(mismatch: true, cleanupFailures: [.cancelCommit], cleanupClass: .wait),
-            trace: prefix + ["commit confirmed 60s", "read-back", "cancel-commit",
-                             "finish failed terminal at read-back clean"]),
+            trace: prefix + [
+                "commit confirmed 60s", "read-back", "cancel-commit",
+                "finish failed terminal at read-back clean",
+            ]),
 
         // ── candidate, plain commit, no validate ──
         Row(
             name: "candidate", capabilities: candidateOnly, script: ApplyScript(),
-            trace: ["lock candidate", "discard-changes", "edit candidate", "commit", "read-back", "unlock candidate",
-                    "finish applied"]),
+            trace: [
+                "lock candidate", "discard-changes", "edit candidate", "commit", "read-back", "unlock candidate",
+                "finish applied",
+            ]),
         Row(
             name: "candidate", capabilities: candidateOnly, script: ApplyScript(failAt: .commit, failClass: .terminal),
-            trace: ["lock candidate", "discard-changes", "edit candidate", "commit", "discard-changes",
-                    "unlock candidate", "finish failed terminal at commit clean"]),
+            trace: [
+                "lock candidate", "discard-changes", "edit candidate", "commit", "discard-changes",
+                "unlock candidate", "finish failed terminal at commit clean",
+            ]),
         Row(
             name: "candidate", capabilities: candidateOnly, script: ApplyScript(mismatch: true),
-            trace: ["lock candidate", "discard-changes", "edit candidate", "commit", "read-back", "unlock candidate",
-                    "finish failed terminal at read-back dirty"]),
+            trace: [
+                "lock candidate", "discard-changes", "edit candidate", "commit", "read-back", "unlock candidate",
+                "finish failed terminal at read-back dirty",
+            ]),
         Row(
             name: "candidate", capabilities: candidateOnly, script: ApplyScript(failAt: .commit, failClass: .wait),
-            trace: ["lock candidate", "discard-changes", "edit candidate", "commit",
-                    "finish failed wait at commit dirty"]),
+            trace: [
+                "lock candidate", "discard-changes", "edit candidate", "commit",
+                "finish failed wait at commit dirty",
+            ]),
 
         // ── running with rollback-on-error ──
         Row(
@@ -219,12 +246,16 @@ struct ApplyRunTests {
         Row(
             name: "running+rollback", capabilities: runningRollback,
             script: ApplyScript(failAt: .edit, failClass: .terminal),
-            trace: ["lock running", "edit running rollback-on-error", "unlock running",
-                    "finish failed terminal at edit-config clean"]),
+            trace: [
+                "lock running", "edit running rollback-on-error", "unlock running",
+                "finish failed terminal at edit-config clean",
+            ]),
         Row(
             name: "running+rollback", capabilities: runningRollback, script: ApplyScript(mismatch: true),
-            trace: ["lock running", "edit running rollback-on-error", "read-back", "unlock running",
-                    "finish failed terminal at read-back dirty"]),
+            trace: [
+                "lock running", "edit running rollback-on-error", "read-back", "unlock running",
+                "finish failed terminal at read-back dirty",
+            ]),
         Row(
             name: "running+rollback", capabilities: runningRollback,
             script: ApplyScript(failAt: .edit, failClass: .wait),
@@ -239,8 +270,10 @@ struct ApplyRunTests {
             trace: ["lock running", "edit running", "unlock running", "finish failed terminal at edit-config dirty"]),
         Row(
             name: "running", capabilities: runningBare, script: ApplyScript(failAt: .readBack, failClass: .retry),
-            trace: ["lock running", "edit running", "read-back", "unlock running",
-                    "finish failed retry at read-back dirty"]),
+            trace: [
+                "lock running", "edit running", "read-back", "unlock running",
+                "finish failed retry at read-back dirty",
+            ]),
         Row(
             name: "running", capabilities: runningBare, script: ApplyScript(failAt: .lock, failClass: .retry),
             trace: ["lock running", "finish failed retry at lock clean"]),
@@ -450,14 +483,17 @@ struct ApplyCapabilitiesTests {
             "urn:ietf:params:netconf:capability:confirmed-commit:1.0",
             "urn:ietf:params:netconf:capability:validate:1.0?x=y",
         ])
-        #expect(old == ApplyCapabilities(candidate: true, confirmedCommit: true, rollbackOnError: false, validate: true))
+        #expect(
+            old == ApplyCapabilities(candidate: true, confirmedCommit: true, rollbackOnError: false, validate: true))
 
         let bare = ApplyCapabilities(capabilityURIs: [
             "urn:ietf:params:netconf:base:1.0", "urn:ietf:params:netconf:capability:writable-running:1.0",
             "urn:ietf:params:netconf:capability:candidate:2.0",
             "urn:ietf:params:netconf:capability:confirmed-commit",
         ])
-        #expect(bare == ApplyCapabilities(candidate: false, confirmedCommit: false, rollbackOnError: false, validate: false))
+        #expect(
+            bare == ApplyCapabilities(candidate: false, confirmedCommit: false, rollbackOnError: false, validate: false)
+        )
         #expect(!bare.appliesAtomically)
     }
 }

@@ -75,8 +75,9 @@ struct DeviceSyncStateTests {
         var state = DeviceSyncState(at: t0)
         state.finished(record(.applied, "r1", at: 1))
         let retry: Timestamp? = row.errorClass == .retry ? t0 + .seconds(60) : nil
-        state.failed(record(.failed, "r2", at: 5, "edit-config failed: bad value"), errorClass: row.errorClass,
-                     nextRetry: retry)
+        state.failed(
+            record(.failed, "r2", at: 5, "edit-config failed: bad value"), errorClass: row.errorClass,
+            nextRetry: retry)
         #expect(state.condition.status == row.status)
         #expect(state.condition.reason == row.reason)
         #expect(state.condition.message.contains("bad value"))
@@ -100,8 +101,10 @@ struct DeviceSyncStateTests {
         var state = DeviceSyncState(at: t0)
         state.failed(record(.failed, "r1", at: 1), errorClass: .retry, nextRetry: t0 + .seconds(5))
         state.stalled(.hostKeyMismatch, message: "host key changed", at: t0 + .seconds(3))
-        #expect(state.condition == SyncCondition(
-            status: .stalled, reason: "HostKeyMismatch", message: "host key changed", since: t0 + .seconds(3)))
+        #expect(
+            state.condition
+                == SyncCondition(
+                    status: .stalled, reason: "HostKeyMismatch", message: "host key changed", since: t0 + .seconds(3)))
         #expect(state.nextRetry == nil)
         state.stalled(reason: "Suspended", message: "suspended in git", at: t0 + .seconds(9))
         #expect(state.condition.reason == "Suspended")
@@ -146,15 +149,20 @@ struct ErrorClassTests {
     @Test("retry waits a capped exponential backoff; wait and terminal are not retried on a timer")
     func nextRetry() {
         let backoff = Backoff(base: .seconds(1), cap: .seconds(10), jitterFraction: 0.5)
-        #expect(ErrorClass.retry.nextRetry(consecutiveFailures: 1, at: t0, backoff: backoff, jitter: 0)
+        #expect(
+            ErrorClass.retry.nextRetry(consecutiveFailures: 1, at: t0, backoff: backoff, jitter: 0)
                 == t0 + .seconds(1))
-        #expect(ErrorClass.retry.nextRetry(consecutiveFailures: 3, at: t0, backoff: backoff, jitter: 0)
+        #expect(
+            ErrorClass.retry.nextRetry(consecutiveFailures: 3, at: t0, backoff: backoff, jitter: 0)
                 == t0 + .seconds(4))
-        #expect(ErrorClass.retry.nextRetry(consecutiveFailures: 3, at: t0, backoff: backoff, jitter: 1)
+        #expect(
+            ErrorClass.retry.nextRetry(consecutiveFailures: 3, at: t0, backoff: backoff, jitter: 1)
                 == t0 + .seconds(2))
-        #expect(ErrorClass.retry.nextRetry(consecutiveFailures: 30, at: t0, backoff: backoff, jitter: 0)
+        #expect(
+            ErrorClass.retry.nextRetry(consecutiveFailures: 30, at: t0, backoff: backoff, jitter: 0)
                 == t0 + .seconds(10))
-        #expect(ErrorClass.retry.nextRetry(consecutiveFailures: 0, at: t0, backoff: backoff, jitter: 0)
+        #expect(
+            ErrorClass.retry.nextRetry(consecutiveFailures: 0, at: t0, backoff: backoff, jitter: 0)
                 == t0 + .seconds(1))
         #expect(ErrorClass.wait.nextRetry(consecutiveFailures: 1, at: t0, jitter: 0) == nil)
         #expect(ErrorClass.terminal.nextRetry(consecutiveFailures: 1, at: t0, jitter: 0) == nil)

@@ -24,8 +24,10 @@ struct InMemoryStateStoreTests {
         try await store.save(TenantRecord(code: "acme", lastAppliedRevision: "r1"))
         #expect(try await store.tenant("acme")?.lastAppliedRevision == "r1")
 
-        let first = try await store.beginApply(ApplyIntent(tenant: "acme", device: "nxr02", revision: "r2", started: t0))
-        let second = try await store.beginApply(ApplyIntent(tenant: "acme", device: "nxr03", revision: "r2", started: t0))
+        let first = try await store.beginApply(
+            ApplyIntent(tenant: "acme", device: "nxr02", revision: "r2", started: t0))
+        let second = try await store.beginApply(
+            ApplyIntent(tenant: "acme", device: "nxr03", revision: "r2", started: t0))
         #expect(first != second)
         try await store.endApply(first)
         let open = try await store.openApplies()

@@ -17,7 +17,9 @@ struct PruneGuardTests {
 
     static let rows: [Row] = [
         Row(name: "nothing removed", previous: 10, kept: 10, maxFraction: 0.1, message: "x", allowed: true),
-        Row(name: "one device of two may always go", previous: 2, kept: 1, maxFraction: 0.1, message: "", allowed: true),
+        Row(
+            name: "one device of two may always go", previous: 2, kept: 1, maxFraction: 0.1, message: "",
+            allowed: true),
         Row(name: "the last device may go", previous: 1, kept: 0, maxFraction: 0, message: "", allowed: true),
         Row(name: "exactly the fraction", previous: 10, kept: 8, maxFraction: 0.2, message: "", allowed: true),
         Row(name: "over the fraction", previous: 10, kept: 7, maxFraction: 0.2, message: "", allowed: false),
@@ -29,13 +31,17 @@ struct PruneGuardTests {
         Row(
             name: "trailer in other case and spacing", previous: 10, kept: 0, maxFraction: 0.2,
             message: "retire\r\n\r\n  allow-prune :  YES  \r\n", allowed: true),
-        Row(name: "trailer saying no", previous: 10, kept: 0, maxFraction: 0.2, message: "x\n\nAllow-Prune: no",
+        Row(
+            name: "trailer saying no", previous: 10, kept: 0, maxFraction: 0.2, message: "x\n\nAllow-Prune: no",
             allowed: false),
-        Row(name: "trailer with more words", previous: 10, kept: 0, maxFraction: 0.2,
+        Row(
+            name: "trailer with more words", previous: 10, kept: 0, maxFraction: 0.2,
             message: "x\n\nAllow-Prune: yes please", allowed: false),
-        Row(name: "another trailer", previous: 10, kept: 0, maxFraction: 0.2, message: "x\n\nX-Allow-Prune: yes",
+        Row(
+            name: "another trailer", previous: 10, kept: 0, maxFraction: 0.2, message: "x\n\nX-Allow-Prune: yes",
             allowed: false),
-        Row(name: "mentioned in prose", previous: 10, kept: 0, maxFraction: 0.2,
+        Row(
+            name: "mentioned in prose", previous: 10, kept: 0, maxFraction: 0.2,
             message: "do not add Allow-Prune: yes here", allowed: false),
         Row(name: "NaN fraction counts as 0", previous: 10, kept: 8, maxFraction: .nan, message: "", allowed: false),
     ]

@@ -14,13 +14,15 @@ private func sampleDevice(_ code: String, tenant: String = "acme") -> DeviceReco
             started: t0 + .seconds(1), finished: t0 + .seconds(2), revision: "r1", outcome: .applied,
             parts: ["baseline"], message: "applied 3 changes"))
     sync.failed(
-        ReconcileRecord(started: t0 + .seconds(5), finished: t0 + .seconds(6), revision: "r2", outcome: .failed,
-                        message: "commit failed: in-use"),
+        ReconcileRecord(
+            started: t0 + .seconds(5), finished: t0 + .seconds(6), revision: "r2", outcome: .failed,
+            message: "commit failed: in-use"),
         errorClass: .retry, nextRetry: t0 + .seconds(10))
     return DeviceRecord(
         tenant: tenant, code: code, hostKey: "SHA256:abc", serial: "98765432101", sync: sync,
-        identity: DeviceIdentity(cpeID: code, serial: "98765432101", product: "NXR-230", hostname: "gw",
-                                 firmwareVersion: "21.7.1"),
+        identity: DeviceIdentity(
+            cpeID: code, serial: "98765432101", product: "NXR-230", hostname: "gw",
+            firmwareVersion: "21.7.1"),
         lastAddress: "127.0.0.1:8301")
 }
 
@@ -67,8 +69,11 @@ struct SQLiteStateStoreTests {
         #expect(try await store.tenant("acme") == nil)
         try await store.save(TenantRecord(code: "acme", lastAppliedRevision: nil, lastAttemptedRevision: "r1"))
         try await store.save(TenantRecord(code: "acme", lastAppliedRevision: "r1", lastAttemptedRevision: "r2"))
-        #expect(try await store.tenant("acme") == TenantRecord(code: "acme", lastAppliedRevision: "r1",
-                                                                lastAttemptedRevision: "r2"))
+        #expect(
+            try await store.tenant("acme")
+                == TenantRecord(
+                    code: "acme", lastAppliedRevision: "r1",
+                    lastAttemptedRevision: "r2"))
     }
 
     @Test("everything survives closing and reopening the file")
@@ -102,8 +107,12 @@ struct SQLiteStateStoreTests {
         // The "crashed" instance is never closed cleanly; a new process opens the same file.
         let restarted = try SQLiteStateStore(dataFolder: directory.path)
         let open = try await restarted.openApplies()
-        #expect(open == [ApplyIntent(id: midApply, tenant: "acme", device: "nxr-2", revision: "r2",
-                                     started: t0 + .seconds(3))])
+        #expect(
+            open == [
+                ApplyIntent(
+                    id: midApply, tenant: "acme", device: "nxr-2", revision: "r2",
+                    started: t0 + .seconds(3))
+            ])
         try await restarted.endApply(midApply)
         #expect(try await restarted.openApplies().isEmpty)
         // Ids are never reused.

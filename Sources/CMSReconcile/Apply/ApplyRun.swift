@@ -142,7 +142,8 @@ public struct ApplyRun: Sendable, Hashable {
         case .edit, .validate, .commit:
             if capabilities.candidate {
                 return fail(
-                    errorClass, operation, "\(what); the candidate is discarded, the running configuration is unchanged",
+                    errorClass, operation,
+                    "\(what); the candidate is discarded, the running configuration is unchanged",
                     leftClean: true, then: [.discardChanges])
             }
             if capabilities.rollbackOnError {
