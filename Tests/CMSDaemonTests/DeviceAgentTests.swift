@@ -87,6 +87,37 @@ import Testing
         await #expect(throws: DeviceUnavailable.self) { try await agent.withSession { _ in 1 } }
     }
 
+    @Test func aPinDeclaredInTheDesiredStateReplacesTheLearnedOne() async throws {
+        let harness = try await DeviceHarness()
+        defer { Task { await harness.stop() } }
+        let agent = harness.agent(code: "hiroshima1")
+        let sim = try await harness.device(code: "hiroshima1", announce: false)
+        await agent.announce(try await harness.address(of: sim))
+        #expect(await eventually { await agent.info().state == .connected })
+        let learned = try await sim.snapshot().get().hostKeyFingerprint
+
+        // A revision without a key keeps the learned pin.
+        await agent.update(expectation: DeviceExpectation(code: "hiroshima1", product: .nxr120), suspended: false)
+        #expect(await agent.info().hostKey == learned)
+        #expect(await agent.info().state == .connected)
+
+        // A revision declaring another key: the open session does not match it, so it goes, and
+        // the reconnect is refused by the new pin.
+        let declared = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        await agent.update(
+            expectation: DeviceExpectation(code: "hiroshima1", product: .nxr120, hostKey: declared), suspended: false)
+        #expect(await eventually { await agent.info().hostKeyBlocked })
+        #expect(try await harness.events(.deviceHostKeyMismatch).first?.details["expected"] == declared)
+        #expect(try await sim.snapshot().get().sessionsOpened == 1)
+
+        // Declaring the device's real key lifts the block and it connects again.
+        await agent.update(
+            expectation: DeviceExpectation(code: "hiroshima1", product: .nxr120, hostKey: learned), suspended: false)
+        #expect(await eventually { await agent.info().state == .connected })
+        #expect(await !agent.info().hostKeyBlocked)
+        #expect(try await sim.snapshot().get().sessionsOpened == 2)
+    }
+
     @Test func aProductMismatchIsReportedAndTheKeySeenIsNotPinned() async throws {
         let harness = try await DeviceHarness()
         defer { Task { await harness.stop() } }
