@@ -125,7 +125,8 @@ public actor DeviceAgent {
             if let session, let pin = lifecycle.expectation.hostKey, session.hostKey.fingerprint != pin {
                 perform(
                     lifecycle.sessionDropped(
-                        reason: "the pinned host key changed to \(pin); the session used \(session.hostKey.fingerprint)",
+                        reason:
+                            "the pinned host key changed to \(pin); the session used \(session.hostKey.fingerprint)",
                         jitter: context.jitter()))
             }
         }
@@ -342,7 +343,8 @@ public actor DeviceAgent {
         attemptTask = Task { [weak self] in
             let result: Result<DeviceReadout, any Error>
             do {
-                result = .success(try await DeviceReadout.read(from: session, containers: DeviceReadout.identificationFilter))
+                result = .success(
+                    try await DeviceReadout.read(from: session, containers: DeviceReadout.identificationFilter))
             } catch {
                 result = .failure(error)
             }

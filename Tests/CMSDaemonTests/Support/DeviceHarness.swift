@@ -59,7 +59,8 @@ final class DeviceHarness: Sendable {
         self.tenant = tenant
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("cmsd-devices-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let credentials = try TenantCredentials.load(dataFolder: folder.appendingPathComponent("data").path, tenant: tenant)
+        let credentials = try TenantCredentials.load(
+            dataFolder: folder.appendingPathComponent("data").path, tenant: tenant)
         authentication = credentials.authentication
         authorized = try AuthorizedKeys(parsing: credentials.publicKeyLine, source: "tenant key")
         loop = NETCONFClientLoop(name: "devices-test")
@@ -73,7 +74,8 @@ final class DeviceHarness: Sendable {
 
     /// The context of the tenant's agents, with a fast backoff for tests.
     func context(
-        refreshInterval: Duration = .seconds(300), backoff: Backoff = Backoff(base: .milliseconds(200), cap: .seconds(1)),
+        refreshInterval: Duration = .seconds(300),
+        backoff: Backoff = Backoff(base: .milliseconds(200), cap: .seconds(1)),
         identificationTimeout: Duration = .seconds(20)
     ) -> DeviceContext {
         var logger = Logger(label: "test.agent")
@@ -105,7 +107,7 @@ final class DeviceHarness: Sendable {
     /// With `announce` it sends CRP to this harness's service.
     func device(
         code: String, tenant: String? = nil, product: String = "NXR-120", announce: Bool = true,
-        keepalive: Double = 3600
+        keepalive: Double = 3600, crpServer: String? = nil
     ) async throws -> SimulatedDevice {
         var logger = Logger(label: "test.sim")
         logger.logLevel = .critical
@@ -114,7 +116,7 @@ final class DeviceHarness: Sendable {
         var settings = try FleetPlan.single(
             code: code, tenant: tenant ?? self.tenant, product: product, address: Self.nextAddress(), port: 0,
             stateDirectory: folder.appendingPathComponent("sim-\(UUID().uuidString)"), authorized: authorized,
-            crpServer: announce ? crpServer : nil)
+            crpServer: announce ? (crpServer ?? self.crpServer) : nil)
         settings.keepalive = keepalive
         settings.rebootDelay = 0.3
         let device = try fleet.add(settings)
