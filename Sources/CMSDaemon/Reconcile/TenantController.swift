@@ -301,14 +301,20 @@ public actor TenantController {
         } catch {
             partsError = "\(error)"
         }
-        record.sync.started(revision: revision.commit, at: now())
-        records[device] = record
+        // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds
+        // something: the status does not flicker and the short history keeps the runs that did something.
+        let quiet = record.sync.condition.status == .ready && record.sync.lastAppliedRevision == revision.commit
+        if !quiet {
+            record.sync.started(revision: revision.commit, at: now())
+            records[device] = record
+        }
         let request = DeviceRunRequest(
             tenant: code, device: device, revision: revision.commit, user: user, parts: parts, partsError: partsError,
             lastAppliedRevision: record.sync.lastAppliedRevision, drift: snapshot.tenant.drift)
         let result = await applier.run(request, agent: agent)
         guard var current = records[device] else { return }  // deleted meanwhile
         metrics.record(result)
+        if quiet, result.errorClass == nil, result.record.outcome == .noChanges { return }
         if let errorClass = result.errorClass {
             let next = errorClass.nextRetry(
                 consecutiveFailures: current.sync.consecutiveFailures + 1, at: now(),
