@@ -205,7 +205,12 @@ public actor TenantController {
                             device: device.code, user: revision.user, revision: revision.commit))
                 }
             } else {
-                agents[device.code] = DeviceAgent(expectation: expectation, suspended: device.suspended, context: context)
+                let agent = DeviceAgent(expectation: expectation, suspended: device.suspended, context: context)
+                agents[device.code] = agent
+                // After a restart, try the address the device last announced (the host key pin still decides).
+                if !device.suspended, let last = pinned?.lastAddress.flatMap(HostPort.init) {
+                    await agent.announce(ControlAddress(host: last.host, port: last.port))
+                }
                 if records[device.code] == nil {
                     newEvents.append(
                         Event(
@@ -296,14 +301,20 @@ public actor TenantController {
         } catch {
             partsError = "\(error)"
         }
-        record.sync.started(revision: revision.commit, at: now())
-        records[device] = record
+        // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds
+        // something: the status does not flicker and the short history keeps the runs that did something.
+        let quiet = record.sync.condition.status == .ready && record.sync.lastAppliedRevision == revision.commit
+        if !quiet {
+            record.sync.started(revision: revision.commit, at: now())
+            records[device] = record
+        }
         let request = DeviceRunRequest(
             tenant: code, device: device, revision: revision.commit, user: user, parts: parts, partsError: partsError,
             lastAppliedRevision: record.sync.lastAppliedRevision, drift: snapshot.tenant.drift)
         let result = await applier.run(request, agent: agent)
         guard var current = records[device] else { return }  // deleted meanwhile
         metrics.record(result)
+        if quiet, result.errorClass == nil, result.record.outcome == .noChanges { return }
         if let errorClass = result.errorClass {
             let next = errorClass.nextRetry(
                 consecutiveFailures: current.sync.consecutiveFailures + 1, at: now(),
