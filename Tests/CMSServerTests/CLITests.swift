@@ -66,18 +66,23 @@ import Testing
                 #expect(cells(row[..<start.lowerBound]) + 1 == stateColumn, "\(row)")
             }
             #expect(result.stdout.contains("東京本社ルータ"))
+            #expect(!header.contains("ADDRESS"), "the address column gives way to full names at 80 columns")
             #expect(result.stdout.contains("4 of 4 devices · page 1/1"))
             #expect(result.stdout.hasSuffix("connected 1 · disconnected 1 · awaiting address 1 · suspended 1\n"))
         }
     }
 
-    @Test func aNarrowTerminalShortensNamesWithAnEllipsis() async throws {
+    @Test func aNarrowTerminalShortensNamesAndAWideOneShowsAddresses() async throws {
         try await TestServer.with { server in
-            let result = try await CLI.run(["devices"] + Self.options(server), environment: ["COLUMNS": "56"])
+            let result = try await CLI.run(["devices"] + Self.options(server), environment: ["COLUMNS": "64"])
             #expect(result.status == 0)
             let table = result.stdout.split(separator: "\n").prefix(5)
-            #expect(table.allSatisfy { cells($0) <= 56 }, "\(result.stdout)")
-            #expect(result.stdout.contains("…"))
+            #expect(table.allSatisfy { cells($0) <= 64 }, "\(result.stdout)")
+            #expect(result.stdout.contains("東京本社ル…"))
+            #expect(!result.stdout.contains("東京本社ルータ"))
+            let wide = try await CLI.run(["devices"] + Self.options(server), environment: ["COLUMNS": "120"])
+            #expect(wide.stdout.split(separator: "\n").first?.hasSuffix("ADDRESS") == true)
+            #expect(wide.stdout.contains("198.51.100.1:830"))
         }
     }
 
