@@ -90,7 +90,8 @@ import Testing
     }
 
     @Test func bucketsStayCumulativeWhateverTheSnapshotHolds() async throws {
-        let snapshot = MetricsSnapshot(durationBuckets: [1, 2, 3], durationCounts: [5, 3], durationSum: 1, durationCount: 4)
+        let snapshot = MetricsSnapshot(
+            durationBuckets: [1, 2, 3], durationCounts: [5, 3], durationSum: 1, durationCount: 4)
         let samples = try await Self.parse(PrometheusText.render(snapshot))
         let buckets = samples.filter { $0.name == "cms_reconcile_duration_seconds_bucket" }.map(\.value)
         #expect(buckets == [4, 4, 4, 4])

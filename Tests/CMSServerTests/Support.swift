@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The bearer tokens every test server accepts.

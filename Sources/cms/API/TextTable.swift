@@ -24,9 +24,10 @@ struct TextTable {
         let gap = 2
         func total() -> Int { widths.reduce(0, +) + gap * max(widths.count - 1, 0) }
         func comfortable() -> Int {
-            total() - flexible.filter { $0 < widths.count }.reduce(0) {
-                $0 + max(widths[$1] - Self.comfortableWidth, 0)
-            }
+            total()
+                - flexible.filter { $0 < widths.count }.reduce(0) {
+                    $0 + max(widths[$1] - Self.comfortableWidth, 0)
+                }
         }
         var flexible = flexible
         for column in droppable.sorted(by: >) where comfortable() > width && column < widths.count {
@@ -36,7 +37,9 @@ struct TextTable {
             flexible = Set(flexible.compactMap { $0 == column ? nil : ($0 > column ? $0 - 1 : $0) })
         }
         while total() > width {
-            let candidates = flexible.filter { $0 < widths.count && widths[$0] > max(Self.displayWidth(cells[0][$0]), 8) }
+            let candidates = flexible.filter {
+                $0 < widths.count && widths[$0] > max(Self.displayWidth(cells[0][$0]), 8)
+            }
             guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
             widths[widest] -= 1
         }
