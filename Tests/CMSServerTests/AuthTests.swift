@@ -25,7 +25,8 @@ import Testing
     @Test(arguments: tenantRoutes)
     func everyTenantRouteRefusesAnotherTenantsToken(route: (method: String, path: String)) async throws {
         try await TestServer.with { server in
-            let response = try await server.request(route.method, "/api/v1/tenants/globex" + route.path, token: Tokens.acme)
+            let response = try await server.request(
+                route.method, "/api/v1/tenants/globex" + route.path, token: Tokens.acme)
             #expect(response.status == 403)
             let error = try response.apiError()
             #expect(error.code == "forbidden")

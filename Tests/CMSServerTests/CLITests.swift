@@ -21,7 +21,9 @@ import Testing
             #expect(field("tenant", in: result.stdout) == "acme")
             #expect(field("status", in: result.stdout) == "reconciling (Applying) since 2026-11-27 01:02:03 UTC")
             #expect(field("attempted", in: result.stdout) == "def456")
-            #expect(field("devices", in: result.stdout) == "connected 1 · disconnected 1 · awaiting address 1 · suspended 1")
+            #expect(
+                field("devices", in: result.stdout) == "connected 1 · disconnected 1 · awaiting address 1 · suspended 1"
+            )
             #expect(result.stdout.contains("  devices/tokyo-01.yaml:3:7: unknown key 'nmae'"))
         }
     }
@@ -59,32 +61,40 @@ import Testing
             #expect(lines.allSatisfy { cells($0) <= 80 })
             let header = try #require(lines.first)
             let stateColumn = cells(header[..<header.range(of: "STATE")!.lowerBound])
-            for (code, state) in [("tokyo-01", "connected"), ("osaka-02", "disconnected"), ("nagoya-03", "awaiting-address"),
-                                  ("fukuoka-04", "suspended")] {
+            for (code, state) in [
+                ("tokyo-01", "connected"), ("osaka-02", "disconnected"), ("nagoya-03", "awaiting-address"),
+                ("fukuoka-04", "suspended"),
+            ] {
                 let row = try #require(lines.first { $0.hasPrefix(code + " ") })
                 let start = try #require(row.range(of: " " + state + " "))
                 #expect(cells(row[..<start.lowerBound]) + 1 == stateColumn, "\(row)")
             }
             #expect(result.stdout.contains("東京本社ルータ"))
+            #expect(!header.contains("ADDRESS"), "the address column gives way to full names at 80 columns")
             #expect(result.stdout.contains("4 of 4 devices · page 1/1"))
             #expect(result.stdout.hasSuffix("connected 1 · disconnected 1 · awaiting address 1 · suspended 1\n"))
         }
     }
 
-    @Test func aNarrowTerminalShortensNamesWithAnEllipsis() async throws {
+    @Test func aNarrowTerminalShortensNamesAndAWideOneShowsAddresses() async throws {
         try await TestServer.with { server in
-            let result = try await CLI.run(["devices"] + Self.options(server), environment: ["COLUMNS": "56"])
+            let result = try await CLI.run(["devices"] + Self.options(server), environment: ["COLUMNS": "64"])
             #expect(result.status == 0)
             let table = result.stdout.split(separator: "\n").prefix(5)
-            #expect(table.allSatisfy { cells($0) <= 56 }, "\(result.stdout)")
-            #expect(result.stdout.contains("…"))
+            #expect(table.allSatisfy { cells($0) <= 64 }, "\(result.stdout)")
+            #expect(result.stdout.contains("東京本社ル…"))
+            #expect(!result.stdout.contains("東京本社ルータ"))
+            let wide = try await CLI.run(["devices"] + Self.options(server), environment: ["COLUMNS": "120"])
+            #expect(wide.stdout.split(separator: "\n").first?.hasSuffix("ADDRESS") == true)
+            #expect(wide.stdout.contains("198.51.100.1:830"))
         }
     }
 
     @Test func devicesFiltersAndSearchReachTheServer() async throws {
         try await TestServer.with { server in
             let filtered = try await CLI.run(
-                ["devices", "--state", "connected", "--state", "disconnected", "--sync", "reconciling"] + Self.options(server))
+                ["devices", "--state", "connected", "--state", "disconnected", "--sync", "reconciling"]
+                    + Self.options(server))
             #expect(filtered.status == 0)
             #expect(filtered.stdout.contains("osaka-02"))
             #expect(!filtered.stdout.contains("tokyo-01"))
@@ -163,10 +173,13 @@ import Testing
             #expect(lines.first?.hasPrefix("TIME (UTC)") == true)
             #expect(lines[1].hasPrefix("2026-11-27 01:05:03  info"))
             #expect(lines.allSatisfy { cells($0) <= 80 })
-            #expect(!lines.contains { $0.hasPrefix("second line") }, "a line feed inside a message must not break the table")
+            #expect(
+                !lines.contains { $0.hasPrefix("second line") }, "a line feed inside a message must not break the table"
+            )
             #expect(table.stdout.contains("4 events"))
 
-            let json = try await CLI.run(["events", "--format", "json", "--oldest", "--limit", "2"] + Self.options(server))
+            let json = try await CLI.run(
+                ["events", "--format", "json", "--oldest", "--limit", "2"] + Self.options(server))
             let events = try JSONDecoder().decode([Event].self, from: Data(json.stdout.utf8))
             #expect(events.map(\.id) == [1, 2])
 
@@ -191,7 +204,8 @@ import Testing
             let bad = try await CLI.run(["events", "--from", "yesterday"] + Self.options(server))
             #expect(bad.status == 2)
             #expect(bad.stderr.contains("--from: 'yesterday' is not a time"))
-            let long = try await CLI.run(["events", "--user", String(repeating: "u", count: 20)] + Self.options(server))
+            let long = try await CLI.run(
+                ["events", "--user", String(repeating: "u", count: 20)] + Self.options(server))
             #expect(long.status == 2)
             #expect(long.stderr.contains("the user filter has 20 characters; at most 16"))
         }
@@ -264,7 +278,10 @@ import Testing
             #expect(field("group", in: result.stdout) == "本社-拠点 (star)")
             #expect(field("state", in: result.stdout) == "partly-connected")
             let row = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("tokyo-01") })
-            #expect(row.split(separator: " ", omittingEmptySubsequences: true) == ["tokyo-01", "center", "registered", "osaka-02", "up", "down"])
+            #expect(
+                row.split(separator: " ", omittingEmptySubsequences: true) == [
+                    "tokyo-01", "center", "registered", "osaka-02", "up", "down",
+                ])
             #expect(result.stdout.contains("pending: no control address yet"))
             let json = try await CLI.run(["ipsec", "status", "本社-拠点", "--format", "json"] + Self.options(server))
             let status = try JSONDecoder().decode(IPsecGroupStatus.self, from: Data(json.stdout.utf8))

@@ -34,8 +34,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [("?format=csv", [String: String]()), ("", ["Accept": "text/csv"]),
-                      ("", ["Accept": "text/csv;q=0.9, application/json;q=0.5"])])
+    @Test(arguments: [
+        ("?format=csv", [String: String]()), ("", ["Accept": "text/csv"]),
+        ("", ["Accept": "text/csv;q=0.9, application/json;q=0.5"]),
+    ])
     func csvIsRFC4180AndFormulaSafe(query: String, headers: [String: String]) async throws {
         try await TestServer.with { server in
             let response = try await server.request(
@@ -65,7 +67,8 @@ import Testing
 
     @Test func csvCanStartWithAByteOrderMarkForSpreadsheets() async throws {
         try await TestServer.with { server in
-            let response = try await server.request("/api/v1/tenants/acme/events?format=csv&bom=true", token: Tokens.acme)
+            let response = try await server.request(
+                "/api/v1/tenants/acme/events?format=csv&bom=true", token: Tokens.acme)
             #expect(Array(response.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
         }
     }

@@ -26,25 +26,31 @@ actor FakeControlPlane: ControlPlane {
             DeviceSummary(
                 code: "nagoya-03", name: "=cmd|' /C calc'!A0", product: "NXR-530", state: .awaitingAddress,
                 sync: .stalled),
-            DeviceSummary(code: "fukuoka-04", name: "福岡, \"倉庫\"", product: "NXR-530", state: .suspended, sync: .stalled),
+            DeviceSummary(
+                code: "fukuoka-04", name: "福岡, \"倉庫\"", product: "NXR-530", state: .suspended, sync: .stalled),
         ],
         "globex": [
-            DeviceSummary(code: "gx-1", name: "Globex HQ", product: "NXR-G110", state: .connected, sync: .ready),
+            DeviceSummary(code: "gx-1", name: "Globex HQ", product: "NXR-G110", state: .connected, sync: .ready)
         ],
     ]
 
     var events: [Event] = [
-        Event(id: 1, time: FakeControlPlane.since, tenant: "acme", type: .gitRevisionFetched, user: "alice",
-              revision: "abc123", message: "fetched abc123"),
-        Event(id: 2, time: FakeControlPlane.since + .seconds(60), tenant: "acme", type: .gitApplySucceeded,
-              device: "tokyo-01", user: "alice", revision: "abc123", message: "applied abc123 to tokyo-01"),
-        Event(id: 3, time: FakeControlPlane.since + .seconds(120), tenant: "acme", type: .deviceDisconnected,
-              device: "osaka-02", message: "=HYPERLINK(\"http://evil\"), \"quoted\"\nsecond line",
-              details: ["address": "198.51.100.2:830"]),
-        Event(id: 4, time: FakeControlPlane.since + .seconds(180), tenant: "acme", type: .ipsecAddSucceeded,
-              device: "tokyo-01", group: "本社-拠点", message: "IPsec policy added on 東京本社ルータ"),
-        Event(id: 5, time: FakeControlPlane.since + .seconds(30), tenant: "globex", type: .gitApplyFailed,
-              device: "gx-1", message: "globex secret event"),
+        Event(
+            id: 1, time: FakeControlPlane.since, tenant: "acme", type: .gitRevisionFetched, user: "alice",
+            revision: "abc123", message: "fetched abc123"),
+        Event(
+            id: 2, time: FakeControlPlane.since + .seconds(60), tenant: "acme", type: .gitApplySucceeded,
+            device: "tokyo-01", user: "alice", revision: "abc123", message: "applied abc123 to tokyo-01"),
+        Event(
+            id: 3, time: FakeControlPlane.since + .seconds(120), tenant: "acme", type: .deviceDisconnected,
+            device: "osaka-02", message: "=HYPERLINK(\"http://evil\"), \"quoted\"\nsecond line",
+            details: ["address": "198.51.100.2:830"]),
+        Event(
+            id: 4, time: FakeControlPlane.since + .seconds(180), tenant: "acme", type: .ipsecAddSucceeded,
+            device: "tokyo-01", group: "本社-拠点", message: "IPsec policy added on 東京本社ルータ"),
+        Event(
+            id: 5, time: FakeControlPlane.since + .seconds(30), tenant: "globex", type: .gitApplyFailed,
+            device: "gx-1", message: "globex secret event"),
     ]
 
     nonisolated func tenantCodes() async -> [String] { ["acme", "globex"] }
@@ -53,8 +59,9 @@ actor FakeControlPlane: ControlPlane {
         let devices = try list(tenant)
         return TenantStatus(
             tenant: tenant,
-            condition: SyncCondition(status: .reconciling, reason: "Applying", message: "2 of 4 devices applied",
-                                     since: Self.since),
+            condition: SyncCondition(
+                status: .reconciling, reason: "Applying", message: "2 of 4 devices applied",
+                since: Self.since),
             lastAppliedRevision: "abc123", lastAttemptedRevision: "def456",
             lintErrors: tenant == "acme" ? ["devices/tokyo-01.yaml:3:7: unknown key 'nmae'"] : [],
             lastFetch: Self.since + .seconds(5), counts: DeviceStateCounts(devices.map(\.state)),
@@ -103,11 +110,14 @@ actor FakeControlPlane: ControlPlane {
             condition: SyncCondition(status: summary.sync, reason: "Applied", since: Self.since),
             lastAppliedRevision: "abc123", hostKey: "SHA256:Zm9vYmFy", uptimeSeconds: 93_784,
             loadAverage: [0.25, 0.5, 0.75], memoryUsedKiB: 204_800, memoryTotalKiB: 1_048_576,
-            interfaces: [DeviceDetail.InterfaceInfo(name: "ethernet0", operStatus: "up", addresses: ["192.168.0.1/24"])],
+            interfaces: [
+                DeviceDetail.InterfaceInfo(name: "ethernet0", operStatus: "up", addresses: ["192.168.0.1/24"])
+            ],
             managedParts: ["baseline": true, "ipsec": false],
             history: [
-                ReconcileRecord(started: Self.since, finished: Self.since + .seconds(2), revision: "abc123",
-                                outcome: .applied, parts: ["baseline"], message: "applied baseline")
+                ReconcileRecord(
+                    started: Self.since, finished: Self.since + .seconds(2), revision: "abc123",
+                    outcome: .applied, parts: ["baseline"], message: "applied baseline")
             ])
     }
 
@@ -134,8 +144,11 @@ actor FakeControlPlane: ControlPlane {
                 devices: [
                     TenantPlan.DevicePlan(
                         device: "tokyo-01",
-                        parts: [TenantPlan.PartPlan(
-                            part: "baseline", summary: ["~ system/telnet-server/enabled: true → false"], native: xml)]),
+                        parts: [
+                            TenantPlan.PartPlan(
+                                part: "baseline", summary: ["~ system/telnet-server/enabled: true → false"], native: xml
+                            )
+                        ]),
                     TenantPlan.DevicePlan(device: "nagoya-03", parts: [], notes: ["never connected"]),
                 ],
                 deletions: ["old-05"])

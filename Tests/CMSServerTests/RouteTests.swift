@@ -132,7 +132,8 @@ import Testing
 
     @Test func planPassesRevisionAndNative() async throws {
         try await TestServer.with { server in
-            let response = try await server.request("/api/v1/tenants/acme/plan?rev=feature%2Fx&native=true", token: Tokens.acme)
+            let response = try await server.request(
+                "/api/v1/tenants/acme/plan?rev=feature%2Fx&native=true", token: Tokens.acme)
             #expect(response.status == 200)
             let plan = try response.decode(TenantPlan.self)
             #expect(plan.revision == "feature/x")
@@ -149,7 +150,8 @@ import Testing
     @Test func ipsecStatusDecodesAJapaneseGroupNameAndPassesRefresh() async throws {
         try await TestServer.with { server in
             let group = "本社-拠点".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            let response = try await server.request("/api/v1/tenants/acme/ipsec/\(group)?refresh=true", token: Tokens.acme)
+            let response = try await server.request(
+                "/api/v1/tenants/acme/ipsec/\(group)?refresh=true", token: Tokens.acme)
             #expect(response.status == 200)
             let status = try response.decode(IPsecGroupStatus.self)
             #expect(status.group == "本社-拠点")

@@ -3,9 +3,8 @@ import CMSServer
 import Foundation
 import Hummingbird
 import Logging
-import Synchronization
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The bearer tokens every test server accepts.
@@ -24,10 +23,11 @@ enum Tokens {
 }
 
 /// Log lines captured from the server (to check what is, and is not, logged).
-final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
+final class LogCapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
 
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    var text: String { lock.withLock { lines.joined(separator: "\n") } }
 
     func logger() -> Logger {
         var logger = Logger(label: "cms.api.test") { _ in CaptureHandler(capture: self) }
@@ -35,7 +35,7 @@ final class LogCapture: Sendable {
         return logger
     }
 
-    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+    fileprivate func append(_ line: String) { lock.withLock { lines.append(line) } }
 }
 
 private struct CaptureHandler: LogHandler {
@@ -87,9 +87,14 @@ struct TestServer {
         }
     }
 
+    /// A real GET over loopback.
+    func request(_ path: String, token: String? = nil, headers: [String: String] = [:]) async throws -> HTTPResult {
+        try await request("GET", path, token: token, headers: headers)
+    }
+
     /// A real HTTP request over loopback.
     func request(
-        _ method: String = "GET", _ path: String, token: String? = nil, headers: [String: String] = [:]
+        _ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:]
     ) async throws -> HTTPResult {
         guard let url = URL(string: base + path) else { throw TestFailure("bad URL \(path)") }
         var request = URLRequest(url: url, timeoutInterval: 30)
