@@ -228,7 +228,7 @@ $(printf '\033[1m')What to try next$(printf '\033[0m') (in another terminal; fir
   export PATH="$PWD/$BIN:\$PATH"
   cd $REPO
 
-  - Change what a device must run: edit configs/ebisu/baseline.xml (e.g. ssh-server enabled="false"),
+  - Change what a device must run: edit configs/ebisu/baseline.xml (e.g. the description of ethernet0),
     or a device's YAML (suspended: true), then
         git commit -am "why you changed it" && cms refresh
     and watch it converge:   cms devices     cms events --newest --limit 20     cms status
@@ -236,8 +236,9 @@ $(printf '\033[1m')What to try next$(printf '\033[0m') (in another terminal; fir
   - Everything about one device (identity, sync history):   cms device show ebisu
   - Reconcile now:   cms reconcile ebisu
   - Break a YAML and commit: cmsd keeps the last good revision (cms status shows the lint errors).
-  - Change a device behind cmsd's back (drift), it is put back:
-        curl -X POST -d '<system xmlns="urn:cms:nxr:1.0"><ssh-server enabled="false"/></system>' \\
+  - Change a device behind cmsd's back (drift); the next drift check puts it back (or at once:
+    cms reconcile ebisu):
+        curl -X POST -d '<system xmlns="urn:cms:nxr:1.0"><hostname>changed-by-hand</hostname></system>' \\
              http://$CONTROL/devices/ebisu/drift
   - The simulator's own view:   curl http://$CONTROL/devices/ebisu/running   (docs/nxr-sim.md)
   Logs: $DEMO/cmsd.log, $DEMO/nxr-sim.log. Data (SQLite event log, keys, token): $DATA

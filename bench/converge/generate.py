@@ -33,11 +33,11 @@ configs:
 """
 
 BASELINE = """<?xml version="1.0" encoding="UTF-8"?>
-<config xmlns="urn:cms:nxr:1.0">
-  <system>
+<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
+  <system xmlns="urn:cms:nxr:1.0">
     <hostname>{code}</hostname>
   </system>
-  <interfaces>
+  <interfaces xmlns="urn:cms:nxr:1.0">
     <interface>
       <name>ethernet0</name>
       <description>bench revision {revision}</description>
