@@ -252,7 +252,16 @@ def main() -> None:
     refreshed = time.monotonic()
     if not refresh.get("revision", "") or not head2.startswith(refresh["revision"][:7]):
         log(f"note: refresh answered {refresh}, the commit is {head2}")
-    _, status = wait_for(api, pid, converged_on(head2), args.timeout, "every device Ready on the new commit")
+    # A status read while cmsd adopts the revision could still show the old round's Ready devices; count
+    # "converged" only after the new round was seen in progress (or a second after the refresh returned).
+    seen = {"busy": False}
+
+    def converged_after_refresh(s):
+        if s.get("ready", 0) < n or s["condition"]["status"] != "ready":
+            seen["busy"] = True
+        return converged_on(head2)(s) and (seen["busy"] or time.monotonic() - refreshed > 1)
+
+    _, status = wait_for(api, pid, converged_after_refresh, args.timeout, "every device Ready on the new commit")
     converge_seconds = time.monotonic() - committed
     cpu_converge = cpu_seconds(pid) - cpu_before
     sim_cpu_after = sum(cpu_seconds(p) for p in sim_pids)
@@ -271,6 +280,17 @@ def main() -> None:
     figure("devices_running_new_baseline", len(bodies) - len(wrong))
     if wrong:
         log(f"devices without the new baseline on the simulator: {', '.join(wrong[:20])}")
+
+    # cmsd's own per-device view: applied revision = the new commit.
+    stale = []
+    for name, _ in bodies:
+        detail = api.call("GET", f"devices/{name}")
+        if not head2.startswith(detail.get("lastAppliedRevision") or "-"):
+            stale.append(name)
+    figure("devices_cmsd_applied_new_commit", len(bodies) - len(stale))
+    if stale:
+        log(f"devices whose lastAppliedRevision is not the new commit: {', '.join(stale[:20])}")
+        wrong += stale
 
     # 5. Memory after the run.
     rss_after = rss_kib(pid)
