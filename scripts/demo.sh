@@ -9,7 +9,8 @@
 #     tenant is Ready (its baseline configurations applied and verified);
 #  7. print `cms status`, `cms devices`, the newest events, and what to try next.
 # It then keeps running until Ctrl-C and stops cmsd and the simulator cleanly.
-# DEMO_EXIT=1 exits after step 6 (CI, tests). DEMO_TIMEOUT (seconds, default 180) bounds the wait.
+# DEMO_EXIT=1 exits after step 7 (CI, tests). DEMO_TIMEOUT (seconds, default 180) bounds the wait;
+# DEMO_CONFIGURATION=release builds and runs release binaries; DEMO_API_PORT moves the API from 8610.
 # Everything listens on and talks to loopback addresses only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ PREFIX=127.77.0.0
 PORT=830
 API_PORT=${DEMO_API_PORT:-8610}
 TIMEOUT=${DEMO_TIMEOUT:-180}
+CONFIGURATION=${DEMO_CONFIGURATION:-debug}   # debug (shared with `make test`) or release
 PY=/usr/bin/python3
 SOURCE_REPO=examples/tenant-repo
 REPO=$DEMO/tenant-repo
@@ -36,11 +38,11 @@ free_port() {
 "$PY" -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1])))' "$API_PORT" 2>/dev/null \
     || die "127.0.0.1:$API_PORT is in use (another cmsd or demo?); stop it or run DEMO_API_PORT=8611 make demo"
 
-say "1. Building cms, cmsd, nxr-sim, cms-lint (debug)"
+say "1. Building cms, cmsd, nxr-sim, cms-lint ($CONFIGURATION)"
 for product in cms cmsd nxr-sim cms-lint; do
-    swift build --product "$product" 2>&1 | tail -3 >&2
+    swift build -c "$CONFIGURATION" --product "$product" 2>&1 | tail -3 >&2
 done
-BIN=$(swift build --show-bin-path)
+BIN=$(swift build -c "$CONFIGURATION" --show-bin-path)
 
 # ---------------------------------------------------------------------------------------------- processes
 SIM=""
