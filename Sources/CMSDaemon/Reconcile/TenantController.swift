@@ -205,7 +205,12 @@ public actor TenantController {
                             device: device.code, user: revision.user, revision: revision.commit))
                 }
             } else {
-                agents[device.code] = DeviceAgent(expectation: expectation, suspended: device.suspended, context: context)
+                let agent = DeviceAgent(expectation: expectation, suspended: device.suspended, context: context)
+                agents[device.code] = agent
+                // After a restart, try the address the device last announced (the host key pin still decides).
+                if !device.suspended, let last = pinned?.lastAddress.flatMap(HostPort.init) {
+                    await agent.announce(ControlAddress(host: last.host, port: last.port))
+                }
                 if records[device.code] == nil {
                     newEvents.append(
                         Event(
