@@ -20,7 +20,7 @@ test: setup
 lint-example: build
 	$(SWIFT) run $(BUILD_FLAGS) cms-lint examples/tenant-repo
 
-# The tour of what works today (scripts/demo.sh); the reconciler will join it.
+# git -> cmsd -> simulated NXRs on loopback, converged; runs until Ctrl-C (DEMO_EXIT=1: exit after printing).
 demo: setup
 	@bash scripts/demo.sh
 
