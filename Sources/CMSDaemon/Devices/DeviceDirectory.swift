@@ -137,7 +137,8 @@ public actor DeviceDirectory {
                 "address": address.description, "source": source, "product": announcement.product,
             ]
             if let serial = announcement.serial { details["serial"] = serial }
-            await record(Event(time: now(), tenant: tenant, type: .crpUnregisteredDevice, device: named, details: details))
+            await record(
+                Event(time: now(), tenant: tenant, type: .crpUnregisteredDevice, device: named, details: details))
             return
         }
         if entry.suspended.contains(code) {
@@ -158,9 +159,9 @@ public actor DeviceDirectory {
                     details: ["address": address.description, "other": other, "source": source]))
             return
         }
-        // Re-read: the awaits above may have let a new revision in.
-        entry = tenants[tenant] ?? entry
-        guard entry.agents[code] === agent else { return }
+        // Re-read: the awaits above may have let a new revision in (or removed the tenant).
+        guard let current = tenants[tenant], current.agents[code] === agent else { return }
+        entry = current
         if let previous = entry.addressOf[code], previous != address, entry.holder[previous] == code {
             entry.holder[previous] = nil
         }
