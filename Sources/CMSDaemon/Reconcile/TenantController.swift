@@ -34,6 +34,8 @@ public actor TenantController {
     var pruneRefusal: (revision: String, message: String)?
     var lastFetch: Timestamp?
     var requestedBy: [String: String] = [:]
+    /// Apply intents left open by a previous process (killed mid-apply), by device: closed once the device is verified.
+    var interrupted: [String: [Int64]] = [:]
     var retryTimers: [String: Task<Void, Never>] = [:]
     var loops: [Task<Void, Never>] = []
     var running: [String: Task<Void, Never>] = [:]
@@ -95,6 +97,7 @@ public actor TenantController {
         do {
             for intent in try await state.openApplies() where intent.tenant == code {
                 logger.notice("resuming an interrupted apply", metadata: ["device": "\(intent.device)"])
+                if let id = intent.id { interrupted[intent.device, default: []].append(id) }
                 enqueue(intent.device, user: nil)
             }
         } catch {
@@ -314,6 +317,15 @@ public actor TenantController {
         let result = await applier.run(request, agent: agent)
         guard var current = records[device] else { return }  // deleted meanwhile
         metrics.record(result)
+        if result.errorClass == nil, let open = interrupted.removeValue(forKey: device) {
+            for id in open {
+                do {
+                    try await state.endApply(id)
+                } catch {
+                    logger.warning("could not close an interrupted apply", metadata: ["device": "\(device)", "error": "\(error)"])
+                }
+            }
+        }
         if quiet, result.errorClass == nil, result.record.outcome == .noChanges { return }
         if let errorClass = result.errorClass {
             let next = errorClass.nextRetry(

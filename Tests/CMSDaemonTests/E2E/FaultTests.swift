@@ -27,16 +27,20 @@ import Testing
         #expect(await eventually(timeout: .seconds(60)) {
             await harness.converged(at: revision, devices: ["nxr02", "nxr03", "ebisu"])
         })
-        #expect(await eventually { await harness.sync("nxr01")?.condition.status == .stalled })
+        // The simulator refuses with `operation-failed`: a transient class, so nxr01 waits for a retry.
+        #expect(await eventually { await harness.sync("nxr01")?.condition.reason == "RetryScheduled" })
         let nxr01 = try #require(await harness.sync("nxr01"))
-        #expect(nxr01.condition.reason == "Failed")
+        #expect(nxr01.condition.status == .reconciling)
+        #expect(nxr01.nextRetry != nil)
+        #expect(nxr01.consecutiveFailures >= 1)
         #expect(nxr01.lastAppliedRevision != revision)
         #expect(nxr01.lastError?.contains("rpc-error") == true)
         #expect(try await harness.interfaceLeaf("nxr01", "ppp0", "mtu") == "1454", "nothing of the refused edit is active")
         #expect(try await harness.interfaceLeaf("nxr02", "ppp0", "mtu") == "1380")
         let failures = try await harness.events(.gitApplyFailed).filter { $0.device == "nxr01" && $0.revision == revision }
         #expect(!failures.isEmpty)
-        #expect(failures.first?.details["class"] == "terminal")
+        #expect(failures.first?.details["class"] == "retry")
+        #expect(failures.first?.details["step"] == "edit-config")
 
         // The operator fixes the device and asks for a reconcile: it converges.
         try await #require(harness.fleet.device("nxr01")).setFaults(DeviceFaults()).get()
