@@ -17,6 +17,7 @@ PKGS=(
   python3-ncclient   # independent NETCONF client checking nxr-sim
   python3-jsonschema # independent JSON Schema validator for schemas/
   python3-yaml
+  python3-prometheus-client # independent Prometheus text-format parser for /metrics tests
 )
 
 missing=()

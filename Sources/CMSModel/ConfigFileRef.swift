@@ -23,7 +23,8 @@ public struct ConfigFileRef: Sendable, Equatable, Hashable, Codable {
     public var autoConfigSave: Bool
     /// Used by the `switch-auto-config` and `restore-config` schedules.
     public var schedule: Bool
-    /// XML only: the reconciler keeps the running config converged to the subtrees this file covers.
+    /// XML only: a baseline; every leaf and list entry the file writes is kept on the device with that value,
+    /// the rest is left alone (docs/managed-parts.md).
     public var enforce: Bool
 
     public init(

@@ -4,11 +4,13 @@ import CMSModel
 struct CrossChecker {
     let limits: Limits
     let repositoryPaths: Set<String>
+    let baselineCheck: BaselineCheck?
     var diagnostics: [Diagnostic] = []
 
-    init(limits: Limits, repositoryPaths: Set<String>) {
+    init(limits: Limits, repositoryPaths: Set<String>, baselineCheck: BaselineCheck? = nil) {
         self.limits = limits
         self.repositoryPaths = repositoryPaths
+        self.baselineCheck = baselineCheck
     }
 
     private mutating func report(
@@ -156,6 +158,11 @@ struct CrossChecker {
                     report(
                         .configMissingFile, document, "config:\(config.file)", "config file `\(path)` does not exist",
                         hint: "add the file, or fetch it with `cms config pull \(device.code)`")
+                } else if config.enforce, config.type == .xml, let baselineCheck, let finding = baselineCheck(path) {
+                    diagnostics.append(
+                        Diagnostic(
+                            .configBaseline, file: path, at: SourcePosition(line: max(1, finding.line ?? 1), column: 1),
+                            finding.message))
                 }
             }
             if let target = device.firmware {

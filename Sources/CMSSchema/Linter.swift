@@ -33,10 +33,13 @@ public enum Linter {
     ///
     /// - Parameter repositoryPaths: every repository-relative file path (so `configs/<device>/<file>` and
     ///   firmware files can be checked without I/O).
-    public static func check(_ files: [ParsedFile], repositoryPaths: Set<String>, limits: Limits = .default)
-        -> LintResult
-    {
-        var checker = CrossChecker(limits: limits, repositoryPaths: repositoryPaths)
+    /// - Parameter baselineCheck: reads and checks an enforced XML config file (`config.baseline`); supplied by
+    ///   callers that can read files (this module does no I/O). Without it, baselines are not looked into.
+    public static func check(
+        _ files: [ParsedFile], repositoryPaths: Set<String>, limits: Limits = .default,
+        baselineCheck: BaselineCheck? = nil
+    ) -> LintResult {
+        var checker = CrossChecker(limits: limits, repositoryPaths: repositoryPaths, baselineCheck: baselineCheck)
         let snapshot = checker.run(files)
         var diagnostics = files.flatMap(\.diagnostics) + checker.diagnostics
         diagnostics.sort()
@@ -45,10 +48,13 @@ public enum Linter {
     }
 
     /// Parses and checks a whole repository on the calling thread.
-    public static func lint(_ files: [SourceFile], repositoryPaths: Set<String>, limits: Limits = .default)
-        -> LintResult
-    {
-        check(files.map { parse($0, limits: limits) }, repositoryPaths: repositoryPaths, limits: limits)
+    public static func lint(
+        _ files: [SourceFile], repositoryPaths: Set<String>, limits: Limits = .default,
+        baselineCheck: BaselineCheck? = nil
+    ) -> LintResult {
+        check(
+            files.map { parse($0, limits: limits) }, repositoryPaths: repositoryPaths, limits: limits,
+            baselineCheck: baselineCheck)
     }
 
     static func syntaxDiagnostic(_ error: YamlError, file: String) -> Diagnostic {

@@ -35,6 +35,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
     case configEnforceNotXML = "config.enforce-not-xml"
     case configTypeMismatch = "config.type-mismatch"
     case configMissingFile = "config.missing-file"
+    case configBaseline = "config.baseline"
     // Limits
     case limitDevices = "limit.devices"
     case limitGroups = "limit.groups"
@@ -129,6 +130,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
         case .configEnforceNotXML: return "enforce is set on a config file that is not xml."
         case .configTypeMismatch: return "A config file's type contradicts its extension."
         case .configMissingFile: return "A config file is not in configs/<device>/."
+        case .configBaseline: return "An enforced XML config file is not a usable baseline."
         case .limitDevices: return "More devices than the tenant may have."
         case .limitGroups: return "More groups than the tenant may have."
         case .limitMonitorGroups: return "More than one monitor group."
@@ -190,6 +192,9 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
         case .tenantMissing: return "add a tenant.yaml with kind: Tenant (see docs/tenant-repo.md)"
         case .groupInterfaceName: return "use ethernet0, ppp1, tunnel2 …"
         case .groupLANPrefix: return "write a network with its prefix length, e.g. 192.168.10.0/24, or host"
+        case .configBaseline:
+            return "write NXR configuration (schemas/nxr.yang) without DOCTYPE or cms- IPsec policies; "
+                + "see docs/managed-parts.md"
         default: return nil
         }
     }

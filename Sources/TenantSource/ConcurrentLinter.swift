@@ -1,8 +1,10 @@
 import CMSModel
+import CMSPlan
 import CMSSchema
 import Foundation
 
-/// Reads and parses files in parallel chunks (one per core), then runs the cross-document checks once.
+/// Reads and parses files in parallel chunks (one per core), then runs the cross-document checks once; enforced
+/// XML config files are read through the input and checked as baselines (`config.baseline`).
 public enum ConcurrentLinter {
     public static func lint(_ input: RepositoryInput, limits: Limits = .default) async -> LintResult {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -18,7 +20,28 @@ public enum ConcurrentLinter {
             for await part in group { all += part }
             return all
         }
-        return Linter.check(parsed, repositoryPaths: input.paths, limits: limits)
+        return Linter.check(
+            parsed, repositoryPaths: input.paths, limits: limits, baselineCheck: baselineCheck(input))
+    }
+
+    /// Reads an enforced config file through `input` and parses it as `CMSPlan.BaselinePart` does at plan time,
+    /// so a baseline that would fail every reconcile fails the lint instead.
+    static func baselineCheck(_ input: RepositoryInput) -> BaselineCheck {
+        let read = input.read
+        return { path in
+            let bytes: Data
+            do {
+                bytes = try read(path)
+            } catch {
+                return BaselineFinding(message: "cannot read the baseline: \(error)")
+            }
+            do throws(PlanError) {
+                _ = try BaselinePart(file: path, xml: Array(bytes))
+                return nil
+            } catch {
+                return BaselineFinding(message: error.message, line: error.line)
+            }
+        }
     }
 
     private static func parse(_ file: RepositoryInput.File, limits: Limits) -> ParsedFile {

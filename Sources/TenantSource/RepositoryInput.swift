@@ -17,11 +17,19 @@ public struct RepositoryInput: Sendable {
     public let paths: Set<String>
     /// The commit read, when the input comes from git (full id).
     public let revision: String?
+    /// Reads any file of ``paths`` (config files too, e.g. baselines); a path not in ``paths`` is refused.
+    public let read: @Sendable (_ path: String) throws -> Data
 
-    public init(files: [File], paths: Set<String>, revision: String?) {
+    public init(
+        files: [File], paths: Set<String>, revision: String?,
+        read: @escaping @Sendable (_ path: String) throws -> Data = { path in
+            throw InputError(description: "cannot read \(path): this input holds only the linted files")
+        }
+    ) {
         self.files = files
         self.paths = paths
         self.revision = revision
+        self.read = read
     }
 }
 

@@ -25,8 +25,14 @@ public enum RepositoryLoader {
             let full = base + "/" + relative
             files.append(RepositoryInput.File(path: relative) { try readFile(full) })
         }
+        let known = Set(relativePaths)
         return RepositoryInput(
-            files: files.sorted { $0.path < $1.path }, paths: Set(relativePaths), revision: nil)
+            files: files.sorted { $0.path < $1.path }, paths: known, revision: nil,
+            read: { path in
+                // Only paths the walk found: no `..`, no symbolic links, nothing outside the folder.
+                guard known.contains(path) else { throw InputError(description: "\(path) is not a file of \(base)") }
+                return try readFile(base + "/" + path)
+            })
     }
 
     /// Regular files below `directory`, skipping hidden entries; symbolic links are not followed.
@@ -115,8 +121,16 @@ public enum RepositoryLoader {
         let files = entries.filter { LintedPaths.contains($0.path) }.map { item in
             RepositoryInput.File(path: item.path) { try repository.read(item.entry) }
         }
+        let byPath = Dictionary(entries.map { ($0.path, $0.entry) }, uniquingKeysWith: { first, _ in first })
+        let commit = tree.commit
         return RepositoryInput(
-            files: files.sorted { $0.path < $1.path }, paths: Set(entries.map(\.path)), revision: tree.commit)
+            files: files.sorted { $0.path < $1.path }, paths: Set(byPath.keys), revision: commit,
+            read: { path in
+                guard let entry = byPath[path] else {
+                    throw InputError(description: "\(path) is not a file of revision \(commit.prefix(12))")
+                }
+                return try repository.read(entry)
+            })
     }
 
     /// `sub/folder` without leading, trailing or doubled slashes; nil for the repository root.

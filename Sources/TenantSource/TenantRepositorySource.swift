@@ -59,7 +59,8 @@ public actor TenantRepositorySource: DesiredStateSource {
         }
     }
 
-    /// Reads the tenant's files at `revision` from the mirror (no checkout) and lints them.
+    /// Reads the tenant's files at `revision` from the mirror (no checkout) and lints them; ``Revision/files``
+    /// holds the bytes of every enforced XML config file (baselines) of an applicable revision.
     public func load(revision: String) async throws -> Revision {
         let mirror = try openMirror()
         let input: RepositoryInput
@@ -71,6 +72,17 @@ public actor TenantRepositorySource: DesiredStateSource {
             throw TenantSourceError.load(tenant: tenant, revision: revision, detail: "\(error)")
         }
         let result = await ConcurrentLinter.lint(input, limits: limits)
+        var files: [String: [UInt8]] = [:]
+        for device in result.snapshot?.devices ?? [] {
+            for config in device.configs where config.enforce && config.type == .xml {
+                let path = config.repositoryPath(device: device.code)
+                do {
+                    files[path] = Array(try input.read(path))
+                } catch {
+                    throw TenantSourceError.load(tenant: tenant, revision: commit.id, detail: "\(error)")
+                }
+            }
+        }
         logger.debug(
             "loaded",
             metadata: [
@@ -80,6 +92,6 @@ public actor TenantRepositorySource: DesiredStateSource {
         return Revision(
             commit: commit.id, authorName: commit.authorName, authorEmail: commit.authorEmail,
             time: .seconds(commit.authorTime), message: commit.message, snapshot: result.snapshot,
-            diagnostics: result.diagnostics)
+            diagnostics: result.diagnostics, files: files)
     }
 }

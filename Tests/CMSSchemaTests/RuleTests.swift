@@ -12,6 +12,10 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     var path = "case.yaml"
     var paths: Set<String> = []
     var limits = Limits.default
+    /// Findings the baseline checker reports per repository path (config.baseline).
+    var baselines: [String: BaselineFinding] = [:]
+    /// Where the finding is reported when not in `path`.
+    var reportedIn: String? = nil
 
     var testDescription: String { rule }
 }
@@ -118,6 +122,15 @@ let ruleCases: [RuleCase] = [
     RuleCase(
         rule: "config.missing-file", line: 6, column: 11,
         yaml: dev + "code: d1\nproduct: NXR-120\nconfigs:\n  - file: a.xml\n"),
+    RuleCase(
+        rule: "config.baseline", line: 7, column: 1,
+        yaml: dev + "code: d1\nproduct: NXR-120\nconfigs:\n  - {file: a.xml, enforce: true}\n  - file: b.xml\n",
+        paths: ["configs/d1/a.xml", "configs/d1/b.xml"],
+        baselines: [
+            "configs/d1/a.xml": BaselineFinding(message: "cms- policy", line: 7),
+            "configs/d1/b.xml": BaselineFinding(message: "not enforced, never asked"),
+        ],
+        reportedIn: "configs/d1/a.xml"),
     // Limits
     RuleCase(
         rule: "limit.devices", line: 3, column: 7, yaml: dev + "code: d1\nproduct: NXR-120\n", path: "zz.yaml",
@@ -293,9 +306,12 @@ let ruleCases: [RuleCase] = [
 struct RuleTests {
     @Test("reports exactly the expected rule at the expected line and column", arguments: ruleCases)
     func badDocumentYieldsExactlyItsRule(_ testCase: RuleCase) {
-        let result = Support.lint(testCase.yaml, path: testCase.path, paths: testCase.paths, limits: testCase.limits)
+        let baselines = testCase.baselines
+        let result = Support.lint(
+            testCase.yaml, path: testCase.path, paths: testCase.paths, limits: testCase.limits,
+            baselineCheck: { baselines[$0] })
         let found = result.diagnostics.map { "\($0.ruleID)@\($0.file):\($0.line):\($0.column)" }
-        let file = testCase.rule == "tenant.missing" ? "." : testCase.path
+        let file = testCase.rule == "tenant.missing" ? "." : testCase.reportedIn ?? testCase.path
         #expect(found == ["\(testCase.rule)@\(file):\(testCase.line):\(testCase.column)"])
         let severity = result.diagnostics.first?.severity
         if severity == .error { #expect(result.snapshot == nil) }

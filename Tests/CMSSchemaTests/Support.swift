@@ -54,12 +54,14 @@ enum Support {
     ]
 
     /// Lints the base tenant plus one extra file `case.yaml` (or, with `replacing`, instead of a base file).
-    static func lint(_ text: String, path: String = "case.yaml", paths: Set<String> = [], limits: Limits = .default)
-        -> LintResult
-    {
+    static func lint(
+        _ text: String, path: String = "case.yaml", paths: Set<String> = [], limits: Limits = .default,
+        baselineCheck: BaselineCheck? = nil
+    ) -> LintResult {
         var files = base.filter { $0.path != path }
         files.append(SourceFile(path: path, text: text))
-        return Linter.lint(files, repositoryPaths: paths.union(files.map(\.path)), limits: limits)
+        return Linter.lint(
+            files, repositoryPaths: paths.union(files.map(\.path)), limits: limits, baselineCheck: baselineCheck)
     }
 
     static var fixtures: URL {

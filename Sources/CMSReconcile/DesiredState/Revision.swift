@@ -14,10 +14,13 @@ public struct Revision: Sendable, Equatable {
     public var snapshot: TenantSnapshot?
     /// Every lint finding, sorted.
     public var diagnostics: [Diagnostic]
+    /// The enforced XML config files (baselines) of the snapshot's devices: repository path
+    /// (`configs/<device>/<file>.xml`) → bytes. Empty when the revision is not applicable.
+    public var files: [String: [UInt8]]
 
     public init(
         commit: String, authorName: String, authorEmail: String, time: Timestamp, message: String,
-        snapshot: TenantSnapshot?, diagnostics: [Diagnostic]
+        snapshot: TenantSnapshot?, diagnostics: [Diagnostic], files: [String: [UInt8]] = [:]
     ) {
         self.commit = commit
         self.authorName = authorName
@@ -26,6 +29,7 @@ public struct Revision: Sendable, Equatable {
         self.message = message
         self.snapshot = snapshot
         self.diagnostics = diagnostics
+        self.files = files
     }
 
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }

@@ -10,11 +10,17 @@ public struct DeviceSnapshot: Sendable, Codable, Equatable {
     public var port: Int
     public var lifecycle: SimulatedDevice.Lifecycle
     public var hostKey: String
+    /// The host key's OpenSSH fingerprint (`SHA256:…`), as a client pins it.
+    public var hostKeyFingerprint: String
     public var sessions: [UInt32]
     public var bootCount: Int
     public var announcements: Int
     public var confirmedCommitPending: Bool
     public var faults: DeviceFaults
+    /// NETCONF sessions opened since the device was created (across reboots).
+    public var sessionsOpened: Int
+    /// `<rpc>` messages received since the device was created (across reboots).
+    public var rpcsReceived: Int
 }
 
 /// Run-time control of a device (tests, demos, the control API). Every call hops onto the device's loop.
@@ -24,9 +30,11 @@ extension SimulatedDevice {
             DeviceSnapshot(
                 name: self.name, identity: self.settings.identity, address: self.settings.address,
                 port: self.settings.port, lifecycle: self.lifecycle,
-                hostKey: DeviceHostKey.openSSHPublicKey(self.hostKey), sessions: self.engine.sessionIDs,
+                hostKey: DeviceHostKey.openSSHPublicKey(self.hostKey),
+                hostKeyFingerprint: DeviceHostKey.fingerprint(self.hostKey), sessions: self.engine.sessionIDs,
                 bootCount: self.bootCount, announcements: self.announcementsSent,
-                confirmedCommitPending: self.engine.confirmedCommitPending, faults: self.faults)
+                confirmedCommitPending: self.engine.confirmedCommitPending, faults: self.faults,
+                sessionsOpened: self.engine.sessionsOpened, rpcsReceived: self.engine.rpcsReceived)
         }
     }
 

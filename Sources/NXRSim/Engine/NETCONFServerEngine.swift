@@ -106,6 +106,11 @@ public struct NETCONFServerEngine: Sendable {
     var pending: PendingCommit?
     var sessions: [UInt32: Session] = [:]
     private var nextSessionID: UInt32 = 1
+    /// NETCONF sessions opened (subsystem started) since the engine was made; tests use it to prove that
+    /// a client never got this far (e.g. it refused the host key).
+    public private(set) var sessionsOpened = 0
+    /// `<rpc>` messages received after the hello exchange, whatever became of them.
+    public private(set) var rpcsReceived = 0
 
     /// Creates an engine whose three datastores start as `running` (each a `data` root element).
     public init(configuration: Configuration = Configuration(), running: XMLElement, startup: XMLElement? = nil) {
@@ -138,6 +143,7 @@ public struct NETCONFServerEngine: Sendable {
     public mutating func open(now: Date) -> (session: UInt32, actions: [Action]) {
         let id = self.nextSessionID
         self.nextSessionID = self.nextSessionID == UInt32.max ? 1 : self.nextSessionID + 1
+        self.sessionsOpened += 1
         self.sessions[id] = Session(
             decoder: FrameDecoder(mode: .endOfMessage, maxMessageSize: self.configuration.maxMessageSize))
         let hello = Hello(capabilities: self.configuration.capabilities, sessionID: id).serialize()
@@ -175,6 +181,7 @@ public struct NETCONFServerEngine: Sendable {
             case .awaitingHello:
                 actions += self.receiveHello(id, message, now: now)
             case .established:
+                self.rpcsReceived += 1
                 actions += self.receiveRPC(id, message, now: now, operational: operational)
             }
         }

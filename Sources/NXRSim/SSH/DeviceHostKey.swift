@@ -49,4 +49,13 @@ public enum DeviceHostKey {
     public static func openSSHPublicKey(_ key: Curve25519.Signing.PrivateKey) -> String {
         String(openSSHPublicKey: NIOSSHPrivateKey(ed25519Key: key).publicKey)
     }
+
+    /// The OpenSSH fingerprint of the public half: `SHA256:` + unpadded base64 of the SHA-256 of the key blob.
+    public static func fingerprint(_ key: Curve25519.Signing.PrivateKey) -> String {
+        let fields = openSSHPublicKey(key).split(separator: " ")
+        let blob = fields.count > 1 ? Data(base64Encoded: String(fields[1])) ?? Data() : Data()
+        var text = Data(SHA256.hash(data: blob)).base64EncodedString()
+        while text.hasSuffix("=") { text.removeLast() }
+        return "SHA256:" + text
+    }
 }

@@ -1,0 +1,99 @@
+import CMSModel
+import Foundation
+
+/// One resolved API bearer token: its value (never logged), its name and the tenants it may act on.
+public struct ResolvedAPIToken: Sendable, Hashable {
+    public var token: String
+    public var name: String
+    /// Empty = every tenant.
+    public var tenants: Set<String>
+
+    public init(token: String, name: String, tenants: Set<String>) {
+        self.token = token
+        self.name = name
+        self.tenants = tenants
+    }
+}
+
+/// Reads the configured token secrets, and generates `<data>/tenants/<code>/api.token` (mode 0600) for a tenant
+/// that declares none — printed nowhere, read by `cms --token-file`.
+public enum APITokenResolver {
+    public static func resolve(_ configuration: DaemonConfiguration) throws(ConfigurationError) -> [ResolvedAPIToken] {
+        var result: [ResolvedAPIToken] = []
+        for (index, token) in configuration.apiTokens.enumerated() {
+            let value = try SecretReader.read(token.secret, field: "apiTokens[\(index)].secret")
+            result.append(ResolvedAPIToken(token: value, name: token.name, tenants: []))
+        }
+        for (tenantIndex, tenant) in configuration.tenants.enumerated() {
+            if tenant.apiTokens.isEmpty {
+                let path = configuration.dataFolder + "/tenants/" + tenant.code + "/api.token"
+                let value = try generatedToken(at: path)
+                result.append(ResolvedAPIToken(token: value, name: tenant.code + "-api", tenants: [tenant.code]))
+            }
+            for (index, token) in tenant.apiTokens.enumerated() {
+                let value = try SecretReader.read(
+                    token.secret, field: "tenants[\(tenantIndex)].apiTokens[\(index)].secret")
+                result.append(ResolvedAPIToken(token: value, name: token.name, tenants: [tenant.code]))
+            }
+        }
+        return result
+    }
+
+    /// The token stored at `path`, created (32 random bytes, hex, mode 0600) when missing.
+    static func generatedToken(at path: String) throws(ConfigurationError) -> String {
+        if FileManager.default.fileExists(atPath: path) {
+            return try SecretReader.read(.file(path), field: "api.token")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        let token = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+            .joined()
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let temporary = path + ".tmp"
+            guard
+                FileManager.default.createFile(
+                    atPath: temporary, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            else {
+                throw ConfigurationError(file: path, line: nil, field: "", message: "cannot create the API token file")
+            }
+            guard rename(temporary, path) == 0 else {
+                throw ConfigurationError(file: path, line: nil, field: "", message: "cannot move the API token in place")
+            }
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(file: path, line: nil, field: "", message: "cannot write the API token (\(error))")
+        }
+        return token
+    }
+}
+
+/// Reads a ``SecretRef``: an environment variable or a file (first line, trimmed). Errors never show the value.
+public enum SecretReader {
+    public static func read(_ secret: SecretRef, field: String) throws(ConfigurationError) -> String {
+        switch secret {
+        case .env(let name):
+            guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+                throw ConfigurationError(
+                    file: "environment", line: nil, field: field, message: "environment variable \(name) is not set")
+            }
+            return value
+        case .file(let path):
+            guard let data = FileManager.default.contents(atPath: path),
+                let text = String(data: data, encoding: .utf8)
+            else {
+                throw ConfigurationError(file: path, line: nil, field: field, message: "cannot read the secret file")
+            }
+            let value = text.split(whereSeparator: \.isNewline).first.map(String.init)?
+                .trimmingCharacters(in: .whitespaces) ?? ""
+            guard !value.isEmpty else {
+                throw ConfigurationError(file: path, line: nil, field: field, message: "the secret file is empty")
+            }
+            return value
+        }
+    }
+}

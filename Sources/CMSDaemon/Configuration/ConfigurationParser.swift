@@ -1,0 +1,240 @@
+import CMSModel
+import Foundation
+import TenantKeys
+import TenantSource
+import Yams
+
+/// Reads `cmsd.yaml` node by node so that every error names its line and field. Unknown keys are errors (a
+/// misspelt key would otherwise silently fall back to a default).
+struct ConfigurationParser {
+    let file: String
+    let base: String
+
+    func parse(_ text: String) throws(ConfigurationError) -> DaemonConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigurationError(file: file, line: Self.line(of: error), field: "", message: "not valid YAML: \(error)")
+        } catch {
+            throw ConfigurationError(file: file, line: nil, field: "", message: "not valid YAML: \(error)")
+        }
+        guard let root else {
+            throw ConfigurationError(file: file, line: nil, field: "", message: "the file is empty; declare `tenants:`")
+        }
+        let top = try mapping(root, "", allowed: ["dataFolder", "listen", "limits", "timing", "apiTokens", "tenants"])
+        var configuration = DaemonConfiguration(dataFolder: DaemonConfiguration.absolute("data", base: base), tenants: [])
+        if let node = top["dataFolder"] {
+            configuration.dataFolder = DaemonConfiguration.absolute(try string(node, "dataFolder"), base: base)
+        }
+        if let node = top["listen"] {
+            let listen = try mapping(node, "listen", allowed: ["crp", "api"])
+            if let crp = listen["crp"] { configuration.crpListen = try hostPort(crp, "listen.crp") }
+            if let api = listen["api"] { configuration.apiListen = try hostPort(api, "listen.api") }
+        }
+        if let node = top["limits"] {
+            let limits = try mapping(node, "limits", allowed: ["maxDevices", "concurrency"])
+            if let value = limits["maxDevices"] {
+                configuration.limits.maxDevices = try integer(value, "limits.maxDevices", range: 1...1_000_000)
+            }
+            if let value = limits["concurrency"] {
+                configuration.limits.concurrency = try integer(value, "limits.concurrency", range: 1...100_000)
+            }
+        }
+        if let node = top["timing"] {
+            let timing = try mapping(
+                node, "timing", allowed: ["retryBase", "retryCap", "confirmTimeout", "connectTimeout", "rpcTimeout"])
+            if let value = timing["retryBase"] { configuration.timing.retryBase = try duration(value, "timing.retryBase") }
+            if let value = timing["retryCap"] { configuration.timing.retryCap = try duration(value, "timing.retryCap") }
+            if let value = timing["confirmTimeout"] {
+                configuration.timing.confirmTimeout = try duration(value, "timing.confirmTimeout")
+                if configuration.timing.confirmTimeout < .seconds(1) {
+                    throw error(value, "timing.confirmTimeout", "must be at least 1s (the device counts whole seconds)")
+                }
+            }
+            if let value = timing["connectTimeout"] {
+                configuration.timing.connectTimeout = try duration(value, "timing.connectTimeout")
+            }
+            if let value = timing["rpcTimeout"] { configuration.timing.rpcTimeout = try duration(value, "timing.rpcTimeout") }
+        }
+        if let node = top["apiTokens"] { configuration.apiTokens = try tokens(node, "apiTokens") }
+        guard let tenantsNode = top["tenants"] else {
+            throw ConfigurationError(
+                file: file, line: root.mark?.line, field: "tenants", message: "missing: declare at least one tenant")
+        }
+        guard case .sequence(let list) = tenantsNode, !list.isEmpty else {
+            throw error(tenantsNode, "tenants", "must be a non-empty list of tenants")
+        }
+        var seen: Set<String> = []
+        for (index, node) in list.enumerated() {
+            let tenant = try self.tenant(node, "tenants[\(index)]")
+            guard seen.insert(tenant.code).inserted else {
+                throw error(node, "tenants[\(index)].code", "tenant \(tenant.code) is declared twice")
+            }
+            configuration.tenants.append(tenant)
+        }
+        return configuration
+    }
+
+    private func tenant(_ node: Node, _ field: String) throws(ConfigurationError) -> TenantConfiguration {
+        let map = try mapping(
+            node, field,
+            allowed: [
+                "code", "repo", "pollInterval", "keyType", "username", "driftInterval", "pruneMaxFraction",
+                "apiTokens", "ipsecSecret",
+            ])
+        guard let codeNode = map["code"] else { throw error(node, field + ".code", "missing: the tenant code") }
+        let code = try string(codeNode, field + ".code")
+        guard code.utf8.count <= 32, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else {
+            throw error(codeNode, field + ".code", "\(code) is not a tenant code (letters, digits, - and _, ≤32)")
+        }
+        guard let repoNode = map["repo"] else {
+            throw error(node, field + ".repo", "missing: the tenant's git repository (URL or local path)")
+        }
+        var tenant = TenantConfiguration(code: code, repository: try repository(repoNode, field + ".repo"))
+        if let value = map["pollInterval"] { tenant.pollInterval = try duration(value, field + ".pollInterval") }
+        if let value = map["driftInterval"] { tenant.driftInterval = try duration(value, field + ".driftInterval") }
+        if let value = map["keyType"] {
+            let text = try string(value, field + ".keyType")
+            guard let type = TenantKeyType(rawValue: text) else {
+                throw error(
+                    value, field + ".keyType",
+                    "\(text) is not a key type; use one of \(TenantKeyType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            tenant.keyType = type
+        }
+        if let value = map["username"] { tenant.username = try string(value, field + ".username") }
+        if let value = map["pruneMaxFraction"] {
+            let text = try string(value, field + ".pruneMaxFraction")
+            guard let fraction = Double(text), fraction >= 0, fraction <= 1 else {
+                throw error(value, field + ".pruneMaxFraction", "\(text) is not a fraction between 0 and 1")
+            }
+            tenant.pruneMaxFraction = fraction
+        }
+        if let value = map["apiTokens"] { tenant.apiTokens = try tokens(value, field + ".apiTokens") }
+        if let value = map["ipsecSecret"] { tenant.ipsecSecret = try secret(value, field + ".ipsecSecret") }
+        return tenant
+    }
+
+    private func repository(_ node: Node, _ field: String) throws(ConfigurationError) -> TenantRepository {
+        if case .scalar = node { return TenantRepository(url: location(try string(node, field))) }
+        let map = try mapping(node, field, allowed: ["url", "branch", "path"])
+        guard let urlNode = map["url"] else { throw error(node, field + ".url", "missing: a git URL or local path") }
+        var repository = TenantRepository(url: location(try string(urlNode, field + ".url")))
+        if let branch = map["branch"] { repository.branch = try string(branch, field + ".branch") }
+        if let path = map["path"] {
+            let sub = try string(path, field + ".path")
+            guard !sub.hasPrefix("/"), !sub.split(separator: "/").contains("..") else {
+                throw error(path, field + ".path", "\(sub) must be a relative folder inside the repository")
+            }
+            repository.subfolder = sub
+        }
+        return repository
+    }
+
+    /// A URL stays as is; a local path is made absolute.
+    private func location(_ text: String) -> String {
+        text.contains("://") || text.contains("@") ? text : DaemonConfiguration.absolute(text, base: base)
+    }
+
+    private func tokens(_ node: Node, _ field: String) throws(ConfigurationError) -> [APITokenConfiguration] {
+        guard case .sequence(let list) = node else { throw error(node, field, "must be a list of {name, secret}") }
+        var result: [APITokenConfiguration] = []
+        for (index, item) in list.enumerated() {
+            let path = "\(field)[\(index)]"
+            let map = try mapping(item, path, allowed: ["name", "secret"])
+            guard let name = map["name"] else { throw error(item, path + ".name", "missing: the token's name") }
+            guard let secretNode = map["secret"] else {
+                throw error(item, path + ".secret", "missing: where the token is ({env: NAME} or {file: PATH})")
+            }
+            result.append(APITokenConfiguration(name: try string(name, path + ".name"), secret: try secret(secretNode, path + ".secret")))
+        }
+        return result
+    }
+
+    private func secret(_ node: Node, _ field: String) throws(ConfigurationError) -> SecretRef {
+        let map = try mapping(node, field, allowed: ["env", "file"])
+        switch (map["env"], map["file"]) {
+        case (let env?, nil): return .env(try string(env, field + ".env"))
+        case (nil, let path?): return .file(DaemonConfiguration.absolute(try string(path, field + ".file"), base: base))
+        default: throw error(node, field, "give exactly one of {env: NAME} or {file: PATH} (never the secret itself)")
+        }
+    }
+
+    // MARK: - Scalars
+
+    private func mapping(_ node: Node, _ field: String, allowed: Set<String>) throws(ConfigurationError) -> [String: Node] {
+        guard case .mapping(let mapping) = node else {
+            throw error(node, field.isEmpty ? "(top level)" : field, "must be a mapping")
+        }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard case .scalar(let key) = keyNode else { throw error(keyNode, field, "keys must be plain words") }
+            let path = field.isEmpty ? key.string : field + "." + key.string
+            guard allowed.contains(key.string) else {
+                throw error(keyNode, path, "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
+            }
+            guard result[key.string] == nil else { throw error(keyNode, path, "given twice") }
+            result[key.string] = value
+        }
+        return result
+    }
+
+    private func string(_ node: Node, _ field: String) throws(ConfigurationError) -> String {
+        guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+            throw error(node, field, "must be a non-empty text value")
+        }
+        return scalar.string
+    }
+
+    private func integer(_ node: Node, _ field: String, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        let text = try string(node, field)
+        guard let value = Int(text), range.contains(value) else {
+            throw error(node, field, "\(text) is not a whole number in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return value
+    }
+
+    private func hostPort(_ node: Node, _ field: String) throws(ConfigurationError) -> HostPort {
+        let text = try string(node, field)
+        guard let value = HostPort(text) else {
+            throw error(node, field, "\(text) is not host:port (e.g. 127.0.0.1:8610 or [::1]:8610)")
+        }
+        return value
+    }
+
+    /// `250ms`, `30s`, `5m`, `1h`, or a bare number of seconds; must be > 0.
+    private func duration(_ node: Node, _ field: String) throws(ConfigurationError) -> Duration {
+        let text = try string(node, field)
+        guard let value = Self.duration(text), value > .zero else {
+            throw error(node, field, "\(text) is not a duration; write e.g. 500ms, 30s, 5m or 1h")
+        }
+        return value
+    }
+
+    static func duration(_ text: String) -> Duration? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            if suffix == "s", number.hasSuffix("m") { continue }
+            guard let value = Double(number), value.isFinite, value >= 0, value < 1e9 else { return nil }
+            return .milliseconds(Int64((value * factor * 1000).rounded()))
+        }
+        guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds < 1e9 else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    private func error(_ node: Node, _ field: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, line: node.mark?.line, field: field, message: message)
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+}

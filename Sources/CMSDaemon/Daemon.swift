@@ -1,0 +1,200 @@
+import CMSAPI
+import CMSModel
+import CMSReconcile
+import CMSStore
+import Foundation
+import Logging
+import NETCONFClient
+import ServiceLifecycle
+import TenantKeys
+import TenantSource
+
+/// `cmsd` itself: owns the event store (`<data>/events.sqlite`), the state store (`<data>/state.sqlite`), the NETCONF
+/// client loop, the CRP service and one ``TenantController`` per tenant, and answers the API as a ``ControlPlane``.
+///
+/// A swift-service-lifecycle `Service`: ``run()`` starts everything and returns after a graceful shutdown (or
+/// cancellation) once sessions are closed and stores flushed.
+public final class Daemon: ControlPlane, Service, Sendable {
+    public static let version = "0.2.0"
+
+    public let configuration: DaemonConfiguration
+    public let events: SQLiteEventStore
+    public let state: SQLiteStateStore
+    public let directory: DeviceDirectory
+    public let crp: CRPService
+    private let loop: NETCONFClientLoop
+    private let controllers: [String: TenantController]
+    private let logger: Logger
+
+    /// Opens the stores and builds every tenant (keys are created on first start). Nothing listens yet.
+    public init(configuration: DaemonConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let data = configuration.dataFolder
+        do {
+            try FileManager.default.createDirectory(
+                atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ConfigurationError(file: data, line: nil, field: "dataFolder", message: "cannot create (\(error))")
+        }
+        events = try SQLiteEventStore(path: data + "/events.sqlite")
+        state = try SQLiteStateStore(path: data + "/state.sqlite")
+        loop = NETCONFClientLoop(name: "cmsd-netconf", logger: logger)
+        directory = DeviceDirectory(events: events, logger: logger)
+        crp = CRPService(
+            host: configuration.crpListen.host, port: configuration.crpListen.port, directory: directory, logger: logger)
+        let permits = ConcurrencyPermits(configuration.limits.concurrency)
+        var controllers: [String: TenantController] = [:]
+        for tenant in configuration.tenants {
+            let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
+            let privateKey = try String(contentsOfFile: pair.privateKeyPath, encoding: .utf8)
+            var tenantLogger = logger
+            tenantLogger[metadataKey: "tenant"] = "\(tenant.code)"
+            let timing = configuration.timing
+            let context = DeviceContext(
+                tenant: tenant.code, username: tenant.username, authentication: .publicKey(privateKey: privateKey),
+                loop: loop,
+                timeouts: NETCONFTimeouts(connect: timing.connectTimeout, hello: timing.connectTimeout, rpc: timing.rpcTimeout),
+                events: events, logger: tenantLogger,
+                policy: LifecyclePolicy(
+                    backoff: Backoff(base: timing.retryBase, cap: timing.retryCap),
+                    identificationTimeout: timing.connectTimeout * 2))
+            let source = TenantRepositorySource(
+                tenant: tenant.code, repository: tenant.repository, dataFolder: data, logger: tenantLogger)
+            controllers[tenant.code] = TenantController(
+                configuration: tenant, source: source, events: events, state: state, directory: directory,
+                context: context, permits: permits, globalLimit: configuration.limits.concurrency, timing: timing,
+                logger: tenantLogger)
+        }
+        self.controllers = controllers
+    }
+
+    /// One tenant's controller (tests).
+    public func controller(_ tenant: String) -> TenantController? { controllers[tenant] }
+
+    /// Binds CRP and starts every tenant (restores state, fetches, resumes interrupted applies).
+    public func start() async throws {
+        let bound = try await crp.start()
+        logger.info("cmsd started", metadata: ["crp": "\(bound)", "tenants": "\(controllers.keys.sorted())"])
+        let now = DeviceContext.wallClock()
+        _ = try? await events.append(
+            controllers.keys.sorted().map {
+                Event(time: now, tenant: $0, type: .systemStarted, details: ["version": Self.version])
+            })
+        await withTaskGroup(of: Void.self) { group in
+            for controller in controllers.values { group.addTask { await controller.start() } }
+        }
+    }
+
+    /// Stops tenants (waits for running applies), closes sessions and the CRP socket, records the stop.
+    public func shutdown() async {
+        await withTaskGroup(of: Void.self) { group in
+            for controller in controllers.values { group.addTask { await controller.shutdown() } }
+        }
+        await crp.stop()
+        let now = DeviceContext.wallClock()
+        _ = try? await events.append(
+            controllers.keys.sorted().map { Event(time: now, tenant: $0, type: .systemStopped) })
+        loop.shutdown()
+        logger.info("cmsd stopped")
+    }
+
+    public func run() async throws {
+        try await start()
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    // MARK: - ControlPlane
+
+    private func tenant(_ code: String) throws(APIError) -> TenantController {
+        guard let controller = controllers[code] else { throw APIError.notFound("tenant", code) }
+        return controller
+    }
+
+    public func tenantCodes() async -> [String] { controllers.keys.sorted() }
+
+    public func tenantStatus(_ tenant: String) async throws(APIError) -> TenantStatus {
+        try await self.tenant(tenant).status()
+    }
+
+    public func devices(_ tenant: String, query: DeviceListQuery) async throws(APIError) -> DevicePage {
+        try await self.tenant(tenant).devices(query)
+    }
+
+    public func device(_ tenant: String, code: String) async throws(APIError) -> DeviceDetail {
+        try await self.tenant(tenant).device(code)
+    }
+
+    public func events(_ query: EventQuery) async throws(APIError) -> [Event] {
+        _ = try self.tenant(query.tenant)
+        do {
+            return try await events.search(query.validated())
+        } catch let error as EventQueryError {
+            throw APIError.badRequest("\(error)")
+        } catch {
+            throw APIError(status: 500, code: "store-failed", message: "the event log could not be read: \(error)")
+        }
+    }
+
+    public func plan(_ tenant: String, revision: String?, native: Bool) async throws(APIError) -> TenantPlan {
+        try await self.tenant(tenant).plan(revision: revision, native: native)
+    }
+
+    public func reconcile(_ tenant: String, device: String?, user: String?) async throws(APIError) -> ReconcileAccepted {
+        let controller = try self.tenant(tenant)
+        let accepted = await controller.enqueue(device, user: user)
+        if let device, accepted.isEmpty {
+            throw APIError(
+                status: 404, code: "device-not-found",
+                message: "no reconcilable device '\(device)' (unknown, suspended, or no revision in force)")
+        }
+        return ReconcileAccepted(devices: accepted)
+    }
+
+    public func refresh(_ tenant: String) async throws(APIError) -> RefreshResult {
+        let outcome = try await self.tenant(tenant).refresh()
+        guard let revision = outcome.revision else {
+            throw APIError(
+                status: 502, code: "fetch-failed", message: "fetching the repository failed: \(outcome.error ?? "unknown")")
+        }
+        return RefreshResult(revision: revision, isNew: outcome.isNew)
+    }
+
+    public func ipsecStatus(_ tenant: String, group: String, refresh: Bool) async throws(APIError) -> IPsecGroupStatus {
+        _ = try self.tenant(tenant)
+        throw APIError(
+            status: 501, code: "not-implemented", message: "IPsec status is not wired into cmsd yet")
+    }
+
+    public func metrics() async -> MetricsSnapshot {
+        var snapshot = MetricsSnapshot(durationBuckets: TenantMetrics.bounds)
+        snapshot.durationCounts = Array(repeating: 0, count: TenantMetrics.bounds.count)
+        for (code, controller) in controllers {
+            let summaries = await controller.allSummaries()
+            var states: [String: Int] = [:]
+            var syncs: [String: Int] = [:]
+            for summary in summaries {
+                states[summary.state.rawValue, default: 0] += 1
+                syncs[summary.sync.rawValue, default: 0] += 1
+                if summary.state == .connected || summary.state == .communicating { snapshot.sessionsOpen += 1 }
+            }
+            snapshot.devicesByState[code] = states
+            snapshot.devicesBySync[code] = syncs
+            let metrics = await controller.metrics
+            snapshot.reconciles[code] = metrics.reconciles
+            snapshot.reconcileErrors[code] = metrics.errors
+            snapshot.fetchErrors[code] = metrics.fetchErrors
+            snapshot.durationSum += metrics.durationSum
+            snapshot.durationCount += metrics.durationCount
+            for index in snapshot.durationCounts.indices { snapshot.durationCounts[index] += metrics.durationCounts[index] }
+        }
+        let counters = await directory.counters
+        snapshot.announcements = [
+            "routed": counters.routed, "rate-limited": counters.rateLimitedSource + counters.rateLimitedDevice,
+            "unknown-tenant": counters.unknownTenant, "unregistered": counters.unregisteredDevice,
+            "suspended": counters.suspendedDevice, "duplicate-address": counters.duplicateAddress,
+        ]
+        return snapshot
+    }
+}

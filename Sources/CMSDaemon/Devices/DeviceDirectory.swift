@@ -1,0 +1,204 @@
+import CMSModel
+import CMSReconcile
+import CRP
+import Logging
+
+/// Routes CRP announcements to the ``DeviceAgent`` of the device they name, and records the SPEC §9
+/// events for the ones that cannot be routed (docs/devices.md "CRP routing").
+///
+/// In order: a token bucket per source address; the tenant (customer-id; an unknown one is
+/// counted and logged, it has no event log to write to); the device by cpe-id, else by serial
+/// (a serial-coded device, or the serial a device registered); a token bucket per device;
+/// unregistered → `crp.unregistered-device`; suspended → discarded; an address another device of
+/// the tenant is using right now → `crp.address-duplicate`; else the agent gets the address.
+public actor DeviceDirectory {
+    /// Token buckets of the directory (after the listener's own per-source limit).
+    public struct Limits: Sendable, Hashable {
+        /// Announcements per source address: burst, then refill per second.
+        public var sourceBurst: Double
+        public var sourceRefillPerSecond: Double
+        /// Announcements per device (tenant + cpe-id / serial): burst, then refill per second.
+        /// A device announces 3 times at boot and then every keepalive (docs/crp.md §7).
+        public var deviceBurst: Double
+        public var deviceRefillPerSecond: Double
+        /// Most keys each limiter tracks at once (idle ones are evicted first).
+        public var maxKeys: Int
+
+        public init(
+            sourceBurst: Double = 20, sourceRefillPerSecond: Double = 2, deviceBurst: Double = 6,
+            deviceRefillPerSecond: Double = 0.2, maxKeys: Int = 65_536
+        ) {
+            self.sourceBurst = sourceBurst
+            self.sourceRefillPerSecond = sourceRefillPerSecond
+            self.deviceBurst = deviceBurst
+            self.deviceRefillPerSecond = deviceRefillPerSecond
+            self.maxKeys = maxKeys
+        }
+    }
+
+    /// What became of the announcements given to ``route(_:from:)``.
+    public struct Counters: Sendable, Hashable {
+        /// Handed to an agent.
+        public var routed = 0
+        public var rateLimitedSource = 0
+        public var rateLimitedDevice = 0
+        public var unknownTenant = 0
+        public var unregisteredDevice = 0
+        public var suspendedDevice = 0
+        public var duplicateAddress = 0
+
+        public init() {}
+    }
+
+    private struct TenantEntry {
+        var agents: [String: DeviceAgent]
+        /// Registered serial → device code.
+        var serials: [String: String]
+        var suspended: Set<String>
+        /// The control address each device last took, and who holds each address.
+        var addressOf: [String: ControlAddress] = [:]
+        var holder: [ControlAddress: String] = [:]
+    }
+
+    private let events: any EventStore
+    private let logger: Logger
+    private let now: @Sendable () -> Timestamp
+    private let clock = ContinuousClock()
+    private let origin: ContinuousClock.Instant
+    private var tenants: [String: TenantEntry] = [:]
+    private var sourceLimiter: RateLimiter<String>
+    private var deviceLimiter: RateLimiter<String>
+    public private(set) var counters = Counters()
+
+    public init(
+        events: any EventStore, logger: Logger = Logger(label: "cms.devices.directory"), limits: Limits = Limits(),
+        now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock
+    ) {
+        self.events = events
+        self.logger = logger
+        self.now = now
+        self.origin = clock.now
+        self.sourceLimiter = RateLimiter(
+            capacity: limits.sourceBurst, refillPerSecond: limits.sourceRefillPerSecond, maxKeys: limits.maxKeys)
+        self.deviceLimiter = RateLimiter(
+            capacity: limits.deviceBurst, refillPerSecond: limits.deviceRefillPerSecond, maxKeys: limits.maxKeys)
+    }
+
+    /// Replaces a tenant's devices (every new revision). `agents` by device code, `serials` maps
+    /// a registered serial number to its device code, `suspended` holds suspended codes (an agent
+    /// for them is optional). Address bookkeeping of devices that remain is kept.
+    public func setDevices(
+        tenant: String, agents: [String: DeviceAgent], serials: [String: String], suspended: Set<String>
+    ) {
+        var entry = TenantEntry(agents: agents, serials: serials, suspended: suspended)
+        if let old = tenants[tenant] {
+            for (code, address) in old.addressOf where agents[code] != nil && !suspended.contains(code) {
+                entry.addressOf[code] = address
+                entry.holder[address] = code
+            }
+        }
+        tenants[tenant] = entry
+    }
+
+    /// Forgets a tenant: its announcements count as from an unknown tenant from now on.
+    public func removeTenant(_ tenant: String) {
+        tenants[tenant] = nil
+    }
+
+    /// The tenants currently routed.
+    public var tenantCodes: [String] { tenants.keys.sorted() }
+
+    /// Routes one announcement; `source` is the datagram's source IP address.
+    public func route(_ announcement: Announcement, from source: String) async {
+        let elapsed = origin.duration(to: clock.now)
+        guard sourceLimiter.allow(source, now: elapsed) else {
+            counters.rateLimitedSource += 1
+            return
+        }
+        let tenant = announcement.customerID
+        guard var entry = tenants[tenant] else {
+            counters.unknownTenant += 1
+            logger.warning(
+                "CRP announcement for an unknown tenant discarded",
+                metadata: ["crp.customer-id": "\(tenant)", "crp.source": "\(source)"])
+            return
+        }
+        let named = announcement.cpeID ?? announcement.serial ?? ""
+        let code = resolve(announcement, in: entry)
+        guard deviceLimiter.allow("\(tenant)/\(code ?? named)", now: elapsed) else {
+            counters.rateLimitedDevice += 1
+            return
+        }
+        let address = ControlAddress(
+            host: announcement.advertise.address.description, port: Int(announcement.advertise.port))
+        guard let code else {
+            counters.unregisteredDevice += 1
+            var details = [
+                "address": address.description, "source": source, "product": announcement.product,
+            ]
+            if let serial = announcement.serial { details["serial"] = serial }
+            await record(Event(time: now(), tenant: tenant, type: .crpUnregisteredDevice, device: named, details: details))
+            return
+        }
+        if entry.suspended.contains(code) {
+            counters.suspendedDevice += 1
+            logger.debug(
+                "CRP announcement of a suspended device discarded",
+                metadata: ["tenant": "\(tenant)", "device.code": "\(code)", "crp.source": "\(source)"])
+            return
+        }
+        guard let agent = entry.agents[code] else { return }
+        if let other = entry.holder[address], other != code, let otherAgent = entry.agents[other],
+            await Self.isUsing(otherAgent, address)
+        {
+            counters.duplicateAddress += 1
+            await record(
+                Event(
+                    time: now(), tenant: tenant, type: .crpAddressDuplicate, device: code,
+                    details: ["address": address.description, "other": other, "source": source]))
+            return
+        }
+        // Re-read: the awaits above may have let a new revision in.
+        entry = tenants[tenant] ?? entry
+        guard entry.agents[code] === agent else { return }
+        if let previous = entry.addressOf[code], previous != address, entry.holder[previous] == code {
+            entry.holder[previous] = nil
+        }
+        entry.addressOf[code] = address
+        entry.holder[address] = code
+        tenants[tenant] = entry
+        counters.routed += 1
+        await agent.announce(address, from: source)
+    }
+
+    /// The device an announcement names: by cpe-id, else by serial (as a code or a registered one).
+    private func resolve(_ announcement: Announcement, in entry: TenantEntry) -> String? {
+        func known(_ code: String) -> Bool { entry.agents[code] != nil || entry.suspended.contains(code) }
+        if let cpeID = announcement.cpeID, known(cpeID) { return cpeID }
+        if let serial = announcement.serial {
+            if known(serial) { return serial }
+            if let code = entry.serials[serial], known(code) { return code }
+        }
+        return nil
+    }
+
+    /// Whether a device is at `address` right now (not merely was, before it went away).
+    private static func isUsing(_ agent: DeviceAgent, _ address: ControlAddress) async -> Bool {
+        let info = await agent.info()
+        guard info.address == address else { return false }
+        switch info.state {
+        case .identifying, .connected, .communicating, .rebooting: return true
+        case .awaitingAddress, .disconnected, .suspended: return false
+        }
+    }
+
+    private func record(_ event: Event) async {
+        do {
+            try await events.append([event])
+        } catch {
+            logger.error(
+                "cannot record a CRP event",
+                metadata: ["tenant": "\(event.tenant)", "event": "\(event.type.rawValue)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import CMSPlan
+import CMSReconcile
+import NETCONF
+import NETCONFClient
+
+/// Performs an ``ApplyRun``'s RPC actions over one NETCONF session: the only place where the pure apply state
+/// machine meets the wire. Verification re-reads the parts with the same filter and asks every part again:
+/// verified means no part reports a change.
+struct ApplyDriver: Sendable {
+    let session: NETCONFSession
+    let parts: [any ManagedPart]
+    let changes: DeviceChangeSet
+    let confirmTimeout: Duration
+
+    /// Runs the whole apply and returns its outcome; never throws (every failure is an ``ApplyFailure``).
+    func run() async -> (outcome: ApplyOutcome, notes: [String]) {
+        var run = ApplyRun(
+            capabilities: ApplyCapabilities(capabilityURIs: session.capabilities), confirmTimeout: confirmTimeout)
+        var actions = run.start()
+        while let action = actions.first {
+            actions.removeFirst()
+            if case .finish(let outcome) = action { return (outcome, run.notes) }
+            do {
+                switch action {
+                case .readBack:
+                    let observed = try await Self.read(session, filter: DevicePlanner.readFilter(parts))
+                    let remaining = DevicePlanner.plan(device: changes.device, parts: parts, observed: observed)
+                    actions = run.readBack(mismatches: remaining.changes.flatMap { $0.summary.isEmpty ? [$0.part] : $0.summary })
+                default:
+                    try await perform(action)
+                    actions = run.succeeded()
+                }
+            } catch {
+                let (errorClass, message) = ErrorClassifier.classify(error)
+                actions = run.failed(errorClass, message)
+            }
+        }
+        return (run.outcome ?? .failed(ApplyFailure(errorClass: .retry, step: "apply", message: "the apply run stopped", leftClean: true)), run.notes)
+    }
+
+    private func perform(_ action: ApplyAction) async throws {
+        switch action {
+        case .lock(let store): try await session.lock(Self.netconf(store))
+        case .unlock(let store): try await session.unlock(Self.netconf(store))
+        case .discardChanges: try await session.discardChanges()
+        case .edit(let store, let rollbackOnError):
+            let config = XMLElement("config", namespace: NETCONFNamespace.base, elements: changes.edit)
+            try await session.editConfig(
+                target: Self.netconf(store), config: config, defaultOperation: .merge,
+                errorOption: rollbackOnError ? .rollbackOnError : nil)
+        case .validate(let store): try await session.validate(source: Self.netconf(store))
+        case .commit(let timeout):
+            if let timeout {
+                try await session.commit(confirmed: true, timeout: Int(max(timeout.components.seconds, 1)))
+            } else {
+                try await session.commit()
+            }
+        case .confirm: try await session.commit()
+        case .cancelCommit: try await session.cancelCommit()
+        case .readBack, .finish: break
+        }
+    }
+
+    static func netconf(_ store: CMSReconcile.Datastore) -> NETCONF.Datastore {
+        switch store {
+        case .running: .running
+        case .candidate: .candidate
+        }
+    }
+
+    /// `<get-config>` of running with a subtree filter of several top-level elements; returns `<data>`'s children.
+    static func read(_ session: NETCONFSession, filter: [XMLElement]) async throws -> [XMLElement] {
+        var operation = Operation.getConfig(source: .running)
+        if !filter.isEmpty {
+            operation.children.append(
+                .element(
+                    XMLElement(
+                        "filter", namespace: NETCONFNamespace.base,
+                        attributes: [XMLAttribute(name: "type", value: "subtree")], elements: filter)))
+        }
+        let reply = try await session.rpc(operation)
+        return reply.data?.elements ?? []
+    }
+}

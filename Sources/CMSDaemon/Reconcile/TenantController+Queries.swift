@@ -1,0 +1,220 @@
+import CMSAPI
+import CMSModel
+import CMSPlan
+import CMSReconcile
+import CMSSchema
+import NETCONFClient
+
+/// What the API asks of one tenant: status, device list and detail, plan, reconcile and refresh requests.
+extension TenantController {
+    /// The tenant's condition, revisions and counters.
+    public func status() async -> TenantStatus {
+        let summaries = await allSummaries()
+        var condition: SyncCondition
+        let lintErrors = Self.lintErrors(tracker.lastAttempted)
+        let ready = summaries.count { $0.sync == .ready }
+        let stalled = summaries.count { $0.sync == .stalled }
+        let reconciling = summaries.count { $0.sync == .reconciling }
+        if !lintErrors.isEmpty {
+            condition = SyncCondition(
+                status: .stalled, reason: SyncReason.lintFailed.rawValue,
+                message: "revision \(tracker.lastAttemptedRevision?.prefix(12) ?? "?") has \(lintErrors.count) lint "
+                    + "error(s); \(inForce.map { "revision \($0.shortCommit) stays in force" } ?? "nothing is in force")",
+                since: now())
+        } else if let refusal = pruneRefusal {
+            condition = SyncCondition(
+                status: .stalled, reason: SyncReason.pruneRefused.rawValue, message: refusal.message, since: now())
+        } else if inForce == nil {
+            condition = SyncCondition(
+                status: .reconciling, reason: SyncReason.pending.rawValue,
+                message: tracker.lastFetchError.map { "no revision yet: \($0)" } ?? "no revision loaded yet", since: now())
+        } else if reconciling > 0 {
+            condition = SyncCondition(
+                status: .reconciling, reason: SyncReason.applying.rawValue,
+                message: "\(reconciling) device(s) reconciling", since: now())
+        } else if stalled > 0 {
+            condition = SyncCondition(
+                status: .stalled, reason: SyncReason.failed.rawValue, message: "\(stalled) device(s) stalled", since: now())
+        } else {
+            condition = SyncCondition(
+                status: .ready, reason: SyncReason.applied.rawValue,
+                message: "revision \(inForce?.shortCommit ?? "") in force, every device in sync", since: now())
+        }
+        return TenantStatus(
+            tenant: code, condition: condition, lastAppliedRevision: inForce?.commit,
+            lastAttemptedRevision: tracker.lastAttemptedRevision, lintErrors: lintErrors,
+            lastFetchError: tracker.lastFetchError, lastFetch: lastFetch,
+            counts: DeviceStateCounts(summaries.map(\.state)), ready: ready, reconciling: reconciling, stalled: stalled)
+    }
+
+    /// One page of devices.
+    public func devices(_ query: DeviceListQuery) async throws(APIError) -> DevicePage {
+        if let value = query.value, value.count > DeviceListQuery.maximumSearchLength {
+            throw APIError.badRequest("search values are at most \(DeviceListQuery.maximumSearchLength) characters")
+        }
+        if (query.field == nil) != (query.value == nil) {
+            throw APIError.badRequest("give both a search field and a value, or neither")
+        }
+        if let size = query.pageSize, !DeviceListQuery.pageSizes.contains(size) {
+            throw APIError.badRequest(
+                "page size \(size) is not one of \(DeviceListQuery.pageSizes.map(String.init).joined(separator: ", ")) (or all)")
+        }
+        guard query.page >= 1 else { throw APIError.badRequest("pages start at 1") }
+        let all = await allSummaries()
+        let matching = all.filter { summary in
+            if !query.states.isEmpty, !query.states.contains(summary.state) { return false }
+            if let sync = query.sync, summary.sync != sync { return false }
+            if let field = query.field, let value = query.value {
+                let candidate = Self.field(field, of: summary)
+                if query.exact { return candidate == value }
+                return candidate.lowercased().contains(value.lowercased())
+            }
+            return true
+        }
+        let page: [DeviceSummary]
+        if let size = query.pageSize {
+            let start = (query.page - 1) * size
+            page = start < matching.count ? Array(matching[start..<min(start + size, matching.count)]) : []
+        } else {
+            page = query.page == 1 ? matching : []
+        }
+        return DevicePage(
+            devices: page, total: matching.count, page: query.page, pageSize: query.pageSize,
+            counts: DeviceStateCounts(all.map(\.state)))
+    }
+
+    /// Everything about one device.
+    public func device(_ device: String) async throws(APIError) -> DeviceDetail {
+        guard let desired = inForce?.snapshot?.device(device), let record = records[device] else {
+            throw APIError.notFound("device", device)
+        }
+        let info = await agents[device]?.info()
+        let summary = summary(desired, record: record, info: info)
+        var managed: [String: Bool] = [:]
+        if let revision = inForce, let parts = try? BaselinePart.parts(for: desired, files: revision.files) {
+            let inSync = record.sync.condition.status == .ready && record.sync.lastAppliedRevision == revision.commit
+            for part in parts { managed[part.id] = inSync }
+        }
+        return DeviceDetail(
+            summary: summary, condition: record.sync.condition, lastAppliedRevision: record.sync.lastAppliedRevision,
+            lastAttemptedRevision: record.sync.lastAttemptedRevision, lastError: record.sync.lastError,
+            nextRetry: record.sync.nextRetry, hostKey: info?.hostKey ?? record.hostKey,
+            hostKeyBlocked: info?.hostKeyBlocked ?? false, uptimeSeconds: info?.uptimeSeconds,
+            loadAverage: info?.loadAverage, memoryUsedKiB: info?.memoryUsedKiB, memoryTotalKiB: info?.memoryTotalKiB,
+            interfaces: info?.interfaces ?? [], managedParts: managed, history: record.sync.history)
+    }
+
+    /// The sync records of every device (tests, metrics).
+    public func syncStates() -> [String: DeviceSyncState] { records.mapValues(\.sync) }
+
+    /// The revision in force.
+    public var revisionInForce: String? { inForce?.commit }
+
+    /// What applying `revision` (default: the tip, fetched now) would change, per device.
+    public func plan(revision requested: String?, native: Bool) async throws(APIError) -> TenantPlan {
+        let commit: String
+        do {
+            if let requested { commit = requested } else { commit = try await source.fetch() }
+        } catch {
+            throw APIError(status: 502, code: "fetch-failed", message: "fetching the repository failed: \(error)")
+        }
+        let revision: Revision
+        do {
+            revision = try await source.load(revision: commit)
+        } catch {
+            throw APIError(status: 404, code: "revision-not-found", message: "cannot load revision \(commit): \(error)")
+        }
+        var plan = TenantPlan(tenant: code, revision: revision.commit, lintErrors: Self.lintErrors(revision))
+        guard revision.isApplicable, let snapshot = revision.snapshot else { return plan }
+        let decision = PruneGuard.evaluate(
+            previous: Set(agents.keys), next: Set(snapshot.devices.map(\.code)),
+            maxFraction: configuration.pruneMaxFraction, commitMessage: revision.message)
+        plan.deletions = decision.removed
+        if case .refused(_, let message) = decision { plan.pruneRefused = message }
+        for device in snapshot.devices.sorted(by: { $0.code < $1.code }) {
+            if device.suspended { continue }
+            let parts: [any ManagedPart]
+            do {
+                parts = try BaselinePart.parts(for: device, files: revision.files)
+            } catch {
+                plan.devices.append(TenantPlan.DevicePlan(device: device.code, parts: [], notes: ["\(error)"]))
+                continue
+            }
+            if parts.isEmpty { continue }
+            guard let agent = agents[device.code] else {
+                plan.devices.append(
+                    TenantPlan.DevicePlan(
+                        device: device.code, parts: [], notes: ["new device: its changes are known once it connects"]))
+                continue
+            }
+            do {
+                let changes = try await agent.withSession { session in
+                    let observed = try await ApplyDriver.read(session, filter: DevicePlanner.readFilter(parts))
+                    return DevicePlanner.plan(device: device.code, parts: parts, observed: observed)
+                }
+                if !changes.isEmpty {
+                    plan.devices.append(
+                        TenantPlan.DevicePlan(
+                            device: device.code,
+                            parts: changes.changes.map {
+                                TenantPlan.PartPlan(
+                                    part: $0.part, summary: $0.summary,
+                                    native: native ? DevicePlanner.nativeText($0.edit) : nil)
+                            }))
+                }
+            } catch {
+                plan.devices.append(
+                    TenantPlan.DevicePlan(
+                        device: device.code, parts: [], notes: ["cannot read the device now: \(error)"]))
+            }
+        }
+        let changed = plan.devices.count { !$0.parts.isEmpty }
+        await append([
+            Event(
+                time: now(), tenant: code, type: .gitPlanComputed, revision: revision.commit,
+                details: ["changes": String(changed)])
+        ])
+        return plan
+    }
+
+    // MARK: - Helpers
+
+    func allSummaries() async -> [DeviceSummary] {
+        guard let snapshot = inForce?.snapshot else { return [] }
+        var result: [DeviceSummary] = []
+        for device in snapshot.devices.sorted(by: { $0.code < $1.code }) {
+            guard let record = records[device.code] else { continue }
+            let info = await agents[device.code]?.info()
+            result.append(summary(device, record: record, info: info))
+        }
+        return result
+    }
+
+    func summary(_ device: Device, record: DeviceRecord, info: DeviceRuntimeInfo?) -> DeviceSummary {
+        let groups = inForce?.snapshot?.groups.filter { $0.members.contains { $0.device == device.code } }.map(\.name) ?? []
+        return DeviceSummary(
+            code: device.code, name: device.name, product: device.product.rawValue, note: device.note,
+            state: device.suspended ? .suspended : (info?.state ?? .awaitingAddress), sync: record.sync.condition.status,
+            firmwareVersion: info?.identity?.firmwareVersion ?? record.identity?.firmwareVersion,
+            serial: info?.identity?.serial ?? record.serial, hostname: info?.identity?.hostname ?? record.identity?.hostname,
+            controlAddress: info?.address?.description ?? record.lastAddress, groups: groups)
+    }
+
+    static func field(_ field: DeviceListQuery.Field, of summary: DeviceSummary) -> String {
+        switch field {
+        case .code: summary.code
+        case .product: summary.product
+        case .name: summary.name
+        case .serial: summary.serial ?? ""
+        case .hostname: summary.hostname ?? ""
+        case .controlAddress: summary.controlAddress ?? ""
+        case .note: summary.note
+        }
+    }
+
+    static func lintErrors(_ revision: Revision?) -> [String] {
+        guard let revision else { return [] }
+        return revision.diagnostics.filter { $0.severity == .error }
+            .map { "\($0.file):\($0.line):\($0.column): \($0.message) [\($0.ruleID)]" }
+    }
+}

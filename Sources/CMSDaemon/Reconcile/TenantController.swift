@@ -1,0 +1,393 @@
+import CMSAPI
+import CMSModel
+import CMSPlan
+import CMSReconcile
+import Foundation
+import Logging
+import NETCONFClient
+
+/// One tenant's reconciler (DESIGN §3): desired state from git (poll + on demand), one ``DeviceAgent`` per device,
+/// a de-duplicating reconcile queue with caps, retry and drift timers, safe prune, status.
+///
+/// Triggers only enqueue a device; every run re-reads desired and observed state.
+public actor TenantController {
+    public nonisolated let code: String
+    public nonisolated let configuration: TenantConfiguration
+    let source: any DesiredStateSource
+    let events: any EventStore
+    let state: any StateStore
+    let directory: DeviceDirectory
+    let applier: Applier
+    let permits: ConcurrencyPermits
+    let timing: DaemonTiming
+    let logger: Logger
+    let now: @Sendable () -> Timestamp
+    var context: DeviceContext
+
+    var tracker: DesiredStateTracker
+    /// The revision whose devices are managed now (lint-clean; nil before the first good one).
+    var inForce: Revision?
+    var agents: [String: DeviceAgent] = [:]
+    var records: [String: DeviceRecord] = [:]
+    var queue: ReconcileQueue
+    /// Devices gone from git that safe prune keeps (and does not reconcile).
+    var pruneRefusal: (revision: String, message: String)?
+    var lastFetch: Timestamp?
+    var requestedBy: [String: String] = [:]
+    var retryTimers: [String: Task<Void, Never>] = [:]
+    var loops: [Task<Void, Never>] = []
+    var running: [String: Task<Void, Never>] = [:]
+    var stopped = false
+    /// Counters for `/metrics`.
+    public private(set) var metrics = TenantMetrics()
+
+    public init(
+        configuration: TenantConfiguration, source: any DesiredStateSource, events: any EventStore,
+        state: any StateStore, directory: DeviceDirectory, context: DeviceContext, permits: ConcurrencyPermits,
+        globalLimit: Int, timing: DaemonTiming, logger: Logger,
+        now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock
+    ) {
+        code = configuration.code
+        self.configuration = configuration
+        self.source = source
+        self.events = events
+        self.state = state
+        self.directory = directory
+        self.context = context
+        self.permits = permits
+        self.timing = timing
+        self.logger = logger
+        self.now = now
+        tracker = DesiredStateTracker(tenant: configuration.code)
+        queue = ReconcileQueue(globalLimit: globalLimit, tenantLimit: 40)
+        applier = Applier(events: events, state: state, confirmTimeout: timing.confirmTimeout, now: now)
+    }
+
+    // MARK: - Lifecycle
+
+    /// Restores the last applied revision and device records, adopts it, enqueues devices an interrupted apply
+    /// left behind, fetches, and starts the poll and drift timers.
+    public func start() async {
+        let onReady = context.onReady
+        context.onReady = { [weak self] code in
+            onReady(code)
+            guard let self else { return }
+            Task { await self.enqueue(code, user: nil) }
+        }
+        let onPin = context.onPin
+        context.onPin = { [weak self] code, hostKey, serial in
+            await onPin(code, hostKey, serial)
+            await self?.pinned(code, hostKey: hostKey, serial: serial)
+        }
+        do {
+            for record in try await state.devices(tenant: code) { records[record.code] = record }
+            if let stored = try await state.tenant(code), let commit = stored.lastAppliedRevision {
+                let revision = try await source.load(revision: commit)
+                if revision.isApplicable {
+                    tracker = DesiredStateTracker(tenant: code, lastApplied: revision)
+                    await adopt(revision)
+                }
+            }
+        } catch {
+            logger.warning("could not restore the tenant's state", metadata: ["error": "\(error)"])
+        }
+        await refresh()
+        do {
+            for intent in try await state.openApplies() where intent.tenant == code {
+                logger.notice("resuming an interrupted apply", metadata: ["device": "\(intent.device)"])
+                enqueue(intent.device, user: nil)
+            }
+        } catch {
+            logger.warning("could not read interrupted applies", metadata: ["error": "\(error)"])
+        }
+        let poll = configuration.pollInterval
+        let drift = configuration.driftInterval
+        loops.append(Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: poll)
+                guard !Task.isCancelled, let self else { return }
+                _ = await self.refresh()
+            }
+        })
+        loops.append(Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: drift)
+                guard !Task.isCancelled, let self else { return }
+                await self.driftTick()
+            }
+        })
+    }
+
+    /// Stops timers, waits for running applies, closes every session.
+    public func shutdown() async {
+        stopped = true
+        for task in loops { task.cancel() }
+        for task in retryTimers.values { task.cancel() }
+        loops = []
+        retryTimers = [:]
+        for task in running.values { await task.value }
+        for agent in agents.values { await agent.shutdown() }
+        await directory.removeTenant(code)
+    }
+
+    // MARK: - Desired state
+
+    /// Fetches the repository now (poll, webhook); a new revision is loaded, linted and, when clean, put in force.
+    @discardableResult
+    public func refresh() async -> RefreshOutcome {
+        guard !stopped else { return RefreshOutcome(revision: nil, isNew: false, error: "stopped") }
+        let tip: String
+        do {
+            tip = try await source.fetch()
+        } catch {
+            metrics.fetchErrors += 1
+            let update = tracker.fetchFailed("\(error)", at: now())
+            await append(update.events)
+            return RefreshOutcome(revision: nil, isNew: false, error: "\(error)")
+        }
+        lastFetch = now()
+        guard tracker.needsLoad(tip) else { return RefreshOutcome(revision: tip, isNew: false, error: nil) }
+        let revision: Revision
+        do {
+            revision = try await source.load(revision: tip)
+        } catch {
+            metrics.fetchErrors += 1
+            let update = tracker.fetchFailed("\(error)", at: now())
+            await append(update.events)
+            return RefreshOutcome(revision: tip, isNew: true, error: "\(error)")
+        }
+        let update = tracker.observe(revision, at: now())
+        await append(update.events)
+        if case .apply(let good) = update.decision { await adopt(good) }
+        await saveTenant()
+        return RefreshOutcome(revision: tip, isNew: true, error: nil)
+    }
+
+    /// Puts a lint-clean revision in force: safe prune, agents added / updated / removed, every device enqueued.
+    func adopt(_ revision: Revision) async {
+        guard let snapshot = revision.snapshot else { return }
+        let next = Set(snapshot.devices.map(\.code))
+        let previous = Set(agents.keys)
+        let decision = PruneGuard.evaluate(
+            previous: previous, next: next, maxFraction: configuration.pruneMaxFraction, commitMessage: revision.message)
+        if case .refused(let removed, let message) = decision {
+            pruneRefusal = (revision.commit, message)
+            await append([
+                Event(
+                    time: now(), tenant: code, type: .gitPruneRefused, user: revision.user, revision: revision.commit,
+                    details: ["count": String(removed.count), "devices": removed.joined(separator: ","), "hint": message])
+            ])
+            return
+        }
+        pruneRefusal = nil
+        inForce = revision
+        queue = ReconcileQueue(
+            globalLimit: queue.globalLimit, tenantLimit: max(snapshot.tenant.rollout.maxConcurrent, 1))
+        for removed in decision.removed { await delete(removed, revision: revision) }
+        var serials: [String: String] = [:]
+        var suspended: Set<String> = []
+        var newEvents: [Event] = []
+        for device in snapshot.devices {
+            let pinned = records[device.code]
+            let expectation = DeviceExpectation(
+                code: device.code, product: device.product, hostKey: device.hostKey ?? pinned?.hostKey,
+                serial: device.isSerialCode ? device.code : pinned?.serial)
+            if device.isSerialCode { serials[device.code] = device.code }
+            if let serial = pinned?.serial { serials[serial] = device.code }
+            if device.suspended { suspended.insert(device.code) }
+            if let agent = agents[device.code] {
+                let wasSuspended = records[device.code]?.sync.condition.reason == SyncReason.suspended.rawValue
+                await agent.update(expectation: expectation, suspended: device.suspended)
+                if device.suspended != wasSuspended {
+                    newEvents.append(
+                        Event(
+                            time: now(), tenant: code, type: device.suspended ? .deviceSuspended : .deviceResumed,
+                            device: device.code, user: revision.user, revision: revision.commit))
+                }
+            } else {
+                let agent = DeviceAgent(expectation: expectation, suspended: device.suspended, context: context)
+                agents[device.code] = agent
+                // After a restart, try the address the device last announced (the host key pin still decides).
+                if !device.suspended, let last = pinned?.lastAddress.flatMap(HostPort.init) {
+                    await agent.announce(ControlAddress(host: last.host, port: last.port))
+                }
+                if records[device.code] == nil {
+                    newEvents.append(
+                        Event(
+                            time: now(), tenant: code, type: .deviceAdded, device: device.code, user: revision.user,
+                            revision: revision.commit))
+                }
+            }
+            var record = records[device.code] ?? DeviceRecord(tenant: code, code: device.code, sync: DeviceSyncState(at: now()))
+            if device.suspended {
+                record.sync.stalled(.suspended, message: "suspended in the repository", at: now())
+            } else if record.sync.condition.reason == SyncReason.suspended.rawValue {
+                record.sync.queued(at: now())
+            }
+            records[device.code] = record
+            await save(record)
+        }
+        await directory.setDevices(tenant: code, agents: agents, serials: serials, suspended: suspended)
+        await append(newEvents)
+        for device in snapshot.devices where !device.suspended { enqueue(device.code, user: revision.user) }
+    }
+
+    func delete(_ device: String, revision: Revision) async {
+        queue.remove(DeviceKey(tenant: code, device: device))
+        retryTimers.removeValue(forKey: device)?.cancel()
+        if let task = running[device] { await task.value }
+        if let agent = agents.removeValue(forKey: device) { await agent.remove() }
+        records[device] = nil
+        do {
+            try await state.deleteDevice(tenant: code, code: device)
+        } catch {
+            logger.warning("could not drop a deleted device's record", metadata: ["device": "\(device)", "error": "\(error)"])
+        }
+        await append([
+            Event(time: now(), tenant: code, type: .deviceDeleted, device: device, user: revision.user, revision: revision.commit)
+        ])
+    }
+
+    // MARK: - Reconcile queue
+
+    /// Enqueues one device (or, with nil, every device in force); returns the devices enqueued.
+    @discardableResult
+    public func enqueue(_ device: String?, user: String?) -> [String] {
+        guard !stopped, let snapshot = inForce?.snapshot else { return [] }
+        let codes = device.map { [$0] } ?? snapshot.devices.map(\.code)
+        var accepted: [String] = []
+        for code in codes {
+            guard let desired = snapshot.device(code), !desired.suspended, agents[code] != nil else { continue }
+            if let user { requestedBy[code] = user }
+            queue.enqueue(DeviceKey(tenant: self.code, device: code))
+            if var record = records[code] {
+                record.sync.queued(at: now())
+                records[code] = record
+            }
+            accepted.append(code)
+        }
+        pump()
+        return accepted
+    }
+
+    func pump() {
+        while let key = queue.next() {
+            let device = key.device
+            let permits = self.permits
+            running[device] = Task { [weak self] in
+                await permits.acquire()
+                await self?.runDevice(device)
+                await permits.release()
+                await self?.finished(key)
+            }
+        }
+    }
+
+    func finished(_ key: DeviceKey) {
+        running[key.device] = nil
+        queue.finished(key)
+        pump()
+    }
+
+    func runDevice(_ device: String) async {
+        guard !stopped, let revision = inForce, let snapshot = revision.snapshot,
+            let desired = snapshot.device(device), let agent = agents[device], var record = records[device]
+        else { return }
+        let user = requestedBy.removeValue(forKey: device) ?? revision.user
+        var parts: [any ManagedPart] = []
+        var partsError: String?
+        do {
+            parts = try BaselinePart.parts(for: desired, files: revision.files)
+        } catch {
+            partsError = "\(error)"
+        }
+        record.sync.started(revision: revision.commit, at: now())
+        records[device] = record
+        let request = DeviceRunRequest(
+            tenant: code, device: device, revision: revision.commit, user: user, parts: parts, partsError: partsError,
+            lastAppliedRevision: record.sync.lastAppliedRevision, drift: snapshot.tenant.drift)
+        let result = await applier.run(request, agent: agent)
+        guard var current = records[device] else { return }  // deleted meanwhile
+        metrics.record(result)
+        if let errorClass = result.errorClass {
+            let next = errorClass.nextRetry(
+                consecutiveFailures: current.sync.consecutiveFailures + 1, at: now(),
+                backoff: Backoff(base: timing.retryBase, cap: timing.retryCap), jitter: Double.random(in: 0...1))
+            current.sync.failed(result.record, errorClass: errorClass, nextRetry: next)
+            if let next { scheduleRetry(device, at: next) }
+        } else {
+            current.sync.finished(result.record)
+        }
+        let info = await agent.info()
+        current.identity = info.identity ?? current.identity
+        current.lastAddress = info.address?.description ?? current.lastAddress
+        records[device] = current
+        await save(current)
+    }
+
+    func scheduleRetry(_ device: String, at time: Timestamp) {
+        retryTimers[device]?.cancel()
+        let delay = max(time - now(), .zero)
+        retryTimers[device] = Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            guard !Task.isCancelled, let self else { return }
+            await self.retryFired(device)
+        }
+    }
+
+    func retryFired(_ device: String) {
+        retryTimers[device] = nil
+        enqueue(device, user: nil)
+    }
+
+    /// The drift timer: every device that is ready is checked again (a read-back; a difference is drift).
+    func driftTick() {
+        for (device, record) in records where record.sync.condition.status == .ready {
+            enqueue(device, user: nil)
+        }
+    }
+
+    func pinned(_ device: String, hostKey: String?, serial: String?) async {
+        guard var record = records[device] else { return }
+        if let hostKey { record.hostKey = hostKey }
+        if let serial { record.serial = serial }
+        records[device] = record
+        await save(record)
+    }
+
+    // MARK: - Persistence
+
+    func save(_ record: DeviceRecord) async {
+        do {
+            try await state.save(record)
+        } catch {
+            logger.warning("could not save a device record", metadata: ["device": "\(record.code)", "error": "\(error)"])
+        }
+    }
+
+    func saveTenant() async {
+        do {
+            try await state.save(
+                TenantRecord(
+                    code: code, lastAppliedRevision: inForce?.commit, lastAttemptedRevision: tracker.lastAttemptedRevision))
+        } catch {
+            logger.warning("could not save the tenant record", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func append(_ list: [Event]) async {
+        guard !list.isEmpty else { return }
+        do {
+            try await events.append(list)
+        } catch {
+            logger.error("could not record events", metadata: ["error": "\(error)", "count": "\(list.count)"])
+        }
+    }
+}
+
+/// What a refresh found.
+public struct RefreshOutcome: Sendable, Hashable {
+    public var revision: String?
+    public var isNew: Bool
+    public var error: String?
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import CMSAPI
+import CMSModel
+
+/// `cms events` — the event log search of SPEC §9 (period, user, device, group, oldest/newest, limit).
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Search a tenant's event log (from cmsd).",
+        discussion: """
+            Times are UTC: 2026-11-27T09:00:00Z, 2026-11-27T09:00:00.250Z, or a date 2026-11-27 (--from: the \
+            start of that day, --to: its end). Without --oldest the newest events come first.
+            """)
+
+    /// Which end of the log the limit keeps.
+    enum Order: String, EnumerableFlag {
+        case newest, oldest
+        static func help(for value: Order) -> ArgumentHelp? {
+            value == .newest ? "The newest events, newest first (default)." : "The oldest events, oldest first."
+        }
+    }
+
+    @OptionGroup var api: APIOptions
+
+    @Option(help: "Period start (inclusive).")
+    var from: String?
+
+    @Option(help: "Period end (inclusive).")
+    var to: String?
+
+    @Option(help: "Only events of this user (exact).")
+    var user: String?
+
+    @Option(help: "Only events of this device code (exact).")
+    var device: String?
+
+    @Option(help: "Only events of this group (exact).")
+    var group: String?
+
+    @Flag var order: Order = .newest
+
+    @Option(help: "At most this many events (1 to \(EventQuery.maximumLimit); default \(EventQuery.defaultLimit)).")
+    var limit: Int?
+
+    @Option(help: "Output: table, json (the events of the API) or csv (RFC 4180, as the API exports it).")
+    var format: ListFormat = .table
+
+    func run() async throws {
+        try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
+            var query: [(String, String)] = []
+            if let from { query.append(("from", try Self.time(from, option: "--from", endOfDay: false))) }
+            if let to { query.append(("to", try Self.time(to, option: "--to", endOfDay: true))) }
+            if let user { query.append(("user", user)) }
+            if let device { query.append(("device", device)) }
+            if let group { query.append(("group", group)) }
+            query.append(("order", order == .oldest ? "ascending" : "descending"))
+            if let limit { query.append(("limit", String(limit))) }
+            let client = try api.client()
+            let tenant = try await api.tenant(using: client)
+            switch format {
+            case .csv:
+                query.append(("format", "csv"))
+                let data = try await client.send("GET", ["tenants", tenant, "events"], query: query, accept: "text/csv")
+                Output.write(String(decoding: data, as: UTF8.self))
+            case .json:
+                let events: [Event] = try await client.get(["tenants", tenant, "events"], query: query)
+                print(try Output.json(events))
+            case .table:
+                let events: [Event] = try await client.get(["tenants", tenant, "events"], query: query)
+                print(Self.table(events))
+            }
+            return 0
+        }
+    }
+
+    /// An option's time as the API takes it (ISO 8601 UTC); a bare date means its start or end.
+    static func time(_ text: String, option: String, endOfDay: Bool) throws(CLIFailure) -> String {
+        if Timestamp(iso8601: text) != nil { return text }
+        if text.count == 10, Timestamp(iso8601: text + "T00:00:00Z") != nil {
+            return text + (endOfDay ? "T23:59:59.999999Z" : "T00:00:00Z")
+        }
+        throw CLIFailure("\(option): '\(text)' is not a time; use UTC like 2026-11-27T09:00:00Z or a date 2026-11-27")
+    }
+
+    static func table(_ events: [Event]) -> String {
+        guard !events.isEmpty else { return "no events match" }
+        var table = TextTable(headers: ["TIME (UTC)", "SEVERITY", "DEVICE", "MESSAGE"], flexible: [3])
+        for event in events {
+            table.rows.append([Output.time(event.time), event.severity.rawValue, event.device ?? "-", event.message])
+        }
+        return table.render() + "\n\n\(events.count) events"
+    }
+}

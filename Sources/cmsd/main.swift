@@ -1,1 +1,0 @@
-print("cmsd: not wired yet")
