@@ -158,9 +158,9 @@ public actor DeviceDirectory {
                     details: ["address": address.description, "other": other, "source": source]))
             return
         }
-        // Re-read: the awaits above may have let a new revision in.
-        entry = tenants[tenant] ?? entry
-        guard entry.agents[code] === agent else { return }
+        // Re-read: the awaits above may have let a new revision in (or removed the tenant).
+        guard let current = tenants[tenant], current.agents[code] === agent else { return }
+        entry = current
         if let previous = entry.addressOf[code], previous != address, entry.holder[previous] == code {
             entry.holder[previous] = nil
         }
