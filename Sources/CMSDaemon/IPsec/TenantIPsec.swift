@@ -34,8 +34,13 @@ struct TenantIPsec: Sendable {
     }
 
     /// The part that brings `device` to its compiled policies (empty ones remove every `cms-` policy it holds).
+    /// A device in no IPsec group that was already verified to hold no `cms-` policy gets no part (nil): it is
+    /// not read again for IPsec until it joins a group or `cmsd` restarts.
     func part(for device: DeviceCode) -> IPsecPart? {
-        compilation.map { IPsecPart(device: device, policies: $0.policies(of: device)) }
+        guard let compilation else { return nil }
+        let policies = compilation.policies(of: device)
+        if policies.isEmpty && verified[device]?.isEmpty == true { return nil }
+        return IPsecPart(device: device, policies: policies)
     }
 
     /// Records a run's outcome for `device`, which was asked to hold `policies`.

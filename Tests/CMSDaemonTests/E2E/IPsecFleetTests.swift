@@ -184,4 +184,68 @@ struct IPsecFleetTests {
             #expect(policy.peer == .address(address))
         }
     }
+
+    /// `siteNN` devices and the mesh `big` of the first `members` of them.
+    static func writeBigMesh(_ harness: ReconcileHarness, sites: Int, members: Int) throws {
+        for i in 0..<sites {
+            try harness.write(
+                "devices/site\(String(format: "%02d", i)).yaml",
+                "apiVersion: cms/v1\nkind: Device\ncode: site\(String(format: "%02d", i))\nproduct: NXR-120\n")
+        }
+        var group = "apiVersion: cms/v1\nkind: Group\nname: big\ntype: ipsec-mesh\nipsec:\n  lowerLayer: ipv4\nmembers:\n"
+        for i in 0..<members {
+            group += "  - device: site\(String(format: "%02d", i))\n    wan: ppp0\n    lan: 10.\(i).0.0/16\n"
+        }
+        try harness.write("groups/big.yaml", group)
+    }
+
+    @Test("a site added to a 20-device mesh converges with only the needed changes")
+    func siteAddedToBigMesh() async throws {
+        let harness = try ReconcileHarness()
+        defer { Task { await harness.stop() } }
+        // 19 sites in the mesh, a 20th declared (and running) but not a member yet.
+        try Self.writeBigMesh(harness, sites: 20, members: 19)
+        try harness.commit("a 19-site mesh")
+        try await harness.start()
+        let sites = (0..<20).map { "site" + String(format: "%02d", $0) }
+        let up = await eventually(timeout: .seconds(120)) {
+            let status = try await Self.status(harness, "big")
+            return status.state == .allConnected && status.members.allSatisfy { $0.registration == .registered }
+        }
+        #expect(up)
+        var before: [String: ManagedPolicies] = [:]
+        for site in sites { before[site] = try await Self.held(harness, site) }
+        #expect(before["site19"]?.isEmpty == true)
+        let startedBefore = try await harness.events(.gitApplyStarted).count
+
+        try Self.writeBigMesh(harness, sites: 20, members: 20)
+        let commit = try harness.commit("site19 joins the mesh")
+        let converged = await eventually(timeout: .seconds(120)) {
+            let status = try await Self.status(harness, "big")
+            return status.state == .allConnected && status.members.count == 20
+                && status.members.allSatisfy { $0.registration == .registered }
+        }
+        let status = try await Self.status(harness, "big")
+        #expect(converged, "\(status)")
+        for site in sites.dropLast() {
+            let after = try await Self.held(harness, site)
+            let old = try #require(before[site])
+            // Exactly one new tunnel, every other policy byte-identical.
+            #expect(after.ikePolicies.filter { $0.name != "cms-big-site19" } == old.ikePolicies, "\(site)")
+            #expect(after.ipsecPolicies.filter { $0.name != "cms-big-site19" } == old.ipsecPolicies, "\(site)")
+            #expect(after.ikePolicies.count == old.ikePolicies.count + 1)
+        }
+        #expect(try await Self.held(harness, "site19").ipsecPolicies.count == 19)
+        // The applies of that commit on the old members only added the new tunnel.
+        let applies = try await harness.events(.gitApplyStarted).dropFirst(0).filter {
+            $0.revision == commit && ($0.device ?? "").hasPrefix("site") && $0.device != "site19"
+        }
+        #expect(applies.count >= 19)
+        #expect(try await harness.events(.gitApplyStarted).count > startedBefore)
+        for event in applies {
+            let lines = (event.details["changes"] ?? "").components(separatedBy: "; ")
+            #expect(lines.count == 2 && lines.allSatisfy { $0.hasPrefix("+ ") && $0.contains("cms-big-site19") },
+                    "\(event.device ?? ""): \(lines)")
+        }
+    }
 }
