@@ -61,10 +61,16 @@ public final class Daemon: ControlPlane, Service, Sendable {
                     identificationTimeout: timing.connectTimeout * 2))
             let source = TenantRepositorySource(
                 tenant: tenant.code, repository: tenant.repository, dataFolder: data, logger: tenantLogger)
+            let ipsecSecret: [UInt8]
+            if let reference = tenant.ipsecSecret {
+                ipsecSecret = Array(try SecretReader.read(reference, field: "tenants.\(tenant.code).ipsecSecret").utf8)
+            } else {
+                ipsecSecret = try TenantSecretStore(dataFolder: data).ipsecSecret(for: tenant.code)
+            }
             controllers[tenant.code] = TenantController(
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
                 context: context, permits: permits, globalLimit: configuration.limits.concurrency, timing: timing,
-                logger: tenantLogger)
+                logger: tenantLogger, ipsecSecret: ipsecSecret)
         }
         self.controllers = controllers
     }
@@ -162,9 +168,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
     }
 
     public func ipsecStatus(_ tenant: String, group: String, refresh: Bool) async throws(APIError) -> IPsecGroupStatus {
-        _ = try self.tenant(tenant)
-        throw APIError(
-            status: 501, code: "not-implemented", message: "IPsec status is not wired into cmsd yet")
+        try await self.tenant(tenant).ipsecStatus(group: group, refresh: refresh)
     }
 
     public func metrics() async -> MetricsSnapshot {

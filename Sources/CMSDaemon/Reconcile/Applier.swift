@@ -112,9 +112,20 @@ public struct Applier: Sendable {
                         user: request.user, revision: request.revision,
                         details: ["parts": changes.parts.joined(separator: ","), "changes": Self.clip(summary)])
                 ])
+                let ipsecKinds = IPsecEvents.kinds(changes)
+                try await events.append(
+                    IPsecEvents.events(
+                        ipsecKinds, started: true, time: now(), tenant: request.tenant, device: request.device,
+                        user: request.user, revision: request.revision))
                 let (outcome, notes) = await ApplyDriver(
                     session: session, parts: parts, changes: changes, confirmTimeout: confirmTimeout
                 ).run()
+                if case .applied = outcome {
+                    try await events.append(
+                        IPsecEvents.events(
+                            ipsecKinds, started: false, time: now(), tenant: request.tenant, device: request.device,
+                            user: request.user, revision: request.revision))
+                }
                 // The intent ends once the device is known to be clean or verified; a half-applied leftover keeps it
                 // open so that a restart (or the next run) reconciles the device again.
                 if case .failed(let failure) = outcome, !failure.leftClean {

@@ -131,11 +131,14 @@ extension TenantController {
             maxFraction: configuration.pruneMaxFraction, commitMessage: revision.message)
         plan.deletions = decision.removed
         if case .refused(_, let message) = decision { plan.pruneRefused = message }
+        // IPsec policies of that revision, with the addresses announced so far.
+        let ipsecPlan = ipsec.map { $0.compiler.compile(snapshot: snapshot, addresses: $0.addresses) }
         for device in snapshot.devices.sorted(by: { $0.code < $1.code }) {
             if device.suspended { continue }
             let parts: [any ManagedPart]
             do {
-                parts = try BaselinePart.parts(for: device, files: revision.files)
+                let ipsecParts = ipsecPlan.map { [IPsecPart(device: device.code, policies: $0.policies(of: device.code))] }
+                parts = try BaselinePart.parts(for: device, files: revision.files) + (ipsecParts ?? [])
             } catch {
                 plan.devices.append(TenantPlan.DevicePlan(device: device.code, parts: [], notes: ["\(error)"]))
                 continue

@@ -42,13 +42,25 @@ public actor TenantController {
     var stopped = false
     /// Counters for `/metrics`.
     public private(set) var metrics = TenantMetrics()
+    /// IPsec distribution (nil when the tenant's IPsec secret could not be had: `ipsecError` says why).
+    var ipsec: TenantIPsec?
+    var ipsecError: String?
 
     public init(
         configuration: TenantConfiguration, source: any DesiredStateSource, events: any EventStore,
         state: any StateStore, directory: DeviceDirectory, context: DeviceContext, permits: ConcurrencyPermits,
         globalLimit: Int, timing: DaemonTiming, logger: Logger,
-        now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock
+        now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock, ipsecSecret: [UInt8]? = nil
     ) {
+        if let ipsecSecret {
+            do {
+                ipsec = try TenantIPsec(secret: ipsecSecret)
+            } catch {
+                ipsecError = "\(error)"
+            }
+        } else {
+            ipsecError = "no IPsec secret was given to the tenant"
+        }
         code = configuration.code
         self.configuration = configuration
         self.source = source
@@ -74,7 +86,10 @@ public actor TenantController {
         context.onReady = { [weak self] code in
             onReady(code)
             guard let self else { return }
-            Task { await self.enqueue(code, user: nil) }
+            Task {
+                await self.ipsecDeviceReady(code)
+                await self.enqueue(code, user: nil)
+            }
         }
         let onPin = context.onPin
         context.onPin = { [weak self] code, hostKey, serial in
@@ -232,6 +247,7 @@ public actor TenantController {
         }
         await directory.setDevices(tenant: code, agents: agents, serials: serials, suspended: suspended)
         await append(newEvents)
+        await recompileIPsec(enqueueChanged: false, revision: revision)
         for device in snapshot.devices where !device.suspended { enqueue(device.code, user: revision.user) }
     }
 
@@ -304,6 +320,8 @@ public actor TenantController {
         } catch {
             partsError = "\(error)"
         }
+        let ipsecPart = ipsecPart(for: device)
+        if let ipsecPart { parts.append(ipsecPart) }
         // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds
         // something: the status does not flicker and the short history keeps the runs that did something.
         let quiet = record.sync.condition.status == .ready && record.sync.lastAppliedRevision == revision.commit
@@ -315,6 +333,7 @@ public actor TenantController {
             tenant: code, device: device, revision: revision.commit, user: user, parts: parts, partsError: partsError,
             lastAppliedRevision: record.sync.lastAppliedRevision, drift: snapshot.tenant.drift)
         let result = await applier.run(request, agent: agent)
+        ipsecRunFinished(device, part: ipsecPart, failure: result.errorClass == nil ? nil : result.record.message)
         guard var current = records[device] else { return }  // deleted meanwhile
         metrics.record(result)
         if result.errorClass == nil, let open = interrupted.removeValue(forKey: device) {
