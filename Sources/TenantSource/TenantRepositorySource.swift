@@ -11,8 +11,11 @@ import Logging
 /// pruned) afterwards, so history rewrites are followed. Revisions are read from the mirror's objects — there is
 /// never a checkout — and linted exactly as `cms-lint --rev` lints them.
 ///
-/// libgit2 calls block; they run inside this actor, one at a time per tenant.
+/// libgit2 calls block; they run inside this actor, whose executor is a dedicated thread
+/// (``BlockingExecutor/git``), never on the Swift concurrency pool.
 public actor TenantRepositorySource: DesiredStateSource {
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { BlockingExecutor.git.asUnownedSerialExecutor() }
+
     public nonisolated let tenant: String
     public nonisolated let repository: TenantRepository
     /// The bare mirror's folder.
