@@ -17,7 +17,7 @@ public struct TenantConfiguration: Sendable, Hashable {
     /// How often each connected device's managed configuration is checked for drift.
     public var driftInterval: Duration
     /// Safe prune: the largest fraction of the tenant's devices one revision may delete unless its commit message
-    /// says `cms: allow-prune`.
+    /// has the trailer `Allow-Prune: yes`.
     public var pruneMaxFraction: Double
     /// Bearer tokens for this tenant's API; empty = one token generated into `<data>/tenants/<code>/api.token`.
     public var apiTokens: [APITokenConfiguration]
