@@ -59,6 +59,12 @@ struct IPsecFleetTests {
         #expect(Set(added.compactMap(\.device)).isSuperset(of: Self.mesh))
         #expect(added.contains { $0.group == "IPsec-mesh" })
         #expect(try await !harness.events(.ipsecAddStarted).isEmpty)
+        // A group that is not an IPsec group (or does not exist) has no IPsec status.
+        for name in ["monitored", "no-such-group"] {
+            await #expect(throws: APIError.self) {
+                _ = try await harness.daemon.ipsecStatus(ReconcileHarness.tenant, group: name, refresh: false)
+            }
+        }
     }
 
     @Test("the guide's star with a backup center comes up on the center, fails over to the backup, and back")
