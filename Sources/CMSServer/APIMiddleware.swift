@@ -19,14 +19,17 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
             response = APIResponses.error(error)
         } catch let error as HTTPError where error.status == .notFound {
             response = APIResponses.error(
-                APIError(status: 404, code: "route-not-found",
-                         message: "no route \(request.method) \(request.uri.path); see docs/api.md"))
+                APIError(
+                    status: 404, code: "route-not-found",
+                    message: "no route \(request.method) \(request.uri.path); see docs/api.md"))
         } catch let error as HTTPError {
             response = APIResponses.error(
-                APIError(status: error.status.code, code: "http-error", message: error.body ?? error.status.reasonPhrase))
+                APIError(
+                    status: error.status.code, code: "http-error", message: error.body ?? error.status.reasonPhrase))
         } catch {
             logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            response = APIResponses.error(APIError(status: 500, code: "internal", message: "internal error; see the cmsd log"))
+            response = APIResponses.error(
+                APIError(status: 500, code: "internal", message: "internal error; see the cmsd log"))
         }
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15

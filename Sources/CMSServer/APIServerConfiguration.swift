@@ -10,7 +10,9 @@ public struct APIServerConfiguration: Sendable {
     /// Secret token → grant. Empty tokens are ignored.
     public var tokens: [String: TokenGrant]
 
-    public init(host: String = "127.0.0.1", port: Int = APIServerConfiguration.defaultPort, tokens: [String: TokenGrant]) {
+    public init(
+        host: String = "127.0.0.1", port: Int = APIServerConfiguration.defaultPort, tokens: [String: TokenGrant]
+    ) {
         self.host = host
         self.port = port
         self.tokens = tokens

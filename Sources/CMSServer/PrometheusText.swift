@@ -26,7 +26,9 @@ public enum PrometheusText {
                 out += "\(name){\(text)} \(value)\n"
             }
         }
-        func perTenant(_ name: String, _ type: String, _ help: String, _ label: String, _ values: [String: [String: Int]]) {
+        func perTenant(
+            _ name: String, _ type: String, _ help: String, _ label: String, _ values: [String: [String: Int]]
+        ) {
             family(name, type, help)
             for (tenant, series) in values.sorted(by: { $0.key < $1.key }) where allowsTenant(tenant) {
                 for (key, value) in series.sorted(by: { $0.key < $1.key }) {
@@ -58,8 +60,10 @@ public enum PrometheusText {
         var previous = 0
         for (index, bound) in snapshot.durationBuckets.enumerated() where bound.isFinite {
             // Cumulative and never above the total, whatever the snapshot holds.
-            let count = min(max(index < snapshot.durationCounts.count ? snapshot.durationCounts[index] : previous,
-                                previous), snapshot.durationCount)
+            let count = min(
+                max(
+                    index < snapshot.durationCounts.count ? snapshot.durationCounts[index] : previous,
+                    previous), snapshot.durationCount)
             previous = count
             sample("\(histogram)_bucket", [("le", number(bound))], String(count))
         }

@@ -9,7 +9,8 @@ struct QueryReader: Sendable {
     /// Refuses parameters the route does not know (a typo would otherwise be silently ignored).
     init(_ pairs: [(name: String, value: String)], allowed: [String]) throws(APIError) {
         for pair in pairs where !allowed.contains(pair.name) {
-            let accepted = allowed.isEmpty ? "this route takes no query parameters" : "use \(allowed.joined(separator: ", "))"
+            let accepted =
+                allowed.isEmpty ? "this route takes no query parameters" : "use \(allowed.joined(separator: ", "))"
             throw .badQuery("unknown query parameter '\(pair.name)'; \(accepted)")
         }
         self.pairs = pairs
@@ -23,7 +24,9 @@ struct QueryReader: Sendable {
     /// The one value of a parameter, nil when absent; given twice is an error.
     func single(_ name: String) throws(APIError) -> String? {
         let values = pairs.filter { $0.name == name }.map(\.value)
-        guard values.count <= 1 else { throw .badQuery("query parameter '\(name)' is given \(values.count) times; give it once") }
+        guard values.count <= 1 else {
+            throw .badQuery("query parameter '\(name)' is given \(values.count) times; give it once")
+        }
         return values.first
     }
 
@@ -51,7 +54,8 @@ struct QueryReader: Sendable {
         return try Self.parse(name, text, type)
     }
 
-    static func parse<T: RawRepresentable & CaseIterable>(_ name: String, _ text: String, _: T.Type) throws(APIError) -> T
+    static func parse<T: RawRepresentable & CaseIterable>(_ name: String, _ text: String, _: T.Type) throws(APIError)
+        -> T
     where T.RawValue == String {
         guard let value = T(rawValue: text) else {
             let valid = T.allCases.map(\.rawValue).joined(separator: ", ")

@@ -63,7 +63,7 @@ import Testing
 
     @Test(arguments: [
         ("tenants: []", 1, "tenants", "non-empty"),
-        ("dataFolder: x\n", nil, "tenants", "missing"),
+        ("dataFolder: x\n", 1, "tenants", "missing"),
         ("tenants:\n  - code: a\n    repo: /r\n    pollIntervall: 5s\n", 4, "tenants[0].pollIntervall", "unknown key"),
         ("tenants:\n  - code: a\n    repo: /r\n    pollInterval: soon\n", 4, "tenants[0].pollInterval", "not a duration"),
         ("listen:\n  api: localhost\ntenants: [{code: a, repo: /r}]\n", 2, "listen.api", "host:port"),

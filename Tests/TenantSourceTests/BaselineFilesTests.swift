@@ -53,6 +53,7 @@ struct BaselineFilesTests {
         // A later commit that changes the baseline carries the new bytes.
         let changed = Self.baseline.replacingOccurrences(of: "<hostname>a1<", with: "<hostname>a1-new<")
         let second = try fixture.commit(["configs/a1/base.xml": changed])
+        #expect(try await source.fetch() == second)
         let next = try await source.load(revision: second)
         #expect(next.files["configs/a1/base.xml"] == Array(changed.utf8))
     }
@@ -92,7 +93,8 @@ struct BaselineFilesTests {
         let files: [String: String] = [
             "tenant.yaml": GitFixture.tenant,
             "devices/a1.yaml": Self.device("a1", configs: "  - {file: base.xml, enforce: true}\n"),
-            "configs/a1/base.xml": "<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n<system>\n</config>\n",
+            "configs/a1/base.xml": "<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n<system xmlns=\"urn:cms:nxr:1.0\">\n"
+                + "<hostname>a1</host>\n</system></config>\n",
         ]
         for (path, text) in files {
             let url = fixture.work.appendingPathComponent(path)

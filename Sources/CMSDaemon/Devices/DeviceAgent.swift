@@ -121,6 +121,14 @@ public actor DeviceAgent {
         if new != lifecycle.expectation {
             if tentativePin != nil, new.hostKey != tentativePin?.fingerprint { tentativePin = nil }
             perform(lifecycle.expectationChanged(new))
+            // A session opened with a key the new pin no longer allows does not stay.
+            if let session, let pin = lifecycle.expectation.hostKey, session.hostKey.fingerprint != pin {
+                perform(
+                    lifecycle.sessionDropped(
+                        reason:
+                            "the pinned host key changed to \(pin); the session used \(session.hostKey.fingerprint)",
+                        jitter: context.jitter()))
+            }
         }
         if suspended, lifecycle.state != .suspended {
             perform(lifecycle.suspend())
@@ -335,7 +343,8 @@ public actor DeviceAgent {
         attemptTask = Task { [weak self] in
             let result: Result<DeviceReadout, any Error>
             do {
-                result = .success(try await DeviceReadout.read(from: session, containers: DeviceReadout.identificationFilter))
+                result = .success(
+                    try await DeviceReadout.read(from: session, containers: DeviceReadout.identificationFilter))
             } catch {
                 result = .failure(error)
             }

@@ -137,7 +137,8 @@ public actor DeviceDirectory {
                 "address": address.description, "source": source, "product": announcement.product,
             ]
             if let serial = announcement.serial { details["serial"] = serial }
-            await record(Event(time: now(), tenant: tenant, type: .crpUnregisteredDevice, device: named, details: details))
+            await record(
+                Event(time: now(), tenant: tenant, type: .crpUnregisteredDevice, device: named, details: details))
             return
         }
         if entry.suspended.contains(code) {

@@ -34,6 +34,8 @@ public actor TenantController {
     var pruneRefusal: (revision: String, message: String)?
     var lastFetch: Timestamp?
     var requestedBy: [String: String] = [:]
+    /// Apply intents left open by a previous process (killed mid-apply), by device: closed once the device is verified.
+    var interrupted: [String: [Int64]] = [:]
     var retryTimers: [String: Task<Void, Never>] = [:]
     var loops: [Task<Void, Never>] = []
     var running: [String: Task<Void, Never>] = [:]
@@ -110,6 +112,7 @@ public actor TenantController {
         do {
             for intent in try await state.openApplies() where intent.tenant == code {
                 logger.notice("resuming an interrupted apply", metadata: ["device": "\(intent.device)"])
+                if let id = intent.id { interrupted[intent.device, default: []].append(id) }
                 enqueue(intent.device, user: nil)
             }
         } catch {
@@ -319,8 +322,13 @@ public actor TenantController {
         }
         let ipsecPart = ipsecPart(for: device)
         if let ipsecPart { parts.append(ipsecPart) }
-        record.sync.started(revision: revision.commit, at: now())
-        records[device] = record
+        // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds
+        // something: the status does not flicker and the short history keeps the runs that did something.
+        let quiet = record.sync.condition.status == .ready && record.sync.lastAppliedRevision == revision.commit
+        if !quiet {
+            record.sync.started(revision: revision.commit, at: now())
+            records[device] = record
+        }
         let request = DeviceRunRequest(
             tenant: code, device: device, revision: revision.commit, user: user, parts: parts, partsError: partsError,
             lastAppliedRevision: record.sync.lastAppliedRevision, drift: snapshot.tenant.drift)
@@ -328,6 +336,16 @@ public actor TenantController {
         ipsecRunFinished(device, part: ipsecPart, failure: result.errorClass == nil ? nil : result.record.message)
         guard var current = records[device] else { return }  // deleted meanwhile
         metrics.record(result)
+        if result.errorClass == nil, let open = interrupted.removeValue(forKey: device) {
+            for id in open {
+                do {
+                    try await state.endApply(id)
+                } catch {
+                    logger.warning("could not close an interrupted apply", metadata: ["device": "\(device)", "error": "\(error)"])
+                }
+            }
+        }
+        if quiet, result.errorClass == nil, result.record.outcome == .noChanges { return }
         if let errorClass = result.errorClass {
             let next = errorClass.nextRetry(
                 consecutiveFailures: current.sync.consecutiveFailures + 1, at: now(),

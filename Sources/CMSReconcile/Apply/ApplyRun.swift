@@ -142,7 +142,8 @@ public struct ApplyRun: Sendable, Hashable {
         case .edit, .validate, .commit:
             if capabilities.candidate {
                 return fail(
-                    errorClass, operation, "\(what); the candidate is discarded, the running configuration is unchanged",
+                    errorClass, operation,
+                    "\(what); the candidate is discarded, the running configuration is unchanged",
                     leftClean: true, then: [.discardChanges])
             }
             if capabilities.rollbackOnError {
@@ -260,9 +261,13 @@ public struct ApplyRun: Sendable, Hashable {
         case .lock, .discardChanges, .edit, .validate:
             clean = true
             consequence =
-                capabilities.candidate || operation == .lock
-                ? "nothing was committed; the device discards the candidate when the session ends"
-                : "the edit of running may or may not have been applied; the next run reads it back"
+                if operation == .lock {
+                    "nothing was changed"
+                } else if capabilities.candidate {
+                    "nothing was committed; the device discards the candidate when the session ends"
+                } else {
+                    "the edit of running may or may not have been applied; the next run reads it back"
+                }
         case .commit, .readBack:
             clean = usesConfirmedCommit
             consequence =

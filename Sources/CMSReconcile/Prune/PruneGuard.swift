@@ -32,7 +32,7 @@ public enum PruneGuard {
 
     /// Whether a line of the message is `Allow-Prune: yes` (case-insensitive).
     public static func allowsPrune(commitMessage: String) -> Bool {
-        for line in commitMessage.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for line in commitMessage.split(whereSeparator: \.isNewline) {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = String(line[..<colon]).trimmingWhitespace().lowercased()
             let value = String(line[line.index(after: colon)...]).trimmingWhitespace().lowercased()

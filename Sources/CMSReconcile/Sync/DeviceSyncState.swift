@@ -30,8 +30,9 @@ public struct DeviceSyncState: Sendable, Hashable, Codable {
 
     /// A device never reconciled: `reconciling` / `Pending`.
     public init(at time: Timestamp) {
-        condition = SyncCondition(status: .reconciling, reason: SyncReason.pending.rawValue,
-                                  message: "not reconciled yet", since: time)
+        condition = SyncCondition(
+            status: .reconciling, reason: SyncReason.pending.rawValue,
+            message: "not reconciled yet", since: time)
         lastAppliedRevision = nil
         lastAttemptedRevision = nil
         lastError = nil

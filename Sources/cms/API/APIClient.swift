@@ -1,7 +1,7 @@
 import CMSAPI
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A small client of the `cmsd` HTTP API (docs/api.md) over URLSession. Failures are ``CLIFailure``s
@@ -114,7 +114,8 @@ struct APIClient: Sendable {
                 "cmsd refused the token from \(tokenSource): \(error.message)\n"
                     + "  Give a valid API token with --token-file FILE, --token TOKEN or CMS_TOKEN.")
         case 403:
-            return CLIFailure("\(error.message)\n  Choose a tenant the token grants with --tenant CODE (or CMS_TENANT).")
+            return CLIFailure(
+                "\(error.message)\n  Choose a tenant the token grants with --tenant CODE (or CMS_TENANT).")
         default:
             return CLIFailure(error.message)
         }

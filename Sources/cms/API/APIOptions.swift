@@ -34,10 +34,12 @@ struct APIOptions: ParsableArguments {
     /// A client for the server, with the token from --token, --token-file or CMS_TOKEN.
     func client() throws(CLIFailure) -> APIClient {
         let serverText = server ?? environment["CMS_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultServer
-        guard let url = URL(string: serverText), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        guard let url = URL(string: serverText), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
             url.host != nil
         else {
-            throw CLIFailure("the server URL '\(serverText)' is not valid; give --server http://HOST:PORT (or set CMS_SERVER)")
+            throw CLIFailure(
+                "the server URL '\(serverText)' is not valid; give --server http://HOST:PORT (or set CMS_SERVER)")
         }
         let (secret, source) = try tokenAndSource()
         return APIClient(server: serverText, token: secret, tokenSource: source, timeout: TimeInterval(timeout))
@@ -53,11 +55,13 @@ struct APIOptions: ParsableArguments {
             do {
                 text = try String(contentsOfFile: tokenFile, encoding: .utf8)
             } catch {
-                throw CLIFailure("cannot read the token file \(tokenFile) (from --token-file): \(error.localizedDescription)")
+                throw CLIFailure(
+                    "cannot read the token file \(tokenFile) (from --token-file): \(error.localizedDescription)")
             }
-            let line = text.split(whereSeparator: \.isNewline).first.map {
-                $0.trimmingCharacters(in: .whitespaces)
-            } ?? ""
+            let line =
+                text.split(whereSeparator: \.isNewline).first.map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                } ?? ""
             guard !line.isEmpty else { throw CLIFailure("the token file \(tokenFile) (from --token-file) is empty") }
             return (line, "--token-file \(tokenFile)")
         }

@@ -67,7 +67,8 @@ struct DevicesCommand: AsyncParsableCommand {
     }
 
     static func table(_ page: DevicePage) -> String {
-        var table = TextTable(headers: ["CODE", "NAME", "PRODUCT", "STATE", "SYNC", "ADDRESS"], flexible: [1])
+        var table = TextTable(
+            headers: ["CODE", "NAME", "PRODUCT", "STATE", "SYNC", "ADDRESS"], flexible: [1], droppable: [5])
         for device in page.devices {
             table.rows.append([
                 device.code, device.name, device.product, device.state.rawValue, device.sync.rawValue,

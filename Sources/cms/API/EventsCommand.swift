@@ -60,7 +60,8 @@ struct EventsCommand: AsyncParsableCommand {
             switch format {
             case .csv:
                 query.append(("format", "csv"))
-                let data = try await client.send("GET", ["tenants", tenant, "events"], query: query, accept: "text/csv")
+                let data = try await client.send(
+                    "GET", ["tenants", tenant, "events"], query: query, accept: "text/csv")
                 Output.write(String(decoding: data, as: UTF8.self))
             case .json:
                 let events: [Event] = try await client.get(["tenants", tenant, "events"], query: query)

@@ -37,7 +37,8 @@ struct PlanCommand: AsyncParsableCommand {
             case .text: print(Self.render(plan))
             }
             if !plan.lintErrors.isEmpty {
-                throw CLIFailure("revision \(plan.revision) has \(plan.lintErrors.count) lint errors; it would not be applied")
+                throw CLIFailure(
+                    "revision \(plan.revision) has \(plan.lintErrors.count) lint errors; it would not be applied")
             }
             return plan.hasChanges ? 1 : 0
         }

@@ -16,12 +16,16 @@ struct ReconcileCommand: AsyncParsableCommand {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
             let client = try api.client()
             let tenant = try await api.tenant(using: client)
-            let segments = device.map { ["tenants", tenant, "devices", $0, "reconcile"] } ?? ["tenants", tenant, "reconcile"]
+            let segments =
+                device.map { ["tenants", tenant, "devices", $0, "reconcile"] } ?? ["tenants", tenant, "reconcile"]
             let accepted: ReconcileAccepted = try await client.post(segments)
             if accepted.devices.isEmpty {
                 print("nothing queued: tenant \(tenant) has no devices to reconcile")
             } else {
-                print("queued reconcile of \(accepted.devices.count) device(s): \(accepted.devices.joined(separator: ", "))")
+                print(
+                    "queued reconcile of \(accepted.devices.count) device(s): "
+                        + accepted.devices.joined(separator: ", ")
+                )
                 print("follow with: cms devices --sync reconciling, cms events")
             }
             return 0

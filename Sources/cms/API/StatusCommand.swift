@@ -38,7 +38,8 @@ struct StatusCommand: AsyncParsableCommand {
         pairs.append(("last fetch", status.lastFetch.map { Output.time($0) + " UTC" } ?? "-"))
         if let error = status.lastFetchError { pairs.append(("fetch error", error)) }
         pairs.append(("devices", DevicesCommand.countersLine(status.counts)))
-        pairs.append(("sync", "ready \(status.ready) · reconciling \(status.reconciling) · stalled \(status.stalled)"))
+        let sync = "ready \(status.ready) · reconciling \(status.reconciling) · stalled \(status.stalled)"
+        pairs.append(("sync", sync))
         var text = Output.keyValues(pairs)
         if !status.lintErrors.isEmpty {
             text += "\nlint errors (the attempted revision was not applied):"

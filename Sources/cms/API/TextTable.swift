@@ -8,17 +8,38 @@ struct TextTable {
     var rows: [[String]] = []
     /// Columns that may be shortened to fit (names, messages).
     var flexible: Set<Int> = []
+    /// Columns left out (rightmost first) when the flexible ones would otherwise be cut below
+    /// ``comfortableWidth`` (details that other commands show in full).
+    var droppable: [Int] = []
+
+    /// Flexible columns are only cut below this many cells once every droppable column is gone.
+    static let comfortableWidth = 16
 
     /// The table as lines no wider than `width` cells (unless the fixed columns alone are wider).
     func render(width: Int = TextTable.terminalWidth) -> String {
-        let cells = ([headers] + rows).map { $0.map(Self.sanitize) }
+        var cells = ([headers] + rows).map { $0.map(Self.sanitize) }
         var widths = headers.indices.map { column in
             cells.map { column < $0.count ? Self.displayWidth($0[column]) : 0 }.max() ?? 0
         }
         let gap = 2
         func total() -> Int { widths.reduce(0, +) + gap * max(widths.count - 1, 0) }
+        func comfortable() -> Int {
+            total()
+                - flexible.filter { $0 < widths.count }.reduce(0) {
+                    $0 + max(widths[$1] - Self.comfortableWidth, 0)
+                }
+        }
+        var flexible = flexible
+        for column in droppable.sorted(by: >) where comfortable() > width && column < widths.count {
+            // Drop from the right so that earlier indices stay valid.
+            widths.remove(at: column)
+            cells = cells.map { row in column < row.count ? Array(row[..<column] + row[(column + 1)...]) : row }
+            flexible = Set(flexible.compactMap { $0 == column ? nil : ($0 > column ? $0 - 1 : $0) })
+        }
         while total() > width {
-            let candidates = flexible.filter { $0 < widths.count && widths[$0] > max(Self.displayWidth(headers[$0]), 8) }
+            let candidates = flexible.filter {
+                $0 < widths.count && widths[$0] > max(Self.displayWidth(cells[0][$0]), 8)
+            }
             guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
             widths[widest] -= 1
         }

@@ -51,7 +51,7 @@ import Testing
         let first = try FaultTests.head(harness)
         let statePath = harness.data + "/state.sqlite"
         let eventsPath = harness.data + "/events.sqlite"
-        #expect(await eventually(timeout: .seconds(90)) {
+        #expect(await eventuallyTrue(timeout: .seconds(90)) {
             try await Self.applied(statePath, device: "nxr01") == first
         })
         let token = try String(contentsOfFile: harness.data + "/tenants/century/api.token", encoding: .utf8)
@@ -69,7 +69,7 @@ import Testing
         try harness.writeBaseline("nxr01", mtu: 1340)
         let revision = try harness.commit("nxr01: MTU 1340")
         let events = try SQLiteEventStore(path: eventsPath)
-        #expect(await eventually(timeout: .seconds(60)) {
+        #expect(await eventuallyTrue(timeout: .seconds(60)) {
             try await events.search(EventQuery(tenant: "century", device: "nxr01", limit: 5000))
                 .contains { $0.type == .gitApplyStarted && $0.revision == revision }
         })
@@ -87,11 +87,11 @@ import Testing
             process.terminate()
             process.waitUntilExit()
         }
-        #expect(await eventually(timeout: .seconds(90)) {
+        #expect(await eventuallyTrue(timeout: .seconds(90)) {
             try await Self.applied(statePath, device: "nxr01") == revision
         })
         #expect(try await harness.interfaceLeaf(in: fleet, "nxr01", "ppp0", "mtu") == "1340")
-        #expect(await eventually(timeout: .seconds(10)) { try await state.openApplies().isEmpty })
+        #expect(await eventuallyTrue(timeout: .seconds(10)) { try await state.openApplies().isEmpty })
         let after = try await events.search(EventQuery(tenant: "century", limit: 100_000))
         let afterIDs = Set(after.compactMap(\.id))
         #expect(before.allSatisfy { afterIDs.contains($0.id ?? -1) }, "no event recorded before the kill is lost")

@@ -18,31 +18,35 @@ import Testing
     @Test func anRPCErrorOnOneDeviceDoesNotKeepTheOthersFromConverging() async throws {
         let harness = try ReconcileHarness()
         try await harness.start()
-        #expect(await eventually(timeout: .seconds(60)) { await harness.converged(at: try Self.head(harness)) })
+        #expect(await eventuallyTrue(timeout: .seconds(60)) { await harness.converged(at: try Self.head(harness)) })
         var faults = DeviceFaults()
         faults.rejectEdits = true
         try await #require(harness.fleet.device("nxr01")).setFaults(faults).get()
         for code in ["nxr01", "nxr02", "nxr03"] { try harness.writeBaseline(code, mtu: 1380) }
         let revision = try harness.commit("smaller MTU everywhere")
-        #expect(await eventually(timeout: .seconds(60)) {
+        #expect(await eventuallyTrue(timeout: .seconds(60)) {
             await harness.converged(at: revision, devices: ["nxr02", "nxr03", "ebisu"])
         })
-        #expect(await eventually { await harness.sync("nxr01")?.condition.status == .stalled })
+        // The simulator refuses with `operation-failed`: a transient class, so nxr01 waits for a retry.
+        #expect(await eventuallyTrue { await harness.sync("nxr01")?.condition.reason == "RetryScheduled" })
         let nxr01 = try #require(await harness.sync("nxr01"))
-        #expect(nxr01.condition.reason == "Failed")
+        #expect(nxr01.condition.status == .reconciling)
+        #expect(nxr01.nextRetry != nil)
+        #expect(nxr01.consecutiveFailures >= 1)
         #expect(nxr01.lastAppliedRevision != revision)
         #expect(nxr01.lastError?.contains("rpc-error") == true)
         #expect(try await harness.interfaceLeaf("nxr01", "ppp0", "mtu") == "1454", "nothing of the refused edit is active")
         #expect(try await harness.interfaceLeaf("nxr02", "ppp0", "mtu") == "1380")
         let failures = try await harness.events(.gitApplyFailed).filter { $0.device == "nxr01" && $0.revision == revision }
         #expect(!failures.isEmpty)
-        #expect(failures.first?.details["class"] == "terminal")
+        #expect(failures.first?.details["class"] == "retry")
+        #expect(failures.first?.details["step"] == "edit-config")
 
         // The operator fixes the device and asks for a reconcile: it converges.
         try await #require(harness.fleet.device("nxr01")).setFaults(DeviceFaults()).get()
         let accepted = try await harness.daemon.reconcile(ReconcileHarness.tenant, device: "nxr01", user: "operator")
         #expect(accepted.devices == ["nxr01"])
-        #expect(await eventually(timeout: .seconds(30)) { await harness.converged(at: revision, devices: ["nxr01"]) })
+        #expect(await eventuallyTrue(timeout: .seconds(30)) { await harness.converged(at: revision, devices: ["nxr01"]) })
         #expect(try await harness.interfaceLeaf("nxr01", "ppp0", "mtu") == "1380")
         await harness.stop()
     }
@@ -50,7 +54,7 @@ import Testing
     @Test func aSessionLostDuringTheCommitLeavesNothingHalfAppliedAndTheDeviceConvergesAfterRecovery() async throws {
         let harness = try ReconcileHarness()
         try await harness.start()
-        #expect(await eventually(timeout: .seconds(60)) { await harness.converged(at: try Self.head(harness)) })
+        #expect(await eventuallyTrue(timeout: .seconds(60)) { await harness.converged(at: try Self.head(harness)) })
         let sim = try #require(harness.fleet.device("nxr03"))
         var faults = DeviceFaults()
         faults.crashDuringCommit = true
@@ -58,12 +62,12 @@ import Testing
         let bootsBefore = try await sim.snapshot().get().bootCount
         try harness.writeBaseline("nxr03", mtu: 1360, description: "fibre")
         let revision = try harness.commit("nxr03 moves to fibre")
-        #expect(await eventually(timeout: .seconds(30)) { try await sim.snapshot().get().bootCount > bootsBefore })
+        #expect(await eventuallyTrue(timeout: .seconds(30)) { try await sim.snapshot().get().bootCount > bootsBefore })
         // Right after the crash the device runs either the old or (never) a partial configuration.
         let mtu = try await harness.interfaceLeaf("nxr03", "ppp0", "mtu")
         let description = try await harness.interfaceLeaf("nxr03", "ppp0", "description")
         #expect((mtu == "1454" && description == "pppoe") || (mtu == "1360" && description == "fibre"))
-        #expect(await eventually(timeout: .seconds(60)) { await harness.converged(at: revision, devices: ["nxr03"]) })
+        #expect(await eventuallyTrue(timeout: .seconds(60)) { await harness.converged(at: revision, devices: ["nxr03"]) })
         #expect(try await harness.interfaceLeaf("nxr03", "ppp0", "mtu") == "1360")
         #expect(try await harness.interfaceLeaf("nxr03", "ppp0", "description") == "fibre")
         #expect(try await sim.snapshot().get().confirmedCommitPending == false)
@@ -77,7 +81,7 @@ import Testing
         let harness = try ReconcileHarness()
         try await harness.start(drift: .milliseconds(500))
         let revision = try Self.head(harness)
-        #expect(await eventually(timeout: .seconds(60)) { await harness.converged(at: revision) })
+        #expect(await eventuallyTrue(timeout: .seconds(60)) { await harness.converged(at: revision) })
         let sim = try #require(harness.fleet.device("nxr02"))
         let edit = XMLElement(
             "interfaces", namespace: "urn:cms:nxr:1.0",
@@ -92,20 +96,20 @@ import Testing
         let errors = try await sim.changeOutOfBand([edit]).get()
         #expect(errors.isEmpty)
         #expect(try await harness.interfaceLeaf("nxr02", "ppp0", "mtu") == "1200")
-        #expect(await eventually(timeout: .seconds(30)) {
+        #expect(await eventuallyTrue(timeout: .seconds(30)) {
             try await !harness.events(.gitDriftDetected).filter { $0.device == "nxr02" }.isEmpty
         })
-        #expect(await eventually(timeout: .seconds(30)) { try await harness.interfaceLeaf("nxr02", "ppp0", "mtu") == "1454" })
+        #expect(await eventuallyTrue(timeout: .seconds(30)) { try await harness.interfaceLeaf("nxr02", "ppp0", "mtu") == "1454" })
         let drift = try await harness.events(.gitDriftDetected).first { $0.device == "nxr02" }
         #expect(drift?.revision == revision)
-        #expect(await eventually { await harness.sync("nxr02")?.history.first?.outcome == .drifted })
+        #expect(await eventuallyTrue { await harness.sync("nxr02")?.history.first?.outcome == .drifted })
         await harness.stop()
     }
 
     @Test func aSuspendedDeviceIsIgnoredOnCRPAndNeverContacted() async throws {
         let harness = try ReconcileHarness()
         try await harness.start()
-        #expect(await eventually(timeout: .seconds(60)) { await harness.converged(at: try Self.head(harness)) })
+        #expect(await eventuallyTrue(timeout: .seconds(60)) { await harness.converged(at: try Self.head(harness)) })
         var logger = Logger(label: "e2e.suspended")
         logger.logLevel = .critical
         let fleet = Fleet(group: ReconcileHarness.group, logger: logger)
@@ -116,8 +120,8 @@ import Testing
             crpServer: harness.crpServer)
         let sim = try fleet.add(settings)
         try await sim.start().get()
-        #expect(await eventually { try await sim.snapshot().get().announcements >= 1 })
-        #expect(await eventually { await harness.daemon.directory.counters.suspendedDevice >= 1 })
+        #expect(await eventuallyTrue { try await sim.snapshot().get().announcements >= 1 })
+        #expect(await eventuallyTrue { await harness.daemon.directory.counters.suspendedDevice >= 1 })
         try await Task.sleep(for: .seconds(1))
         let snapshot = try await sim.snapshot().get()
         #expect(snapshot.sessionsOpened == 0)

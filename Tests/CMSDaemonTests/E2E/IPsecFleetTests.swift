@@ -38,7 +38,7 @@ struct IPsecFleetTests {
         let harness = try ReconcileHarness()
         defer { Task { await harness.stop() } }
         try await harness.start()
-        let up = await eventually(timeout: .seconds(90)) {
+        let up = await eventuallyTrue(timeout: .seconds(90)) {
             let status = try await Self.status(harness, "IPsec-mesh")
             return status.state == .allConnected && status.members.allSatisfy { $0.registration == .registered }
         }
@@ -72,7 +72,7 @@ struct IPsecFleetTests {
         let harness = try ReconcileHarness()
         defer { Task { await harness.stop() } }
         try await harness.start()
-        let up = await eventually(timeout: .seconds(90)) {
+        let up = await eventuallyTrue(timeout: .seconds(90)) {
             let status = try await Self.status(harness, "IPsec-star")
             return status.state == .allConnected && status.members.allSatisfy { $0.registration == .registered }
         }
@@ -85,7 +85,7 @@ struct IPsecFleetTests {
         // The center becomes unreachable: every spoke still reaches the backup.
         let center = try #require(harness.fleet.device("star_center"))
         try await center.stop().get()
-        let failedOver = await eventually(timeout: .seconds(30)) {
+        let failedOver = await eventuallyTrue(timeout: .seconds(30)) {
             let status = try await Self.status(harness, "IPsec-star")
             return status.members.first { $0.device == "star_center" }?.peers.allSatisfy {
                 $0.selfToPeer == .notFetched
@@ -104,7 +104,7 @@ struct IPsecFleetTests {
 
         // The center comes back.
         try await center.start().get()
-        let back = await eventually(timeout: .seconds(60)) {
+        let back = await eventuallyTrue(timeout: .seconds(60)) {
             let status = try await Self.status(harness, "IPsec-star")
             return status.state == .allConnected
                 && status.members.first { $0.device == "star_center" }?.peers.allSatisfy {
@@ -120,7 +120,7 @@ struct IPsecFleetTests {
         let harness = try ReconcileHarness()
         defer { Task { await harness.stop() } }
         try await harness.start()
-        let registered = await eventually(timeout: .seconds(90)) {
+        let registered = await eventuallyTrue(timeout: .seconds(90)) {
             for device in Self.mesh where try await Self.held(harness, device).ipsecPolicies.count != 2 { return false }
             return true
         }
@@ -138,7 +138,7 @@ struct IPsecFleetTests {
 
         try FileManager.default.removeItem(at: harness.repo.appendingPathComponent("groups/ipsec-mesh.yaml"))
         try harness.commit("delete the mesh")
-        let cleaned = await eventually(timeout: .seconds(60)) {
+        let cleaned = await eventuallyTrue(timeout: .seconds(60)) {
             for device in Self.mesh where try await !Self.held(harness, device).isEmpty { return false }
             return true
         }
@@ -158,7 +158,7 @@ struct IPsecFleetTests {
         try await harness.start()
         let spoke = "star_nxr02"
         let old = try await #require(harness.fleet.device(spoke)).snapshot().get().address
-        let pushed = await eventually(timeout: .seconds(90)) {
+        let pushed = await eventuallyTrue(timeout: .seconds(90)) {
             let held = try await Self.held(harness, "star_center")
             return held.ikePolicy("cms-IPsec-star-\(spoke)")?.peer == .address(old)
         }
@@ -179,7 +179,7 @@ struct IPsecFleetTests {
         let device = try second.add(item)
         try await device.start().get()
         defer { Task { await second.stopAll() } }
-        let followed = await eventually(timeout: .seconds(60)) {
+        let followed = await eventuallyTrue(timeout: .seconds(60)) {
             let center = try await Self.held(harness, "star_center").ikePolicy("cms-IPsec-star-\(spoke)")?.peer
             let backup = try await Self.held(harness, "star_backup").ikePolicy("cms-IPsec-star-\(spoke)")?.peer
             return center == .address(moved) && backup == .address(moved)
@@ -218,7 +218,7 @@ struct IPsecFleetTests {
         try harness.commit("a 19-site mesh")
         try await harness.start()
         let sites = (0..<20).map { "site" + String(format: "%02d", $0) }
-        let up = await eventually(timeout: .seconds(120)) {
+        let up = await eventuallyTrue(timeout: .seconds(120)) {
             let status = try await Self.status(harness, "big")
             return status.state == .allConnected && status.members.allSatisfy { $0.registration == .registered }
         }
@@ -230,7 +230,7 @@ struct IPsecFleetTests {
 
         try Self.writeBigMesh(harness, sites: 20, members: 20)
         let commit = try harness.commit("site19 joins the mesh")
-        let converged = await eventually(timeout: .seconds(120)) {
+        let converged = await eventuallyTrue(timeout: .seconds(120)) {
             let status = try await Self.status(harness, "big")
             return status.state == .allConnected && status.members.count == 20
                 && status.members.allSatisfy { $0.registration == .registered }

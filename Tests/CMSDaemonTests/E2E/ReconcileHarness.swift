@@ -194,7 +194,7 @@ struct HarnessError: Error, CustomStringConvertible {
 }
 
 /// Polls `condition` every 100 ms until it holds or `timeout` passes.
-func eventually(
+func eventuallyTrue(
     timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool
 ) async -> Bool {
     let deadline = ContinuousClock.now + timeout
