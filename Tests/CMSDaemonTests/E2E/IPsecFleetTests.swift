@@ -185,6 +185,8 @@ struct IPsecFleetTests {
             return center == .address(moved) && backup == .address(moved)
         }
         #expect(followed)
+        // Following a peer's new address is not drift.
+        #expect(try await harness.events(.gitDriftDetected).filter { ["star_center", "star_backup"].contains($0.device ?? "") }.isEmpty)
         // Only the policies towards the moved spoke changed on the center.
         let center = try await Self.held(harness, "star_center")
         for policy in center.ikePolicies where policy.name != "cms-IPsec-star-\(spoke)" {
