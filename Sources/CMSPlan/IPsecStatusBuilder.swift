@@ -52,7 +52,9 @@ public enum IPsecStatusBuilder {
     ) -> IPsecGroupStatus {
         let isStar = group.type == .ipsecStar
         var byName: [String: DeviceCode] = [:]
-        for member in group.members { byName[PolicyNaming.name(group: group.name, peer: member.device)] = member.device }
+        for member in group.members {
+            byName[PolicyNaming.name(group: group.name, peer: member.device)] = member.device
+        }
         var readyMembers: Set<DeviceCode> = []
         for member in group.members where member.isReady { readyMembers.insert(member.device) }
 
@@ -89,7 +91,8 @@ public enum IPsecStatusBuilder {
                     registration = .registered
                 } else {
                     registration = .processing
-                    reason = failures[member.device] ?? (verified[member.device] == false ? "the last push failed" : nil)
+                    reason =
+                        failures[member.device] ?? (verified[member.device] == false ? "the last push failed" : nil)
                 }
             }
             members.append(
@@ -145,8 +148,10 @@ public enum IPsecStatusBuilder {
         static let notFetched = Reported(fetched: false, present: false)
         static let missing = Reported(fetched: true, present: false)
 
-        init(fetched: Bool = true, present: Bool = true, outbound: NXRRPCOutput.PolicyStatus.State? = nil,
-             inbound: NXRRPCOutput.PolicyStatus.State? = nil) {
+        init(
+            fetched: Bool = true, present: Bool = true, outbound: NXRRPCOutput.PolicyStatus.State? = nil,
+            inbound: NXRRPCOutput.PolicyStatus.State? = nil
+        ) {
             self.fetched = fetched
             self.present = present
             self.outbound = outbound

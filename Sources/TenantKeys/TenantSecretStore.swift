@@ -104,7 +104,8 @@ public struct TenantSecretStore: Sendable {
         guard info.st_uid == geteuid() else { throw .insecure(path: path, reason: "owned by another user") }
         guard info.st_mode & 0o077 == 0 else {
             throw .insecure(
-                path: path, reason: "mode \(String(info.st_mode & 0o777, radix: 8)) lets others read or write the secret")
+                path: path,
+                reason: "mode \(String(info.st_mode & 0o777, radix: 8)) lets others read or write the secret")
         }
         guard Int(info.st_size) == secretLength else {
             throw .wrongSize(path: path, size: Int(info.st_size), expected: secretLength)

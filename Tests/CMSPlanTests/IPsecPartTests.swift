@@ -10,8 +10,10 @@ struct IPsecPartTests {
     static let ns = NXRNamespace.uri
 
     /// Mesh `m` of a, b, c with these addresses; the policies of device `a`.
-    static func desired(_ addresses: [DeviceCode: PeerAddress] = Self.addresses, group: String = "m") -> ManagedPolicies {
-        let snapshot = Support.snapshot(devices: ["a", "b", "c"], groups: [Support.mesh(group, sites: ["a", "b", "c"])])
+    static func desired(_ addresses: [DeviceCode: PeerAddress] = Self.addresses, group: String = "m") -> ManagedPolicies
+    {
+        let snapshot = Support.snapshot(
+            devices: ["a", "b", "c"], groups: [Support.mesh(group, sites: ["a", "b", "c"])])
         return Support.compiler.compile(snapshot: snapshot, addresses: addresses).policies(of: "a")
     }
 
@@ -60,10 +62,12 @@ struct IPsecPartTests {
             expected: [
                 "+ ike-policy cms-m-b", "+ ipsec-policy cms-m-b", "+ ike-policy cms-m-c", "+ ipsec-policy cms-m-c",
             ]),
-        Case(description: "a device holding exactly its policies needs nothing", held: held([desired()]),
-             desired: desired(), expected: []),
-        Case(description: "hand-made policies are invisible", held: held([desired()], hand: true),
-             desired: desired(), expected: []),
+        Case(
+            description: "a device holding exactly its policies needs nothing", held: held([desired()]),
+            desired: desired(), expected: []),
+        Case(
+            description: "hand-made policies are invisible", held: held([desired()], hand: true),
+            desired: desired(), expected: []),
         Case(
             description: "cms- policies no longer wanted are deleted, hand-made ones kept",
             held: held([desired(), stale], hand: true), desired: desired(),
@@ -154,7 +158,8 @@ struct IPsecPartTests {
                 "replace ipsec-policy cms-m-c", "delete ipsec-policy cms-old-b", "delete ipsec-policy cms-old-c",
                 "delete ike-policy cms-old-b", "delete ike-policy cms-old-c",
             ])
-        for entry in container.elements where entry.attribute("operation", namespace: NETCONFNamespace.base) == "delete" {
+        for entry in container.elements where entry.attribute("operation", namespace: NETCONFNamespace.base) == "delete"
+        {
             #expect(entry.elements.map(\.name) == ["name"])
         }
         #expect(!rows.contains { $0.hasSuffix(" office") })
@@ -176,9 +181,11 @@ struct IPsecPartTests {
         let part = IPsecPart(device: "a", policies: Self.desired())
         let observed = [
             XMLElement("ipsec", namespace: "urn:example:other", elements: Self.held([Self.stale])),
-            XMLElement("ipsec", namespace: Self.ns, elements: Self.held([Self.desired()]) + [
-                XMLElement("future-leaf", namespace: Self.ns, text: "x")
-            ]),
+            XMLElement(
+                "ipsec", namespace: Self.ns,
+                elements: Self.held([Self.desired()]) + [
+                    XMLElement("future-leaf", namespace: Self.ns, text: "x")
+                ]),
         ]
         #expect(part.change(observed: observed) == nil)
     }
@@ -197,7 +204,8 @@ struct IPsecPartTests {
 
     @Test("a cms- entry the model cannot read is rewritten when wanted and deleted when not")
     func unreadableEntries() throws {
-        let held = Self.held([Self.desired()]).filter { $0.childText("name") != "cms-m-b" || $0.name != "ike-policy" }
+        let held =
+            Self.held([Self.desired()]).filter { $0.childText("name") != "cms-m-b" || $0.name != "ike-policy" }
             + [Self.broken("cms-m-b"), Self.broken("cms-junk-x")]
         var device = try SimEngine(ipsec: held)
         let part = IPsecPart(device: "a", policies: Self.desired())

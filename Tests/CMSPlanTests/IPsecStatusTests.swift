@@ -22,10 +22,13 @@ struct IPsecStatusTests {
 
     /// Star `s`: center hq, spokes s1 and s2, and backup center dr when `backup`.
     static func star(backup: Bool, pendingSpoke: Bool = false) -> Group {
-        var members = [Member(device: "hq", role: .center, wan: "ppp0", lan: .network(address: "172.16.0.0", prefixLength: 16))]
+        var members = [
+            Member(device: "hq", role: .center, wan: "ppp0", lan: .network(address: "172.16.0.0", prefixLength: 16))
+        ]
         if backup {
             members.append(
-                Member(device: "dr", role: .backup, wan: "ppp0", lan: .network(address: "172.16.0.0", prefixLength: 16)))
+                Member(device: "dr", role: .backup, wan: "ppp0", lan: .network(address: "172.16.0.0", prefixLength: 16))
+            )
         }
         for (i, code) in ["s1", "s2"].enumerated() {
             members.append(
@@ -59,7 +62,8 @@ struct IPsecStatusTests {
             for policy in compilation.policies(of: device).ipsecPolicies {
                 let peer = peer(of: policy.name, group: group)
                 let isUp = up.contains("\(device)-\(peer)") || up.contains("\(peer)-\(device)")
-                rows.append(Row(name: policy.name, peer: peer, outbound: isUp ? .up : .down, inbound: isUp ? .up : .down))
+                rows.append(
+                    Row(name: policy.name, peer: peer, outbound: isUp ? .up : .down, inbound: isUp ? .up : .down))
             }
             result[device] = rows
         }
@@ -171,9 +175,10 @@ struct IPsecStatusTests {
     func roles() throws {
         let star = Self.compile(Self.star(backup: true))
         let status = IPsecStatusBuilder.status(group: try #require(star.group("s")), reports: [:], at: Self.at)
-        #expect(status.members.map { "\($0.device)=\($0.role ?? "-")" } == [
-            "dr=backup-center", "hq=center", "s1=spoke", "s2=spoke",
-        ])
+        #expect(
+            status.members.map { "\($0.device)=\($0.role ?? "-")" } == [
+                "dr=backup-center", "hq=center", "s1=spoke", "s2=spoke",
+            ])
         let mesh = Self.compile(Self.mesh())
         let meshStatus = IPsecStatusBuilder.status(group: try #require(mesh.group("m")), reports: [:], at: Self.at)
         #expect(meshStatus.members.allSatisfy { $0.role == nil })
@@ -214,7 +219,8 @@ struct IPsecStatusTests {
         reports["a"]?.removeAll { $0.name == "cms-m-b" }
         // A hand-made policy whose peer field names b, up, must not stand in for the missing one.
         reports["a"]?.append(Row(name: "to-b", peer: "b", outbound: .up, inbound: .up))
-        let status = IPsecStatusBuilder.status(group: try #require(compilation.group("m")), reports: reports, at: Self.at)
+        let status = IPsecStatusBuilder.status(
+            group: try #require(compilation.group("m")), reports: reports, at: Self.at)
         #expect(Self.table(status, "a") == "b:down/up c:up/up")
         #expect(Self.table(status, "b") == "a:up/down c:up/up")
         #expect(status.state == .partlyConnected)
@@ -235,7 +241,9 @@ struct IPsecStatusTests {
     func centerLANEditDefect() throws {
         var snapshot = try Support.exampleSnapshot()
         let addresses = Dictionary(
-            uniqueKeysWithValues: snapshot.devices.enumerated().map { ($1.code, PeerAddress(ipv4: "198.51.100.\($0 + 1)")) })
+            uniqueKeysWithValues: snapshot.devices.enumerated().map {
+                ($1.code, PeerAddress(ipv4: "198.51.100.\($0 + 1)"))
+            })
         let name = "IPsec-star"
         let before = Support.compiler.compile(snapshot: snapshot, addresses: addresses)
         let star = try #require(before.group(name))

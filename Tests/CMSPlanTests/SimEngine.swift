@@ -24,7 +24,8 @@ struct SimEngine {
             firmwareVersion: "21.7.3")
         let running = SimModel.defaultConfig(identity: identity, address: "127.0.0.2", port: 830, crpServer: nil)
         engine = NETCONFServerEngine(
-            configuration: .init(validator: SimModel.validate, vendorNamespaces: [SimModel.namespace]), running: running)
+            configuration: .init(validator: SimModel.validate, vendorNamespaces: [SimModel.namespace]), running: running
+        )
         let (id, _) = engine.open(now: now)
         session = id
         _ = engine.receive(

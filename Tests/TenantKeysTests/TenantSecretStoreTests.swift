@@ -41,15 +41,18 @@ struct TenantSecretStoreTests {
         #expect(try store.ipsecSecret(for: "a") != store.ipsecSecret(for: "b"))
     }
 
-    @Test("a secret file others can read or write is refused", arguments: [0o644, 0o640, 0o604, 0o660, 0o606] as [mode_t])
+    @Test(
+        "a secret file others can read or write is refused", arguments: [0o644, 0o640, 0o604, 0o660, 0o606] as [mode_t])
     func looseFile(mode: mode_t) throws {
         let temp = try TemporaryFolder()
         let store = TenantSecretStore(dataFolder: temp.path)
         let secret = try store.ipsecSecret(for: "century")
         let path = try store.secretPath(for: "century")
         #expect(chmod(path, mode) == 0)
-        #expect(throws: TenantSecretError.insecure(
-            path: path, reason: "mode \(String(mode, radix: 8)) lets others read or write the secret")) {
+        #expect(
+            throws: TenantSecretError.insecure(
+                path: path, reason: "mode \(String(mode, radix: 8)) lets others read or write the secret")
+        ) {
             try store.ipsecSecret(for: "century")
         }
         #expect(chmod(path, 0o600) == 0)
@@ -65,7 +68,8 @@ struct TenantSecretStoreTests {
         #expect(chmod(folder, 0o700) == 0)
         let path = try store.secretPath(for: "century")
         let bytes = [UInt8](repeating: 7, count: size)
-        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]))
+        #expect(
+            FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]))
         #expect(throws: TenantSecretError.wrongSize(path: path, size: size, expected: 32)) {
             try store.ipsecSecret(for: "century")
         }

@@ -39,6 +39,13 @@ extension TenantController {
     /// The IPsec part of `device` at the compilation in force (nil when IPsec is not configured).
     func ipsecPart(for device: String) -> IPsecPart? { ipsec?.part(for: device) }
 
+    /// Whether the device's compiled policies differ from those last verified on it (a peer moved or the group
+    /// changed): a difference found then is the desired state moving, not drift, even at the same revision.
+    func ipsecMoved(_ device: String, part: IPsecPart?) -> Bool {
+        guard let part, let held = ipsec?.verified[device] else { return false }
+        return held != part.policies
+    }
+
     /// Records the outcome of a run that carried `part`.
     func ipsecRunFinished(_ device: String, part: IPsecPart?, failure: String?) {
         guard let part else { return }

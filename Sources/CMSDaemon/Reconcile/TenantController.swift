@@ -331,7 +331,8 @@ public actor TenantController {
         }
         let request = DeviceRunRequest(
             tenant: code, device: device, revision: revision.commit, user: user, parts: parts, partsError: partsError,
-            lastAppliedRevision: record.sync.lastAppliedRevision, drift: snapshot.tenant.drift)
+            lastAppliedRevision: ipsecMoved(device, part: ipsecPart) ? nil : record.sync.lastAppliedRevision,
+            drift: snapshot.tenant.drift)
         let result = await applier.run(request, agent: agent)
         ipsecRunFinished(device, part: ipsecPart, failure: result.errorClass == nil ? nil : result.record.message)
         guard var current = records[device] else { return }  // deleted meanwhile

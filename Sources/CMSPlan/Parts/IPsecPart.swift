@@ -46,7 +46,8 @@ public struct IPsecPart: ManagedPart {
 
         var summary = changes.lines
         for entry in rewrittenBroken {
-            summary.append("~ \(entry.kind.element) \(entry.name): unreadable on the device (\(entry.reason)) → rewritten")
+            summary.append(
+                "~ \(entry.kind.element) \(entry.name): unreadable on the device (\(entry.reason)) → rewritten")
         }
         for entry in unwantedBroken {
             summary.append("- \(entry.kind.element) \(entry.name) (unreadable on the device: \(entry.reason))")
@@ -150,7 +151,9 @@ public struct IPsecPart: ManagedPart {
     static func deletion(_ element: String, _ name: String) -> XMLElement {
         withOperation(
             "delete",
-            XMLElement(element, namespace: NXRNamespace.uri, elements: [XMLElement("name", namespace: NXRNamespace.uri, text: name)]))
+            XMLElement(
+                element, namespace: NXRNamespace.uri,
+                elements: [XMLElement("name", namespace: NXRNamespace.uri, text: name)]))
     }
 
     static func bytewise(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }

@@ -59,6 +59,12 @@ struct IPsecFleetTests {
         #expect(Set(added.compactMap(\.device)).isSuperset(of: Self.mesh))
         #expect(added.contains { $0.group == "IPsec-mesh" })
         #expect(try await !harness.events(.ipsecAddStarted).isEmpty)
+        // A group that is not an IPsec group (or does not exist) has no IPsec status.
+        for name in ["monitored", "no-such-group"] {
+            await #expect(throws: APIError.self) {
+                _ = try await harness.daemon.ipsecStatus(ReconcileHarness.tenant, group: name, refresh: false)
+            }
+        }
     }
 
     @Test("the guide's star with a backup center comes up on the center, fails over to the backup, and back")
@@ -81,7 +87,9 @@ struct IPsecFleetTests {
         try await center.stop().get()
         let failedOver = await eventuallyTrue(timeout: .seconds(30)) {
             let status = try await Self.status(harness, "IPsec-star")
-            return status.members.first { $0.device == "star_center" }?.peers.allSatisfy { $0.selfToPeer == .notFetched }
+            return status.members.first { $0.device == "star_center" }?.peers.allSatisfy {
+                $0.selfToPeer == .notFetched
+            }
                 == true
         }
         status = try await Self.status(harness, "IPsec-star")
@@ -89,7 +97,8 @@ struct IPsecFleetTests {
         #expect(status.state == .allConnected)
         for spoke in Self.spokes {
             let rows = try #require(status.members.first { $0.device == spoke }?.peers)
-            #expect(rows.first { $0.peer == "star_backup" }.map { $0.selfToPeer == .up && $0.peerToSelf == .up } == true)
+            #expect(
+                rows.first { $0.peer == "star_backup" }.map { $0.selfToPeer == .up && $0.peerToSelf == .up } == true)
             #expect(rows.first { $0.peer == "star_center" }?.peerToSelf == .notFetched)
         }
 
@@ -176,6 +185,8 @@ struct IPsecFleetTests {
             return center == .address(moved) && backup == .address(moved)
         }
         #expect(followed)
+        // Following a peer's new address is not drift.
+        #expect(try await harness.events(.gitDriftDetected).filter { ["star_center", "star_backup"].contains($0.device ?? "") }.isEmpty)
         // Only the policies towards the moved spoke changed on the center.
         let center = try await Self.held(harness, "star_center")
         for policy in center.ikePolicies where policy.name != "cms-IPsec-star-\(spoke)" {
@@ -192,7 +203,8 @@ struct IPsecFleetTests {
                 "devices/site\(String(format: "%02d", i)).yaml",
                 "apiVersion: cms/v1\nkind: Device\ncode: site\(String(format: "%02d", i))\nproduct: NXR-120\n")
         }
-        var group = "apiVersion: cms/v1\nkind: Group\nname: big\ntype: ipsec-mesh\nipsec:\n  lowerLayer: ipv4\nmembers:\n"
+        var group =
+            "apiVersion: cms/v1\nkind: Group\nname: big\ntype: ipsec-mesh\nipsec:\n  lowerLayer: ipv4\nmembers:\n"
         for i in 0..<members {
             group += "  - device: site\(String(format: "%02d", i))\n    wan: ppp0\n    lan: 10.\(i).0.0/16\n"
         }
@@ -244,8 +256,9 @@ struct IPsecFleetTests {
         #expect(try await harness.events(.gitApplyStarted).count > startedBefore)
         for event in applies {
             let lines = (event.details["changes"] ?? "").components(separatedBy: "; ")
-            #expect(lines.count == 2 && lines.allSatisfy { $0.hasPrefix("+ ") && $0.contains("cms-big-site19") },
-                    "\(event.device ?? ""): \(lines)")
+            #expect(
+                lines.count == 2 && lines.allSatisfy { $0.hasPrefix("+ ") && $0.contains("cms-big-site19") },
+                "\(event.device ?? ""): \(lines)")
         }
     }
 }
