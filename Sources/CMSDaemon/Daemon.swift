@@ -1,4 +1,5 @@
 import CMSAPI
+import CRPTransport
 import CMSModel
 import CMSReconcile
 import CMSStore
@@ -22,6 +23,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
     public let state: SQLiteStateStore
     public let directory: DeviceDirectory
     public let crp: CRPService
+    /// Every tenant's CRP secret for the listener's signature check.
+    public let crpSecrets: CRPSecrets
     private let loop: NETCONFClientLoop
     private let controllers: [String: TenantController]
     private let logger: Logger
@@ -41,8 +44,12 @@ public final class Daemon: ControlPlane, Service, Sendable {
         state = try SQLiteStateStore(path: data + "/state.sqlite")
         loop = NETCONFClientLoop(name: "cmsd-netconf", logger: logger)
         directory = DeviceDirectory(events: events, logger: logger)
+        let crpSecrets = CRPSecrets()
+        self.crpSecrets = crpSecrets
         crp = CRPService(
-            host: configuration.crpListen.host, port: configuration.crpListen.port, directory: directory, logger: logger)
+            host: configuration.crpListen.host, port: configuration.crpListen.port,
+            configuration: CRPListenerConfiguration(secretFor: { crpSecrets.secret(for: $0) }), directory: directory,
+            logger: logger)
         let permits = ConcurrencyPermits(configuration.limits.concurrency)
         var controllers: [String: TenantController] = [:]
         for tenant in configuration.tenants {
@@ -70,7 +77,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             controllers[tenant.code] = TenantController(
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
                 context: context, permits: permits, globalLimit: configuration.limits.concurrency, timing: timing,
-                logger: tenantLogger, ipsecSecret: ipsecSecret)
+                logger: tenantLogger, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets)
         }
         self.controllers = controllers
     }

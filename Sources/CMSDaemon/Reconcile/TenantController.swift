@@ -45,13 +45,17 @@ public actor TenantController {
     /// IPsec distribution (nil when the tenant's IPsec secret could not be had: `ipsecError` says why).
     var ipsec: TenantIPsec?
     var ipsecError: String?
+    /// Where the tenant's CRP secret goes for the listener (nil: announcements are not checked here).
+    let crpSecrets: CRPSecrets?
 
     public init(
         configuration: TenantConfiguration, source: any DesiredStateSource, events: any EventStore,
         state: any StateStore, directory: DeviceDirectory, context: DeviceContext, permits: ConcurrencyPermits,
         globalLimit: Int, timing: DaemonTiming, logger: Logger,
-        now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock, ipsecSecret: [UInt8]? = nil
+        now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock, ipsecSecret: [UInt8]? = nil,
+        crpSecrets: CRPSecrets? = nil
     ) {
+        self.crpSecrets = crpSecrets
         if let ipsecSecret {
             do {
                 ipsec = try TenantIPsec(secret: ipsecSecret)
@@ -199,6 +203,11 @@ public actor TenantController {
         }
         pruneRefusal = nil
         inForce = revision
+        if let problem = crpSecrets?.update(tenant: code, reference: snapshot.tenant.crpSecret) {
+            logger.error(
+                "the tenant's CRP secret cannot be read: its announcements are refused until it can",
+                metadata: ["error": "\(problem)"])
+        }
         queue = ReconcileQueue(
             globalLimit: queue.globalLimit, tenantLimit: max(snapshot.tenant.rollout.maxConcurrent, 1))
         for removed in decision.removed { await delete(removed, revision: revision) }

@@ -34,6 +34,7 @@ import Testing
         let credentials = try TenantCredentials.load(dataFolder: harness.data, tenant: ReconcileHarness.tenant)
         let authorized = try AuthorizedKeys(parsing: credentials.publicKeyLine, source: "tenant key")
 
+        let crpSecret = ReconcileHarness.crpSecret  // sets CMS_CRP_SECRET_CENTURY, which cmsd inherits
         var process = try Self.launch(config: config.path, log: harness.folder.appendingPathComponent("cmsd-1.log"))
         var logger = Logger(label: "e2e.crash")
         logger.logLevel = .critical
@@ -43,6 +44,7 @@ import Testing
             harness.repo, prefix: harness.prefix, port: 0, stateRoot: harness.folder.appendingPathComponent("sims"),
             authorized: authorized, crpServer: "127.0.0.1:\(crpPort)")
         where ["nxr01", "nxr02"].contains(settings.identity.deviceCode ?? "") {
+            settings.crpSecret = crpSecret
             settings.keepalive = 1
             settings.rebootDelay = 0.3
             _ = try fleet.add(settings)

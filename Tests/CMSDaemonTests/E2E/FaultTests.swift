@@ -113,11 +113,12 @@ import Testing
         var logger = Logger(label: "e2e.suspended")
         logger.logLevel = .critical
         let fleet = Fleet(group: ReconcileHarness.group, logger: logger)
-        let settings = try FleetPlan.single(
+        var settings = try FleetPlan.single(
             code: "iidabashi", tenant: ReconcileHarness.tenant, product: "NXR-120",
             address: LoopbackAddressForTests.next(harness.prefix), port: 0,
             stateDirectory: harness.folder.appendingPathComponent("iidabashi"), authorized: harness.authorized,
             crpServer: harness.crpServer)
+        settings.crpSecret = ReconcileHarness.crpSecret  // a correctly signed announcement, refused for suspension
         let sim = try fleet.add(settings)
         try await sim.start().get()
         #expect(await eventuallyTrue { try await sim.snapshot().get().announcements >= 1 })

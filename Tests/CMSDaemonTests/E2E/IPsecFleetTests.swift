@@ -176,6 +176,7 @@ struct IPsecFleetTests {
             stateDirectory: harness.folder.appendingPathComponent("sims").appendingPathComponent(spoke),
             authorized: harness.authorized, crpServer: harness.crpServer)
         item.keepalive = 3600
+        item.crpSecret = ReconcileHarness.crpSecret
         let device = try second.add(item)
         try await device.start().get()
         defer { Task { await second.stopAll() } }

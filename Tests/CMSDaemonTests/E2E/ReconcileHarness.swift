@@ -34,6 +34,7 @@ final class ReconcileHarness: @unchecked Sendable {
     let prefix: String
 
     init() throws {
+        _ = Self.crpSecret  // sets CMS_CRP_SECRET_CENTURY before any daemon reads the tenant
         let n = Self.lock.withLock {
             Self.counter += 1
             return Self.counter
@@ -73,8 +74,18 @@ final class ReconcileHarness: @unchecked Sendable {
             ])
     }
 
+    /// The example tenant names its CRP secret `{env: CMS_CRP_SECRET_CENTURY}`: the daemon reads it from the
+    /// environment and the simulated devices sign their announcements with it (docs/crp.md §3).
+    static let crpSecret: [UInt8] = {
+        let value = "e2e-crp-secret-\(UInt64.random(in: 0...UInt64.max))"
+        setenv("CMS_CRP_SECRET_CENTURY", value, 1)
+        return Array(value.utf8)
+    }()
+
     /// Starts the daemon, then the fleet (every non-suspended device of the repository), which announces to it.
-    func start(drift: Duration = .seconds(1)) async throws {
+    func start(
+        drift: Duration = .seconds(1), crpSecret: @Sendable (String) -> [UInt8]? = { _ in ReconcileHarness.crpSecret }
+    ) async throws {
         let credentials = try TenantCredentials.load(dataFolder: data, tenant: Self.tenant)
         authorized = try AuthorizedKeys(parsing: credentials.publicKeyLine, source: "tenant key")
         var logger = Logger(label: "e2e")
@@ -88,6 +99,7 @@ final class ReconcileHarness: @unchecked Sendable {
             repo, prefix: prefix, port: 0, stateRoot: folder.appendingPathComponent("sims"), authorized: authorized,
             crpServer: crpServer)
         for var item in settings {
+            item.crpSecret = crpSecret(item.identity.deviceCode ?? item.identity.serial)
             item.keepalive = 3600
             item.rebootDelay = 0.3
             _ = try fleet.add(item)
