@@ -151,9 +151,21 @@ CMS_TOKEN=$(tr -d '\n' <"$TOKEN_FILE")
 echo "API token: $TOKEN_FILE (exported as CMS_TOKEN)"
 # The devices announced themselves when the simulator started, before cmsd listened; like real NXRs they
 # announce again on their keepalive (60 s here). Ask each to announce now rather than wait.
-"$PY" - "$CONTROL" "$DEMO/sim-devices.json" <<'PY'
-import json, sys, urllib.request
-control, devices = sys.argv[1], json.load(open(sys.argv[2]))
+# First wait until cmsd has loaded the tenant: announcements for a tenant it does not know yet are discarded.
+"$PY" - "$CONTROL" "$DEMO/sim-devices.json" "$CMS_SERVER" "$CMS_TOKEN" "$TENANT" <<'PY'
+import json, sys, time, urllib.request
+control, devices, server, token, tenant = sys.argv[1], json.load(open(sys.argv[2])), *sys.argv[3:6]
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    try:
+        request = urllib.request.Request(f"{server}/api/v1/tenants/{tenant}/status",
+                                         headers={"Authorization": "Bearer " + token})
+        with urllib.request.urlopen(request, timeout=10) as r:
+            if json.load(r).get("lastAppliedRevision"):
+                break
+    except Exception:
+        pass
+    time.sleep(0.2)
 for d in devices:
     urllib.request.urlopen(urllib.request.Request(
         f"http://{control}/devices/{d['name']}/announce", data=b"", method="POST"), timeout=10).read()

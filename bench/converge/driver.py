@@ -75,7 +75,7 @@ def summary(status) -> str:
             f"applied {(status.get('lastAppliedRevision') or '-')[:10]}")
 
 
-def wait_for(api: API, pid: int, predicate, timeout: float, what: str, interval: float = 0.02):
+def wait_for(api: API, pid: int, predicate, timeout: float, what: str, interval: float = 0.25):
     """Polls the tenant status until predicate(status) holds; returns (seconds waited, status)."""
     start = time.monotonic()
     last_print, status = 0.0, None
