@@ -18,11 +18,15 @@ public struct DeviceRunRequest: Sendable {
     /// The revision the device was last verified at; a difference found while it still equals `revision` is drift.
     public var lastAppliedRevision: String?
     public var drift: Tenant.DriftPolicy
+    /// Parts whose desired state moved at the same revision (IPsec after a peer's address change): their changes
+    /// are the desired state following the world, not drift.
+    public var movedParts: Set<String>
 
     public init(
         tenant: String, device: String, revision: String, user: String?, parts: [any ManagedPart],
-        partsError: String? = nil, lastAppliedRevision: String?, drift: Tenant.DriftPolicy
+        partsError: String? = nil, lastAppliedRevision: String?, drift: Tenant.DriftPolicy, movedParts: Set<String> = []
     ) {
+        self.movedParts = movedParts
         self.tenant = tenant
         self.device = device
         self.revision = revision
@@ -94,7 +98,9 @@ public struct Applier: Sendable {
                 let changes = DevicePlanner.plan(device: request.device, parts: parts, observed: observed)
                 if changes.isEmpty { return .noChanges }
                 let summary = changes.changes.flatMap { $0.summary }
-                let drifted = request.lastAppliedRevision == request.revision
+                let drifted =
+                    request.lastAppliedRevision == request.revision
+                    && changes.parts.contains { !request.movedParts.contains($0) }
                 if drifted {
                     try await events.append([
                         Event(

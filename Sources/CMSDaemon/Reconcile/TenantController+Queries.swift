@@ -15,6 +15,9 @@ extension TenantController {
         let ready = summaries.count { $0.sync == .ready }
         let stalled = summaries.count { $0.sync == .stalled }
         let reconciling = summaries.count { $0.sync == .reconciling }
+        // A suspended device is the operator's decision, not a failure: it never keeps the tenant from Ready.
+        let suspended = summaries.count { $0.state == .suspended }
+        let failing = summaries.count { $0.sync == .stalled && $0.state != .suspended }
         if !lintErrors.isEmpty {
             condition = SyncCondition(
                 status: .stalled, reason: SyncReason.lintFailed.rawValue,
@@ -32,13 +35,14 @@ extension TenantController {
             condition = SyncCondition(
                 status: .reconciling, reason: SyncReason.applying.rawValue,
                 message: "\(reconciling) device(s) reconciling", since: now())
-        } else if stalled > 0 {
+        } else if failing > 0 {
             condition = SyncCondition(
-                status: .stalled, reason: SyncReason.failed.rawValue, message: "\(stalled) device(s) stalled", since: now())
+                status: .stalled, reason: SyncReason.failed.rawValue, message: "\(failing) device(s) stalled", since: now())
         } else {
             condition = SyncCondition(
                 status: .ready, reason: SyncReason.applied.rawValue,
-                message: "revision \(inForce?.shortCommit ?? "") in force, every device in sync", since: now())
+                message: "revision \(inForce?.shortCommit ?? "") in force, every device in sync"
+                    + (suspended > 0 ? " (\(suspended) suspended)" : ""), since: now())
         }
         return TenantStatus(
             tenant: code, condition: condition, lastAppliedRevision: inForce?.commit,

@@ -340,8 +340,8 @@ public actor TenantController {
         }
         let request = DeviceRunRequest(
             tenant: code, device: device, revision: revision.commit, user: user, parts: parts, partsError: partsError,
-            lastAppliedRevision: ipsecMoved(device, part: ipsecPart) ? nil : record.sync.lastAppliedRevision,
-            drift: snapshot.tenant.drift)
+            lastAppliedRevision: record.sync.lastAppliedRevision, drift: snapshot.tenant.drift,
+            movedParts: ipsecMoved(device, part: ipsecPart) ? [IPsecPart.partID] : [])
         let result = await applier.run(request, agent: agent)
         ipsecRunFinished(device, part: ipsecPart, failure: result.errorClass == nil ? nil : result.record.message)
         guard var current = records[device] else { return }  // deleted meanwhile
