@@ -12,13 +12,7 @@ public final class SQLiteEventStore: EventStore {
 
     /// Opens (creating if needed) the event log at `path` and brings its schema up to date.
     public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.label = "cms.events"
-        pool = try DatabasePool(path: path, configuration: configuration)
-        // DatabasePool turns on WAL and then sets `synchronous = NORMAL` (after any prepareDatabase
-        // hook), which may lose the last commits on power loss. The pool has one writer connection
-        // for its whole life, so setting FULL on it here applies to every append.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        pool = try DurablePool.open(path: path, label: "cms.events")
         try Self.migrator.migrate(pool)
     }
 

@@ -16,12 +16,7 @@ public final class SQLiteStateStore: StateStore {
 
     /// Opens (creating if needed) the state store at `path` and brings its schema up to date.
     public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.label = "cms.state"
-        pool = try DatabasePool(path: path, configuration: configuration)
-        // As in SQLiteEventStore: the pool sets `synchronous = NORMAL` after opening its writer; the
-        // single writer connection lives as long as the pool, so FULL set here holds for every write.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        pool = try DurablePool.open(path: path, label: "cms.state")
         try Self.migrator.migrate(pool)
     }
 
