@@ -51,6 +51,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             configuration: CRPListenerConfiguration(secretFor: { crpSecrets.secret(for: $0) }), directory: directory,
             logger: logger)
         let permits = ConcurrencyPermits(configuration.limits.concurrency)
+        let budget = DeviceBudget(limit: configuration.limits.maxDevices)
         var controllers: [String: TenantController] = [:]
         for tenant in configuration.tenants {
             let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
@@ -77,7 +78,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             controllers[tenant.code] = TenantController(
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
                 context: context, permits: permits, globalLimit: configuration.limits.concurrency, timing: timing,
-                logger: tenantLogger, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets)
+                logger: tenantLogger, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
         }
         self.controllers = controllers
     }

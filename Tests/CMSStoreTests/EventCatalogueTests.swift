@@ -121,6 +121,7 @@ struct EventCatalogueTests {
         ("apply succeeded", "gitops.apply.succeeded"),
         ("apply failed", "gitops.apply.failed"),
         ("safe prune refused a mass deletion", "gitops.prune.refused"),
+        ("devices over the server device limit (SPEC §2 limits)", "gitops.device-limit.exceeded"),
         ("host key pinned", "device.host-key.pinned"),
         ("host key mismatch", "device.host-key.mismatch"),
     ]

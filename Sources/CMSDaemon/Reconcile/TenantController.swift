@@ -47,15 +47,18 @@ public actor TenantController {
     var ipsecError: String?
     /// Where the tenant's CRP secret goes for the listener (nil: announcements are not checked here).
     let crpSecrets: CRPSecrets?
+    /// The server's device cap, shared with the other tenants (nil: no cap).
+    let deviceBudget: DeviceBudget?
 
     public init(
         configuration: TenantConfiguration, source: any DesiredStateSource, events: any EventStore,
         state: any StateStore, directory: DeviceDirectory, context: DeviceContext, permits: ConcurrencyPermits,
         globalLimit: Int, timing: DaemonTiming, logger: Logger,
         now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock, ipsecSecret: [UInt8]? = nil,
-        crpSecrets: CRPSecrets? = nil
+        crpSecrets: CRPSecrets? = nil, deviceBudget: DeviceBudget? = nil
     ) {
         self.crpSecrets = crpSecrets
+        self.deviceBudget = deviceBudget
         if let ipsecSecret {
             do {
                 ipsec = try TenantIPsec(secret: ipsecSecret)
@@ -214,7 +217,30 @@ public actor TenantController {
         var serials: [String: String] = [:]
         var suspended: Set<String> = []
         var newEvents: [Event] = []
-        for device in snapshot.devices {
+        var admitted = snapshot.devices
+        if let deviceBudget {
+            let granted = deviceBudget.claim(tenant: code, count: admitted.count)
+            if granted < admitted.count {
+                // Devices already managed keep their place; new ones are admitted in code order.
+                let ordered =
+                    admitted.filter { agents[$0.code] != nil }
+                    + admitted.filter { agents[$0.code] == nil }.sorted { $0.code < $1.code }
+                let refused = ordered.dropFirst(granted).map(\.code).sorted()
+                admitted = Array(ordered.prefix(granted))
+                logger.error(
+                    "over the server's device limit: devices not managed",
+                    metadata: ["limit": "\(deviceBudget.limit)", "devices": "\(refused.joined(separator: ","))"])
+                newEvents.append(
+                    Event(
+                        time: now(), tenant: code, type: .gitDeviceLimitExceeded, user: revision.user,
+                        revision: revision.commit,
+                        details: [
+                            "count": String(refused.count), "limit": String(deviceBudget.limit),
+                            "devices": refused.joined(separator: ","),
+                        ]))
+            }
+        }
+        for device in admitted {
             let pinned = records[device.code]
             let expectation = DeviceExpectation(
                 code: device.code, product: device.product, hostKey: device.hostKey ?? pinned?.hostKey,
@@ -257,14 +283,18 @@ public actor TenantController {
         await directory.setDevices(tenant: code, agents: agents, serials: serials, suspended: suspended)
         await append(newEvents)
         await recompileIPsec(enqueueChanged: false, revision: revision)
-        for device in snapshot.devices where !device.suspended { enqueue(device.code, user: revision.user) }
+        for device in admitted where !device.suspended { enqueue(device.code, user: revision.user) }
     }
 
     func delete(_ device: String, revision: Revision) async {
         queue.remove(DeviceKey(tenant: code, device: device))
         retryTimers.removeValue(forKey: device)?.cancel()
         if let task = running[device] { await task.value }
-        if let agent = agents.removeValue(forKey: device) { await agent.remove() }
+        var details: [String: String] = [:]
+        if let agent = agents.removeValue(forKey: device) {
+            details["cleanup"] = await removeManagedConfiguration(device, agent: agent, revision: revision)
+            await agent.remove()
+        }
         records[device] = nil
         do {
             try await state.deleteDevice(tenant: code, code: device)
@@ -272,8 +302,29 @@ public actor TenantController {
             logger.warning("could not drop a deleted device's record", metadata: ["device": "\(device)", "error": "\(error)"])
         }
         await append([
-            Event(time: now(), tenant: code, type: .deviceDeleted, device: device, user: revision.user, revision: revision.commit)
+            Event(
+                time: now(), tenant: code, type: .deviceDeleted, device: device, user: revision.user,
+                revision: revision.commit, details: details)
         ])
+    }
+
+    /// Before a deleted device is let go: removes what `cms` configured on it (its `cms-` IPsec policies; a
+    /// baseline is the device's own configuration and stays) when it is connected. Returns what happened, for the
+    /// `device.deleted` event: `removed`, `nothing-to-remove`, or why it was not possible (then `cms-` policies
+    /// may remain on the device and must be removed by hand).
+    func removeManagedConfiguration(_ device: String, agent: DeviceAgent, revision: Revision) async -> String {
+        let state = await agent.info().state
+        guard state == .connected || state == .communicating else {
+            return "not possible: the device is \(state.rawValue); its cms- IPsec policies may remain on it"
+        }
+        let request = DeviceRunRequest(
+            tenant: code, device: device, revision: revision.commit, user: revision.user,
+            parts: [IPsecPart(device: device, policies: .empty)], lastAppliedRevision: nil, drift: .correct)
+        let result = await applier.run(request, agent: agent)
+        if result.errorClass != nil {
+            return "failed: \(result.record.message); its cms- IPsec policies may remain on it"
+        }
+        return result.record.outcome == .noChanges ? "nothing-to-remove" : "removed"
     }
 
     // MARK: - Reconcile queue

@@ -468,6 +468,11 @@ extension EventType {
                 .error, .gitops,
                 "Revision {revision} would delete {count} device(s), over the safe-prune limit; "
                     + "not applied")
+        case .gitDeviceLimitExceeded:
+            EventDescriptor(
+                .error, .gitops,
+                "Revision {revision} declares {count} device(s) over the server's device limit ({limit}); "
+                    + "those are not managed")
         }
     }
 }

@@ -143,6 +143,7 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case gitApplySucceeded = "gitops.apply.succeeded"
     case gitApplyFailed = "gitops.apply.failed"
     case gitPruneRefused = "gitops.prune.refused"
+    case gitDeviceLimitExceeded = "gitops.device-limit.exceeded"
 
     /// Severity of events of this type.
     public var severity: EventSeverity { descriptor.severity }

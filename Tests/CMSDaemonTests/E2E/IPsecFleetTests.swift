@@ -151,6 +151,42 @@ struct IPsecFleetTests {
         #expect(try await Self.held(harness, "star_center").ipsecPolicies.count == 4)
     }
 
+    @Test("a device deleted from git loses its cms- policies before it is let go, and its peers drop theirs to it")
+    func deviceDeletion() async throws {
+        let harness = try ReconcileHarness()
+        defer { Task { await harness.stop() } }
+        try await harness.start()
+        let registered = await eventuallyTrue(timeout: .seconds(90)) {
+            for device in Self.mesh where try await Self.held(harness, device).ipsecPolicies.count != 2 { return false }
+            return true
+        }
+        #expect(registered)
+        let group = harness.repo.appendingPathComponent("groups/ipsec-mesh.yaml")
+        let text = try String(contentsOf: group, encoding: .utf8)
+        let withoutNxr03 = text.replacingOccurrences(
+            of: "  - device: nxr03\n    wan: ppp0\n    lan: 172.16.3.0/24\n", with: "")
+        #expect(withoutNxr03 != text)
+        try withoutNxr03.write(to: group, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: harness.repo.appendingPathComponent("devices/nxr03.yaml"))
+        let configs = harness.repo.appendingPathComponent("configs/nxr03")
+        if FileManager.default.fileExists(atPath: configs.path) { try FileManager.default.removeItem(at: configs) }
+        let revision = try harness.commit("nxr03 closes")
+        let deleted = await eventuallyTrue(timeout: .seconds(60)) {
+            try await harness.events(.deviceDeleted).contains { $0.device == "nxr03" && $0.revision == revision }
+        }
+        #expect(deleted)
+        let event = try await harness.events(.deviceDeleted).first { $0.device == "nxr03" }
+        #expect(event?.details["cleanup"] == "removed", "\(String(describing: event?.details))")
+        #expect(try await Self.held(harness, "nxr03").isEmpty, "nothing of ours stays on the deleted device")
+        let peersFollow = await eventuallyTrue(timeout: .seconds(60)) {
+            for device in ["nxr01", "nxr02"] where try await Self.held(harness, device).ipsecPolicies.count != 1 {
+                return false
+            }
+            return true
+        }
+        #expect(peersFollow)
+    }
+
     @Test("a spoke's address change is followed by the center and the backup")
     func addressChange() async throws {
         let harness = try ReconcileHarness()

@@ -60,10 +60,10 @@ final class ReconcileHarness: @unchecked Sendable {
     }
 
     /// A daemon configuration with fast timers.
-    func configuration(drift: Duration = .seconds(1)) -> DaemonConfiguration {
+    func configuration(drift: Duration = .seconds(1), maxDevices: Int = 100) -> DaemonConfiguration {
         DaemonConfiguration(
             dataFolder: data, crpListen: HostPort(host: "127.0.0.1", port: 0),
-            apiListen: HostPort(host: "127.0.0.1", port: 0), limits: DaemonLimits(maxDevices: 100, concurrency: 8),
+            apiListen: HostPort(host: "127.0.0.1", port: 0), limits: DaemonLimits(maxDevices: maxDevices, concurrency: 8),
             timing: DaemonTiming(
                 retryBase: .milliseconds(300), retryCap: .seconds(2), confirmTimeout: .seconds(20),
                 connectTimeout: .seconds(10), rpcTimeout: .seconds(10)),
@@ -84,13 +84,14 @@ final class ReconcileHarness: @unchecked Sendable {
 
     /// Starts the daemon, then the fleet (every non-suspended device of the repository), which announces to it.
     func start(
-        drift: Duration = .seconds(1), crpSecret: @Sendable (String) -> [UInt8]? = { _ in ReconcileHarness.crpSecret }
+        drift: Duration = .seconds(1), maxDevices: Int = 100,
+        crpSecret: @Sendable (String) -> [UInt8]? = { _ in ReconcileHarness.crpSecret }
     ) async throws {
         let credentials = try TenantCredentials.load(dataFolder: data, tenant: Self.tenant)
         authorized = try AuthorizedKeys(parsing: credentials.publicKeyLine, source: "tenant key")
         var logger = Logger(label: "e2e")
         logger.logLevel = .critical
-        daemon = try Daemon(configuration: configuration(drift: drift), logger: logger)
+        daemon = try Daemon(configuration: configuration(drift: drift, maxDevices: maxDevices), logger: logger)
         try await daemon.start()
         let bound = try #require(await daemon.crp.localAddress)
         crpServer = "127.0.0.1:\(bound.port ?? 0)"
