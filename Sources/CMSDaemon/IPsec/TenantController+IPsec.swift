@@ -65,6 +65,14 @@ extension TenantController {
         return status
     }
 
+    /// The periodic refresh: reads the status of every member of every IPsec group.
+    func ipsecStatusTick() async {
+        guard let compilation = ipsec?.compilation else { return }
+        let members = Set(compilation.groups.flatMap { $0.members.map(\.device) })
+        guard !members.isEmpty else { return }
+        await refreshIPsecStatus(devices: members.sorted())
+    }
+
     /// Reads `get-ipsec-status` from each of `devices` (concurrently); an unreachable one is not fetched.
     func refreshIPsecStatus(devices: [String]) async {
         let targets = devices.compactMap { code in agents[code].map { (code, $0) } }

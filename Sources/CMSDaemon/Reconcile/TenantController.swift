@@ -141,6 +141,14 @@ public actor TenantController {
                 await self.driftTick()
             }
         })
+        // IPsec status is re-read from the members with the drift check's interval (and on demand).
+        loops.append(Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: drift)
+                guard !Task.isCancelled, let self else { return }
+                await self.ipsecStatusTick()
+            }
+        })
     }
 
     /// Stops timers, waits for running applies, closes every session.

@@ -207,6 +207,25 @@ struct IPsecFleetTests {
         #expect(peersFollow)
     }
 
+    @Test("IPsec status is refreshed from the devices periodically, not only on demand")
+    func periodicStatus() async throws {
+        let harness = try ReconcileHarness()
+        defer { Task { await harness.stop() } }
+        try await harness.start(drift: .milliseconds(500))
+        let up = await eventuallyTrue(timeout: .seconds(90)) {
+            try await harness.daemon.ipsecStatus(ReconcileHarness.tenant, group: "IPsec-mesh", refresh: true).state
+                == .allConnected
+        }
+        #expect(up)
+        let first = try await harness.daemon.ipsecStatus(ReconcileHarness.tenant, group: "IPsec-mesh", refresh: false)
+        let firstFetch = try #require(first.fetched)
+        let later = await eventuallyTrue(timeout: .seconds(20)) {
+            let next = try await harness.daemon.ipsecStatus(ReconcileHarness.tenant, group: "IPsec-mesh", refresh: false)
+            return (next.fetched ?? firstFetch) > firstFetch
+        }
+        #expect(later, "a status read without refresh shows a newer fetch: the daemon re-read it on its own")
+    }
+
     @Test("a spoke's address change is followed by the center and the backup")
     func addressChange() async throws {
         let harness = try ReconcileHarness()
