@@ -41,6 +41,14 @@ struct IPsecFleetTests {
         return false
     }
 
+    /// Waits until the group is all connected with every member registered.
+    static func comesUp(_ harness: ReconcileHarness, _ group: String) async -> Bool {
+        await eventuallyTrue(timeout: .seconds(90)) {
+            let status = try await Self.status(harness, group)
+            return status.state == .allConnected && status.members.allSatisfy { $0.registration == .registered }
+        }
+    }
+
     static func status(_ harness: ReconcileHarness, _ group: String) async throws -> IPsecGroupStatus {
         try await harness.daemon.ipsecStatus(ReconcileHarness.tenant, group: group, refresh: true)
     }
@@ -55,10 +63,7 @@ struct IPsecFleetTests {
         let harness = try ReconcileHarness()
         defer { Task { await harness.stop() } }
         try await harness.start()
-        let up = await eventuallyTrue(timeout: .seconds(90)) {
-            let status = try await Self.status(harness, "IPsec-mesh")
-            return status.state == .allConnected && status.members.allSatisfy { $0.registration == .registered }
-        }
+        let up = await Self.comesUp(harness, "IPsec-mesh")
         let status = try await Self.status(harness, "IPsec-mesh")
         #expect(up, "\(status)")
         #expect(Self.table(status, "nxr01") == "nxr02:up/up nxr03:up/up")
@@ -89,10 +94,7 @@ struct IPsecFleetTests {
         let harness = try ReconcileHarness()
         defer { Task { await harness.stop() } }
         try await harness.start()
-        let up = await eventuallyTrue(timeout: .seconds(90)) {
-            let status = try await Self.status(harness, "IPsec-star")
-            return status.state == .allConnected && status.members.allSatisfy { $0.registration == .registered }
-        }
+        let up = await Self.comesUp(harness, "IPsec-star")
         var status = try await Self.status(harness, "IPsec-star")
         #expect(up, "\(status)")
         #expect(Self.table(status, "star_nxr01") == "star_backup:up/up star_center:up/up")
