@@ -78,12 +78,12 @@ cp -R "$SOURCE_REPO" "$REPO"
 # ---------------------------------------------------------------------------------------------- 3. keys
 say "3. The tenant's SSH key (install this public key on every NXR as 'SSH key (netconf)')"
 "$BIN/cms" tenant pubkey --data "$DATA" --tenant "$TENANT" --out "$DEMO/$TENANT.pub"
-# The repo names the CRP secret by reference ({env: CMS_CRP_SECRET_CENTURY}); the value never enters git.
+# The repo names the CRP secret by reference ({env: CMS_CENTURY_CRP_SECRET}); the value never enters git.
 CRP_SECRET_FILE=$DEMO/crp-secret
 (umask 077; head -c 24 /dev/urandom | base64 | tr -d '\n=' >"$CRP_SECRET_FILE")
-export CMS_CRP_SECRET_CENTURY
-CMS_CRP_SECRET_CENTURY=$(cat "$CRP_SECRET_FILE")
-echo "CRP secret: random, in $CRP_SECRET_FILE (given to cmsd as \$CMS_CRP_SECRET_CENTURY)"
+export CMS_CENTURY_CRP_SECRET
+CMS_CENTURY_CRP_SECRET=$(cat "$CRP_SECRET_FILE")
+echo "CRP secret: random, in $CRP_SECRET_FILE (given to cmsd as \$CMS_CENTURY_CRP_SECRET)"
 
 # ---------------------------------------------------------------------------------------------- 4. simulator
 CRP_PORT=$(free_port udp)

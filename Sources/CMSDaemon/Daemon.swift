@@ -44,7 +44,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
         state = try SQLiteStateStore(path: data + "/state.sqlite")
         loop = NETCONFClientLoop(name: "cmsd-netconf", logger: logger)
         directory = DeviceDirectory(events: events, logger: logger)
-        let crpSecrets = CRPSecrets()
+        let crpSecrets = CRPSecrets(dataFolder: data)
         self.crpSecrets = crpSecrets
         crp = CRPService(
             host: configuration.crpListen.host, port: configuration.crpListen.port,

@@ -58,6 +58,9 @@ struct CrossChecker {
                     "a second Mail document; at most one is allowed", hint: "first one is in \(mails[0].1.file)"))
         }
 
+        if let (tenant, document) = tenants.first {
+            checkSecretNamespace(tenant: tenant, document: document, mail: mails.first)
+        }
         let imageIndex = checkImages(images)
         let deviceIndex = checkDevices(devices, images: imageIndex)
         let groupIndex = checkGroups(groups, devices: deviceIndex, images: imageIndex, mail: mails.first?.0)
@@ -71,6 +74,31 @@ struct CrossChecker {
             schedules: schedules.map(\.0).sorted { $0.name < $1.name },
             mail: mails.first?.0,
             firmware: images.map(\.0).sorted { $0.name < $1.name })
+    }
+
+    // MARK: Secrets
+
+    /// Every `{env: …}` reference of the repository carries the tenant's `CMS_<TENANT>_` prefix (file references
+    /// are confined per document, in ``Fields/secret(_:required:)``).
+    private mutating func checkSecretNamespace(
+        tenant: Tenant, document: ParsedDocument, mail: (Mail, ParsedDocument)?
+    ) {
+        let namespace = SecretNamespace(tenant: tenant.code)
+        var references: [(SecretRef, ParsedDocument, String)] = []
+        if let secret = tenant.crpSecret { references.append((secret, document, "crpSecret.env")) }
+        if let (mail, mailDocument) = mail {
+            for (index, server) in mail.servers.enumerated() {
+                if let password = server.password {
+                    references.append((password, mailDocument, "servers[\(index)].password.env"))
+                }
+            }
+        }
+        for (reference, document, path) in references {
+            guard case .env = reference, let problem = namespace.problem(with: reference) else { continue }
+            report(
+                .secretNamespace, document, path, problem,
+                hint: "rename the variable; cmsd reads only the tenant's own variables")
+        }
     }
 
     // MARK: Firmware

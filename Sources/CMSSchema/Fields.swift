@@ -240,7 +240,7 @@ struct Fields {
         return Array(sequence)
     }
 
-    /// A secret reference `{env: NAME}` or `{file: /absolute/path}`; a plain string is `secret.plain-text`.
+    /// A secret reference `{env: CMS_<TENANT>_NAME}` or `{file: relative/name}` (``SecretNamespace``); a plain string is `secret.plain-text`.
     func secret(_ key: String, required: Bool = false) -> SecretRef? {
         guard let value = node(key) else {
             if required { missing(key) }
@@ -266,12 +266,16 @@ struct Fields {
                     "`\(qualified(key)).env` must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)")
                 return nil
             }
+            // The `CMS_<TENANT>_` prefix needs the tenant code: checked across documents (CrossChecker).
+            ref.record("env")
             return .env(name)
         case (nil, let path?):
-            guard path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+            guard SecretNamespace.isRelativeName(path) else {
                 reader.report(
-                    .secretReference, at: ref.position(of: "file"),
-                    "`\(qualified(key)).file` must be an absolute path outside the repository without `..`")
+                    .secretNamespace, at: ref.position(of: "file"),
+                    "`\(qualified(key)).file` must name a file of the tenant's secrets folder "
+                        + "(<data>/tenants/<code>/secrets/): a relative path without `..`, found `\(path)`",
+                    hint: "write e.g. {file: crp-secret} and ask the operator to place the file there")
                 return nil
             }
             return .file(path)

@@ -7,9 +7,25 @@ import Yams
 /// call ``check(_:repositoryPaths:limits:)`` once; ``lint(_:repositoryPaths:limits:)`` does both in sequence.
 public enum Linter {
     /// Parses one file and runs every check that needs only that file.
-    public static func parse(_ file: SourceFile, limits: Limits = .default) -> ParsedFile {
+    ///
+    /// The file is first held to `input`'s caps (size, aliases, expanded nodes, depth): a file over one gets a single
+    /// `yaml.limit` / `input.limit` finding and is never composed, so an alias bomb costs one event scan, not a hang.
+    /// `expired` is polled while scanning; it says the caller's time budget is spent.
+    public static func parse(
+        _ file: SourceFile, limits: Limits = .default, input: InputLimits = .default,
+        expired: () -> Bool = { false }
+    ) -> ParsedFile {
         var documents: [ParsedDocument] = []
         var diagnostics: [Diagnostic] = []
+        let size = file.text.utf8.count
+        if size > input.maxFileBytes {
+            return ParsedFile(path: file.path, diagnostics: [fileTooLarge(path: file.path, size: size, input: input)], documents: [])
+        }
+        if let violation = YAMLPrescan.check(file.text, limits: input, expired: expired) {
+            let diagnostic = Diagnostic(
+                .yamlLimit, file: file.path, at: violation.position, violation.message, hint: violation.hint)
+            return ParsedFile(path: file.path, diagnostics: [diagnostic], documents: [])
+        }
         do {
             // No implicit tag resolution: every field reads the scalar text itself, and Yams' regex-based
             // resolver (used when it hashes keys for the duplicate check) was most of the parse time.
@@ -50,10 +66,10 @@ public enum Linter {
     /// Parses and checks a whole repository on the calling thread.
     public static func lint(
         _ files: [SourceFile], repositoryPaths: Set<String>, limits: Limits = .default,
-        baselineCheck: BaselineCheck? = nil
+        input: InputLimits = .default, baselineCheck: BaselineCheck? = nil
     ) -> LintResult {
         check(
-            files.map { parse($0, limits: limits) }, repositoryPaths: repositoryPaths, limits: limits,
+            files.map { parse($0, limits: limits, input: input) }, repositoryPaths: repositoryPaths, limits: limits,
             baselineCheck: baselineCheck)
     }
 
@@ -77,6 +93,20 @@ public enum Linter {
 }
 
 extension Linter {
+    /// The `input.limit` finding of a file larger than `maxFileBytes` (its size known before it is read).
+    public static func fileTooLarge(path: String, size: Int, input: InputLimits) -> Diagnostic {
+        Diagnostic(
+            .inputLimit, file: path, at: .start,
+            "the file is \(size) bytes, over the cap of \(input.maxFileBytes) bytes per file (maxFileBytes); "
+                + "it was not read",
+            hint: "keep large files (images, archives) out of the tenant repository, or split the document")
+    }
+
+    /// A finding about the input rather than one document (a link, a cap): one file entry with that finding.
+    public static func inputFinding(_ diagnostic: Diagnostic) -> ParsedFile {
+        ParsedFile(path: diagnostic.file, diagnostics: [diagnostic], documents: [])
+    }
+
     /// A file that could not be read or decoded as UTF-8: one `yaml.syntax` finding at its start.
     public static func unreadable(path: String, reason: String) -> ParsedFile {
         ParsedFile(

@@ -3,6 +3,10 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
     // YAML and documents
     case yamlSyntax = "yaml.syntax"
     case yamlDuplicateKey = "yaml.duplicate-key"
+    case yamlLimit = "yaml.limit"
+    // Repository input
+    case inputLimit = "input.limit"
+    case inputSymlink = "input.symlink"
     case docNotMapping = "doc.not-mapping"
     case docAPIVersion = "doc.api-version"
     case docKind = "doc.kind"
@@ -16,6 +20,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
     // Secrets
     case secretPlainText = "secret.plain-text"
     case secretReference = "secret.reference"
+    case secretNamespace = "secret.namespace"
     // Tenant
     case tenantMissing = "tenant.missing"
     case tenantDuplicate = "tenant.duplicate"
@@ -103,6 +108,9 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
         switch self {
         case .yamlSyntax: return "The file is not valid YAML."
         case .yamlDuplicateKey: return "A mapping has the same key twice."
+        case .yamlLimit: return "A YAML file has too many aliases, expanded nodes or nesting levels."
+        case .inputLimit: return "A file, the revision or its lint is over a size, count or time cap."
+        case .inputSymlink: return "The repository holds a symbolic link; cms reads no links."
         case .docNotMapping: return "A document is not a mapping of fields."
         case .docAPIVersion: return "apiVersion is missing or not cms/v1."
         case .docKind: return "kind is missing or not a known kind."
@@ -114,6 +122,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
         case .fieldLength: return "A text is empty or longer than allowed."
         case .secretPlainText: return "A secret is written in plain text in git."
         case .secretReference: return "A secret reference is malformed."
+        case .secretNamespace: return "A secret reference reaches outside the tenant's own secrets."
         case .tenantMissing: return "The repository has no Tenant document."
         case .tenantDuplicate: return "The repository has more than one Tenant document."
         case .tenantCodeFormat: return "The tenant code is not 1-16 of [a-z0-9_-] starting with a letter."
@@ -187,7 +196,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
     public var defaultHint: String? {
         switch self {
         case .secretPlainText:
-            return "write {env: VARIABLE} or {file: /absolute/path/outside/the/repo} and rotate the leaked secret"
+            return "write {env: CMS_<TENANT>_NAME} or {file: name-in-the-tenant-secrets-folder} and rotate the leaked secret"
         case .docAPIVersion: return "set apiVersion: cms/v1"
         case .tenantMissing: return "add a tenant.yaml with kind: Tenant (see docs/tenant-repo.md)"
         case .groupInterfaceName: return "use ethernet0, ppp1, tunnel2 …"

@@ -10,6 +10,8 @@ public final class GitRepository: @unchecked Sendable {
     public struct Entry: Sendable, Hashable {
         public let path: String
         let oid: git_oid
+        /// Whether the entry is a symbolic link (mode 120000): its blob is the link's target, not a file.
+        public let isSymlink: Bool
 
         public static func == (lhs: Entry, rhs: Entry) -> Bool {
             var l = lhs.oid, r = rhs.oid
@@ -24,6 +26,8 @@ public final class GitRepository: @unchecked Sendable {
         /// Full hexadecimal commit id.
         public let commit: String
         public let entries: [Entry]
+        /// The tree holds more blobs than the `maxEntries` asked for; ``entries`` stops there.
+        public let isTruncated: Bool
     }
 
     let handle: OpaquePointer
@@ -51,8 +55,13 @@ public final class GitRepository: @unchecked Sendable {
     deinit { git_repository_free(handle) }
 
     /// Resolves `HEAD`, a branch, a tag or a (short) sha to its commit and lists every blob of its tree.
-    public func tree(at revision: String) throws(GitSourceError) -> Tree {
-        try withCommit(revision) { commit throws(GitSourceError) in try tree(of: commit, revision: revision) }
+    ///
+    /// At most `maxEntries` blobs are listed (``Tree/isTruncated`` says there were more): a tree of millions of
+    /// files must not become millions of entries in memory.
+    public func tree(at revision: String, maxEntries: Int = .max) throws(GitSourceError) -> Tree {
+        try withCommit(revision) { commit throws(GitSourceError) in
+            try tree(of: commit, revision: revision, maxEntries: maxEntries)
+        }
     }
 
     /// Under the lock, resolves `revision` to a commit and lends it to `body`.
@@ -74,13 +83,13 @@ public final class GitRepository: @unchecked Sendable {
         return try body(commit)
     }
 
-    private func tree(of commit: OpaquePointer, revision: String) throws(GitSourceError) -> Tree {
+    private func tree(of commit: OpaquePointer, revision: String, maxEntries: Int) throws(GitSourceError) -> Tree {
         var treePointer: OpaquePointer?
         guard git_commit_tree(&treePointer, commit) == 0, let tree = treePointer else {
             throw .unknownRevision(revision: revision, detail: Self.lastError())
         }
         defer { git_tree_free(tree) }
-        let collector = Collector()
+        let collector = Collector(maxEntries: maxEntries)
         let unmanaged = Unmanaged.passRetained(collector)
         defer { unmanaged.release() }
         let status = git_tree_walk(
@@ -88,20 +97,53 @@ public final class GitRepository: @unchecked Sendable {
             { root, entry, payload in
                 guard let entry, let payload, git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
                 let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
+                guard collector.entries.count < collector.maxEntries else {
+                    collector.isTruncated = true
+                    return -1  // stops the walk
+                }
                 let name = String(cString: git_tree_entry_name(entry))
                 let prefix = root.map { String(cString: $0) } ?? ""
-                collector.entries.append(Entry(path: prefix + name, oid: git_tree_entry_id(entry).pointee))
+                let isLink = git_tree_entry_filemode(entry).rawValue == GIT_FILEMODE_LINK.rawValue
+                collector.entries.append(
+                    Entry(path: prefix + name, oid: git_tree_entry_id(entry).pointee, isSymlink: isLink))
                 return 0
             }, unmanaged.toOpaque())
-        guard status == 0 else { throw .readFailed(path: revision, detail: Self.lastError()) }
+        guard status == 0 || collector.isTruncated else { throw .readFailed(path: revision, detail: Self.lastError()) }
         let id = git_commit_id(commit).map { String(cString: git_oid_tostr_s($0)) } ?? ""
-        return Tree(commit: id, entries: collector.entries)
+        return Tree(commit: id, entries: collector.entries, isTruncated: collector.isTruncated)
     }
 
-    /// The bytes of one blob of a tree.
-    public func read(_ entry: Entry) throws(GitSourceError) -> Data {
+    /// The size of a blob from its object header, without reading (inflating) the blob itself.
+    public func size(of entry: Entry) throws(GitSourceError) -> Int {
         lock.lock()
         defer { lock.unlock() }
+        return try headerSize(entry)
+    }
+
+    private func headerSize(_ entry: Entry) throws(GitSourceError) -> Int {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, handle) == 0, let odb else {
+            throw .readFailed(path: entry.path, detail: Self.lastError())
+        }
+        defer { git_odb_free(odb) }
+        var oid = entry.oid
+        var length = 0
+        var type = GIT_OBJECT_ANY
+        guard git_odb_read_header(&length, &type, odb, &oid) == 0 else {
+            throw .readFailed(path: entry.path, detail: Self.lastError())
+        }
+        return length
+    }
+
+    /// The bytes of one blob of a tree. A blob over `maxBytes` is refused (``GitSourceError/fileTooLarge``) before it
+    /// is read: its size comes from the object header, so a 200 MiB blob costs no memory.
+    public func read(_ entry: Entry, maxBytes: Int = .max) throws(GitSourceError) -> Data {
+        lock.lock()
+        defer { lock.unlock() }
+        if maxBytes < .max {
+            let size = try headerSize(entry)
+            guard size <= maxBytes else { throw .fileTooLarge(path: entry.path, size: size, cap: maxBytes) }
+        }
         var oid = entry.oid
         var blobPointer: OpaquePointer?
         guard git_blob_lookup(&blobPointer, handle, &oid) == 0, let blob = blobPointer else {
@@ -114,7 +156,11 @@ public final class GitRepository: @unchecked Sendable {
     }
 
     private final class Collector {
+        let maxEntries: Int
         var entries: [Entry] = []
+        var isTruncated = false
+
+        init(maxEntries: Int) { self.maxEntries = maxEntries }
     }
 
     static func lastError() -> String {

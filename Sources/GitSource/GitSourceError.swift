@@ -9,6 +9,8 @@ public enum GitSourceError: Error, Equatable, CustomStringConvertible, Sendable 
     case fetchFailed(url: String, detail: String)
     /// The remote has no such branch.
     case branchNotFound(branch: String, url: String)
+    /// A blob is larger than the caller's cap; it was not read (its size comes from the object header).
+    case fileTooLarge(path: String, size: Int, cap: Int)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum GitSourceError: Error, Equatable, CustomStringConvertible, Sendable 
             return "cannot fetch \(url) (\(detail)); check the repository URL or path and that it is reachable"
         case .branchNotFound(let branch, let url):
             return "the repository \(url) has no branch `\(branch)`; push it or configure the tenant's branch"
+        case .fileTooLarge(let path, let size, let cap):
+            return "\(path) is \(size) bytes, over the cap of \(cap) bytes; it was not read"
         }
     }
 }

@@ -1,3 +1,5 @@
+import CMSModel
+import CMSSchema
 import Foundation
 
 /// What gets linted: where each YAML file's bytes come from, and every path that exists in the repository.
@@ -19,9 +21,15 @@ public struct RepositoryInput: Sendable {
     public let revision: String?
     /// Reads any file of ``paths`` (config files too, e.g. baselines); a path not in ``paths`` is refused.
     public let read: @Sendable (_ path: String) throws -> Data
+    /// Findings about the input itself, found while listing it: symbolic links (`input.symlink`), too many files
+    /// (`input.limit`). Folder and `--rev` inputs report them alike.
+    public let findings: [Diagnostic]
+    /// The caps the input was read under; the linter holds the files to them too.
+    public let limits: InputLimits
 
     public init(
-        files: [File], paths: Set<String>, revision: String?,
+        files: [File], paths: Set<String>, revision: String?, findings: [Diagnostic] = [],
+        limits: InputLimits = .default,
         read: @escaping @Sendable (_ path: String) throws -> Data = { path in
             throw InputError(description: "cannot read \(path): this input holds only the linted files")
         }
@@ -29,6 +37,8 @@ public struct RepositoryInput: Sendable {
         self.files = files
         self.paths = paths
         self.revision = revision
+        self.findings = findings
+        self.limits = limits
         self.read = read
     }
 }

@@ -12,7 +12,8 @@ import Logging
 /// never a checkout — and linted exactly as `cms-lint --rev` lints them.
 ///
 /// libgit2 calls block; they run inside this actor, whose executor is a dedicated thread
-/// (``BlockingExecutor/git``), never on the Swift concurrency pool.
+/// (``BlockingExecutor/git``), never on the Swift concurrency pool. The lint runs on threads of its own
+/// (``ConcurrentLinter``), so a slow lint holds neither the pool nor the git thread.
 public actor TenantRepositorySource: DesiredStateSource {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { BlockingExecutor.git.asUnownedSerialExecutor() }
 
@@ -21,17 +22,20 @@ public actor TenantRepositorySource: DesiredStateSource {
     /// The bare mirror's folder.
     public nonisolated let mirrorPath: String
     private let limits: Limits
+    /// Caps on what one revision may make the daemon read and parse (sizes, YAML aliases, time).
+    private let inputLimits: InputLimits
     private let logger: Logger
     private var mirror: GitMirror?
 
     public init(
         tenant: String, repository: TenantRepository, dataFolder: String, limits: Limits = .default,
-        logger: Logger = Logger(label: "cms.tenant-source")
+        inputLimits: InputLimits = .default, logger: Logger = Logger(label: "cms.tenant-source")
     ) {
         self.tenant = tenant
         self.repository = repository
         self.mirrorPath = dataFolder + "/tenants/" + tenant + "/mirror.git"
         self.limits = limits
+        self.inputLimits = inputLimits
         var logger = logger
         logger[metadataKey: "tenant"] = "\(tenant)"
         self.logger = logger
@@ -70,10 +74,12 @@ public actor TenantRepositorySource: DesiredStateSource {
         let commit: GitCommit
         do {
             commit = try mirror.repository.commit(at: revision)
-            input = try RepositoryLoader.git(mirror.repository, revision: commit.id, subfolder: repository.subfolder)
+            input = try RepositoryLoader.git(
+                mirror.repository, revision: commit.id, subfolder: repository.subfolder, limits: inputLimits)
         } catch {
             throw TenantSourceError.load(tenant: tenant, revision: revision, detail: "\(error)")
         }
+        // Off the concurrency pool and within the time budget: a hostile revision fails this tenant's lint only.
         let result = await ConcurrentLinter.lint(input, limits: limits)
         var files: [String: [UInt8]] = [:]
         for device in result.snapshot?.devices ?? [] {

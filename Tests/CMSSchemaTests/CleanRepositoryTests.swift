@@ -22,7 +22,7 @@ struct CleanRepositoryTests {
     func snapshotCarriesTheDeclaredValues() throws {
         let snapshot = try #require(try lintClean().snapshot)
         #expect(snapshot.tenant.code == "century")
-        #expect(snapshot.tenant.crpSecret == .env("CMS_CRP_SECRET_CENTURY"))
+        #expect(snapshot.tenant.crpSecret == .env("CMS_CENTURY_CRP_SECRET"))
         #expect(snapshot.tenant.ike.dhGroup == 14)
         #expect(snapshot.tenant.rollout.maxConcurrent == 20)
         #expect(snapshot.devices.map(\.code) == ["12345678901", "ebisu", "nxr_01", "osaka", "shinjuku"])

@@ -73,7 +73,47 @@ public enum APITokenResolver {
 }
 
 /// Reads a ``SecretRef``: an environment variable or a file (first line, trimmed). Errors never show the value.
+///
+/// ``read(_:field:)`` serves `cmsd.yaml`, the operator's file, and reads any path or variable;
+/// ``read(_:field:tenant:dataFolder:)`` serves references from a tenant's repository and confines them to the
+/// tenant's ``SecretNamespace``.
 public enum SecretReader {
+    /// The most a secret file may hold; a secret is a line, and a reference must not make `cmsd` read a big file.
+    static let maxFileBytes = 64 * 1024
+
+    /// Reads a reference from `tenant`'s repository: `{file: name}` only inside `<data>/tenants/<code>/secrets/`
+    /// (relative, no `..`, and no link whose target leaves the folder), `{env: NAME}` only as `CMS_<TENANT>_…`.
+    /// Anything else is refused before anything is read.
+    public static func read(_ secret: SecretRef, field: String, tenant: String, dataFolder: String)
+        throws(ConfigurationError) -> String
+    {
+        let namespace = SecretNamespace(tenant: tenant)
+        if let problem = namespace.problem(with: secret) {
+            throw ConfigurationError(file: "tenant \(tenant)", line: nil, field: field, message: "refused: " + problem)
+        }
+        guard case .file(let name) = secret else { return try read(secret, field: field) }
+        let folder = namespace.folder(dataFolder: dataFolder)
+        let path = folder + "/" + name
+        // Resolve links: the file must still be inside the tenant's folder once every link is followed.
+        guard let realFolder = realPath(folder), let realFile = realPath(path) else {
+            throw ConfigurationError(
+                file: path, line: nil, field: field,
+                message: "cannot read the secret file: it does not exist in the tenant's secrets folder")
+        }
+        guard realFile.hasPrefix(realFolder + "/") else {
+            throw ConfigurationError(
+                file: path, line: nil, field: field,
+                message: "refused: the secret file is a link that leads out of the tenant's secrets folder \(folder)")
+        }
+        return try read(.file(realFile), field: field)
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     public static func read(_ secret: SecretRef, field: String) throws(ConfigurationError) -> String {
         switch secret {
         case .env(let name):
@@ -83,7 +123,9 @@ public enum SecretReader {
             }
             return value
         case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path),
+            guard let handle = FileHandle(forReadingAtPath: path),
+                let data = try? handle.read(upToCount: maxFileBytes + 1),
+                data.count <= maxFileBytes,
                 let text = String(data: data, encoding: .utf8)
             else {
                 throw ConfigurationError(file: path, line: nil, field: field, message: "cannot read the secret file")

@@ -9,10 +9,15 @@ import Logging
 /// Fail closed: a tenant that declares a secret `cmsd` cannot read (unset variable, unreadable file) gets a
 /// random key nobody knows, so its announcements are refused (`bad-signature` / `signature-required`) until the
 /// secret can be read — never accepted unauthenticated.
+///
+/// The reference comes from the tenant's repository, so it is confined to the tenant's ``SecretNamespace``
+/// (`<data>/tenants/<code>/secrets/`, `CMS_<TENANT>_*`): a tenant cannot make `cmsd` use another tenant's secret.
 public final class CRPSecrets: Sendable {
     private let secrets = LockedSecrets()
+    /// The daemon's data folder, under which each tenant's secrets folder lives.
+    private let dataFolder: String
 
-    public init() {}
+    public init(dataFolder: String) { self.dataFolder = dataFolder }
 
     /// The secret of the tenant with this customer-id, nil when it has none.
     public func secret(for tenant: String) -> [UInt8]? { secrets.get(tenant) }
@@ -25,7 +30,7 @@ public final class CRPSecrets: Sendable {
             return nil
         }
         do {
-            let value = try SecretReader.read(reference, field: "crpSecret")
+            let value = try SecretReader.read(reference, field: "crpSecret", tenant: tenant, dataFolder: dataFolder)
             secrets.set(tenant, Array(value.utf8))
             return nil
         } catch {

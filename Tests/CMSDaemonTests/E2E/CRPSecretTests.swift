@@ -4,7 +4,7 @@ import CMSModel
 import Foundation
 import Testing
 
-/// The example tenant declares a CRP secret (`crpSecret: {env: CMS_CRP_SECRET_CENTURY}`): announcements that are
+/// The example tenant declares a CRP secret (`crpSecret: {env: CMS_CENTURY_CRP_SECRET}`): announcements that are
 /// unsigned or signed with another secret must never make `cmsd` contact anything (docs/crp.md §3).
 @Suite(.serialized) struct CRPSecretTests {
     @Test func unsignedAndWronglySignedAnnouncementsAreRefusedWhileSignedOnesConnect() async throws {

@@ -34,7 +34,7 @@ import Testing
         let credentials = try TenantCredentials.load(dataFolder: harness.data, tenant: ReconcileHarness.tenant)
         let authorized = try AuthorizedKeys(parsing: credentials.publicKeyLine, source: "tenant key")
 
-        let crpSecret = ReconcileHarness.crpSecret  // sets CMS_CRP_SECRET_CENTURY, which cmsd inherits
+        let crpSecret = ReconcileHarness.crpSecret  // sets CMS_CENTURY_CRP_SECRET, which cmsd inherits
         var process = try Self.launch(config: config.path, log: harness.folder.appendingPathComponent("cmsd-1.log"))
         var logger = Logger(label: "e2e.crash")
         logger.logLevel = .critical

@@ -34,7 +34,7 @@ final class ReconcileHarness: @unchecked Sendable {
     let prefix: String
 
     init() throws {
-        _ = Self.crpSecret  // sets CMS_CRP_SECRET_CENTURY before any daemon reads the tenant
+        _ = Self.crpSecret  // sets CMS_CENTURY_CRP_SECRET before any daemon reads the tenant
         let n = Self.lock.withLock {
             Self.counter += 1
             return Self.counter
@@ -60,7 +60,10 @@ final class ReconcileHarness: @unchecked Sendable {
     }
 
     /// A daemon configuration with fast timers.
-    func configuration(drift: Duration = .seconds(1), maxDevices: Int = 100) -> DaemonConfiguration {
+    /// `extraTenants` are served beside the example tenant (e.g. a hostile one).
+    func configuration(
+        drift: Duration = .seconds(1), maxDevices: Int = 100, extraTenants: [TenantConfiguration] = []
+    ) -> DaemonConfiguration {
         DaemonConfiguration(
             dataFolder: data, crpListen: HostPort(host: "127.0.0.1", port: 0),
             apiListen: HostPort(host: "127.0.0.1", port: 0), limits: DaemonLimits(maxDevices: maxDevices, concurrency: 8),
@@ -71,27 +74,30 @@ final class ReconcileHarness: @unchecked Sendable {
                 TenantConfiguration(
                     code: Self.tenant, repository: .init(url: repo.path, branch: "main"), pollInterval: .milliseconds(500),
                     username: "admin", driftInterval: drift, pruneMaxFraction: 0.25)
-            ])
+            ] + extraTenants)
     }
 
-    /// The example tenant names its CRP secret `{env: CMS_CRP_SECRET_CENTURY}`: the daemon reads it from the
+    /// The example tenant names its CRP secret `{env: CMS_CENTURY_CRP_SECRET}`: the daemon reads it from the
     /// environment and the simulated devices sign their announcements with it (docs/crp.md §3).
     static let crpSecret: [UInt8] = {
         let value = "e2e-crp-secret-\(UInt64.random(in: 0...UInt64.max))"
-        setenv("CMS_CRP_SECRET_CENTURY", value, 1)
+        setenv("CMS_CENTURY_CRP_SECRET", value, 1)
         return Array(value.utf8)
     }()
 
     /// Starts the daemon, then the fleet (every non-suspended device of the repository), which announces to it.
     func start(
         drift: Duration = .seconds(1), maxDevices: Int = 100,
-        crpSecret: @Sendable (String) -> [UInt8]? = { _ in ReconcileHarness.crpSecret }
+        crpSecret: @Sendable (String) -> [UInt8]? = { _ in ReconcileHarness.crpSecret },
+        extraTenants: [TenantConfiguration] = []
     ) async throws {
         let credentials = try TenantCredentials.load(dataFolder: data, tenant: Self.tenant)
         authorized = try AuthorizedKeys(parsing: credentials.publicKeyLine, source: "tenant key")
         var logger = Logger(label: "e2e")
         logger.logLevel = .critical
-        daemon = try Daemon(configuration: configuration(drift: drift, maxDevices: maxDevices), logger: logger)
+        daemon = try Daemon(
+            configuration: configuration(drift: drift, maxDevices: maxDevices, extraTenants: extraTenants),
+            logger: logger)
         try await daemon.start()
         let bound = try #require(await daemon.crp.localAddress)
         crpServer = "127.0.0.1:\(bound.port ?? 0)"
