@@ -25,6 +25,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
     public let crp: CRPService
     /// Every tenant's CRP secret for the listener's signature check.
     public let crpSecrets: CRPSecrets
+    /// The one work queue every tenant's runs go through (global cap `limits.concurrency`).
+    public let work: WorkQueue
     private let loop: NETCONFClientLoop
     private let controllers: [String: TenantController]
     private let logger: Logger
@@ -50,7 +52,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
             host: configuration.crpListen.host, port: configuration.crpListen.port,
             configuration: CRPListenerConfiguration(secretFor: { crpSecrets.secret(for: $0) }), directory: directory,
             logger: logger)
-        let permits = ConcurrencyPermits(configuration.limits.concurrency)
+        let work = WorkQueue(globalLimit: configuration.limits.concurrency)
+        self.work = work
         let budget = DeviceBudget(limit: configuration.limits.maxDevices)
         var controllers: [String: TenantController] = [:]
         for tenant in configuration.tenants {
@@ -77,7 +80,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             }
             controllers[tenant.code] = TenantController(
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
-                context: context, permits: permits, globalLimit: configuration.limits.concurrency, timing: timing,
+                context: context, work: work, timing: timing,
                 logger: tenantLogger, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
         }
         self.controllers = controllers
