@@ -139,6 +139,11 @@ let package = Package(
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
+        // libFuzzer harnesses (docs/security.md "Fuzzing and sanitizers"); scripts/fuzz.sh builds them with
+        // -DFUZZING and the fuzzer+address sanitizers in .build-fuzz; the normal build replays files.
+        .executableTarget(name: "cms-fuzz", dependencies: ["CMSSchema", "NETCONF", "CRP", "CMSImport"],
+                          swiftSettings: strict),
+
         .executableTarget(name: "cms-store-crashtest", dependencies: ["CMSStore", "CMSModel"],
                           swiftSettings: strict),
 

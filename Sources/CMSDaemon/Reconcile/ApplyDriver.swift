@@ -7,7 +7,7 @@ import NETCONFClient
 /// machine meets the wire. Verification re-reads the parts with the same filter and asks every part again:
 /// verified means no part reports a change.
 struct ApplyDriver: Sendable {
-    let session: NETCONFSession
+    let session: any DeviceSession
     let parts: [any ManagedPart]
     let changes: DeviceChangeSet
     let confirmTimeout: Duration
@@ -69,7 +69,7 @@ struct ApplyDriver: Sendable {
     }
 
     /// `<get-config>` of running with a subtree filter of several top-level elements; returns `<data>`'s children.
-    static func read(_ session: NETCONFSession, filter: [XMLElement]) async throws -> [XMLElement] {
+    static func read(_ session: any DeviceSession, filter: [XMLElement]) async throws -> [XMLElement] {
         var operation = Operation.getConfig(source: .running)
         if !filter.isEmpty {
             operation.children.append(
@@ -78,7 +78,7 @@ struct ApplyDriver: Sendable {
                         "filter", namespace: NETCONFNamespace.base,
                         attributes: [XMLAttribute(name: "type", value: "subtree")], elements: filter)))
         }
-        let reply = try await session.rpc(operation)
+        let reply = try await session.rpc(operation, timeout: nil)
         return reply.data?.elements ?? []
     }
 }
