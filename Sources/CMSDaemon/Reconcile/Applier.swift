@@ -98,9 +98,11 @@ public struct Applier: Sendable {
                 let changes = DevicePlanner.plan(device: request.device, parts: parts, observed: observed)
                 if changes.isEmpty { return .noChanges }
                 let summary = changes.changes.flatMap { $0.summary }
-                let drifted =
-                    request.lastAppliedRevision == request.revision
-                    && changes.parts.contains { !request.movedParts.contains($0) }
+                let decision = RunDecision.decide(
+                    changedParts: changes.parts, revision: request.revision,
+                    lastAppliedRevision: request.lastAppliedRevision, movedParts: request.movedParts,
+                    drift: request.drift)
+                let drifted = decision == .reportDrift || decision == .apply(drifted: true)
                 if drifted {
                     try await events.append([
                         Event(
@@ -108,7 +110,7 @@ public struct Applier: Sendable {
                             revision: request.revision,
                             details: ["parts": changes.parts.joined(separator: ","), "changes": Self.clip(summary)])
                     ])
-                    if request.drift == .reportOnly { return .driftReported(changes.parts, summary) }
+                    if decision == .reportDrift { return .driftReported(changes.parts, summary) }
                 }
                 let intent = try await state.beginApply(
                     ApplyIntent(tenant: request.tenant, device: request.device, revision: request.revision, started: now()))

@@ -346,14 +346,15 @@ public actor TenantController {
     /// Enqueues one device (or, with nil, every device in force); returns the devices enqueued.
     @discardableResult
     public func enqueue(_ device: String?, user: String?) -> [String] {
-        guard !stopped, let snapshot = inForce?.snapshot else { return [] }
+        guard !stopped, let inForce, let snapshot = inForce.snapshot else { return [] }
         let codes = device.map { [$0] } ?? snapshot.devices.map(\.code)
         var accepted: [String] = []
         for code in codes {
             guard let desired = snapshot.device(code), !desired.suspended, agents[code] != nil else { continue }
             guard work.enqueue(DeviceKey(tenant: self.code, device: code)) else { continue }
             if let user { requestedBy[code] = user }
-            if var record = records[code] {
+            // A check of a device verified at this revision (drift timer, reconnect) stays quiet (RunDecision).
+            if var record = records[code], user != nil || !RunDecision.isQuietCheck(record.sync, revision: inForce.commit) {
                 record.sync.queued(at: now())
                 records[code] = record
             }
@@ -410,7 +411,7 @@ public actor TenantController {
         if let ipsecPart { parts.append(ipsecPart) }
         // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds
         // something: the status does not flicker and the short history keeps the runs that did something.
-        let quiet = record.sync.condition.status == .ready && record.sync.lastAppliedRevision == revision.commit
+        let quiet = RunDecision.isQuietCheck(record.sync, revision: revision.commit)
         if !quiet {
             record.sync.started(revision: revision.commit, at: now())
             records[device] = record
