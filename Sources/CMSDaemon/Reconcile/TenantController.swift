@@ -263,14 +263,10 @@ public actor TenantController {
             if let serial = pinned?.serial { serials[serial] = device.code }
             if device.suspended { suspended.insert(device.code) }
             if let agent = agents[device.code] {
-                let wasSuspended = records[device.code]?.sync.condition.reason == SyncReason.suspended.rawValue
-                await agent.update(expectation: expectation, suspended: device.suspended)
-                if device.suspended != wasSuspended {
-                    newEvents.append(
-                        Event(
-                            time: now(), tenant: code, type: device.suspended ? .deviceSuspended : .deviceResumed,
-                            device: device.code, user: revision.user, revision: revision.commit))
-                }
+                // The agent records device.suspended / device.resumed (once), with this revision as the cause.
+                await agent.update(
+                    expectation: expectation, suspended: device.suspended,
+                    cause: EventCause(user: revision.user, revision: revision.commit))
             } else {
                 let agent = DeviceAgent(expectation: expectation, suspended: device.suspended, context: context)
                 agents[device.code] = agent
@@ -305,9 +301,12 @@ public actor TenantController {
         retryTimers.removeValue(forKey: device)?.cancel()
         await work.waitForRun(DeviceKey(tenant: code, device: device))
         var details: [String: String] = [:]
+        var recorded = false
         if let agent = agents.removeValue(forKey: device) {
             details["cleanup"] = await removeManagedConfiguration(device, agent: agent, revision: revision)
-            await agent.remove()
+            // The agent records device.deleted (once), with the revision, its author and the cleanup.
+            await agent.remove(cause: EventCause(user: revision.user, revision: revision.commit, details: details))
+            recorded = true
         }
         records[device] = nil
         do {
@@ -315,11 +314,13 @@ public actor TenantController {
         } catch {
             logger.warning("could not drop a deleted device's record", metadata: ["device": "\(device)", "error": "\(error)"])
         }
-        await append([
-            Event(
-                time: now(), tenant: code, type: .deviceDeleted, device: device, user: revision.user,
-                revision: revision.commit, details: details)
-        ])
+        if !recorded {
+            await append([
+                Event(
+                    time: now(), tenant: code, type: .deviceDeleted, device: device, user: revision.user,
+                    revision: revision.commit, details: details)
+            ])
+        }
     }
 
     /// Before a deleted device is let go: removes what `cms` configured on it (its `cms-` IPsec policies; a
