@@ -110,6 +110,8 @@ let package = Package(
         .target(name: "CMSServer",
                 dependencies: ["CMSAPI", "CMSModel",
                                .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HummingbirdCore", package: "hummingbird"),
+                               .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
 
@@ -139,7 +141,7 @@ let package = Package(
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
-        .executableTarget(name: "cms-store-crashtest", dependencies: ["CMSStore", "CMSModel"],
+        .executableTarget(name: "cms-store-crashtest", dependencies: ["CMSStore", "CMSModel", "CMSReconcile"],
                           swiftSettings: strict),
 
         // ── Tests ──
