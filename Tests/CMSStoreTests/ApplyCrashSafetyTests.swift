@@ -58,6 +58,10 @@ struct ApplyCrashSafetyTests {
         #expect(interrupted.count >= 1, "no kill landed mid-apply: the test did not exercise recovery")
         #expect(interrupted.allSatisfy { $0.severity == .warning && $0.details["started"] != nil })
 
+        let outcomes = Dictionary(grouping: tagged.filter { ApplyRecorder.outcomeTypes.contains($0.type) }, by: \.type)
+        print(
+            "apply crash safety: \(Self.kills) kills, \(started.count) applies started, "
+                + outcomes.map { "\($0.value.count) \($0.key.rawValue)" }.sorted().joined(separator: ", "))
         // Nothing is left to recover: a further start adds no event.
         let again = try run(folder: folder.path, arguments: ["0"])
         #expect(again.status == 0)
