@@ -96,6 +96,12 @@ let package = Package(
                 ],
                 swiftSettings: strict),
 
+        // The in-memory device: the simulator's pure engine behind the session port, for socketless tests.
+        .target(name: "NXRSimMemory",
+                dependencies: ["NXRSim", "NETCONF", "NETCONFClient",
+                               .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
+
         // ── Application: the daemon and its HTTP server ──
         .target(name: "CMSDaemon",
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
@@ -175,7 +181,8 @@ let package = Package(
                                    .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "CMSDaemonTests",
                     dependencies: ["TestSupport", "CMSDaemon", "CMSAPI", "CMSModel", "CMSReconcile", "CMSPlan",
-                                   "NXRSim", "NETCONF", "NXRModel", "NETCONFClient", "CRP", "CMSStore", "GitSource",
+                                   "NXRSim", "NXRSimMemory", "NETCONF", "NXRModel", "NETCONFClient", "CRP", "CMSStore",
+                                   "GitSource",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "NIOCore", package: "swift-nio"),
                                    .product(name: "NIOPosix", package: "swift-nio")]),

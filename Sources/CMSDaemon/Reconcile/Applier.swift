@@ -124,7 +124,7 @@ public struct Applier: Sendable {
                         ipsecKinds, started: true, time: now(), tenant: request.tenant, device: request.device,
                         user: request.user, revision: request.revision))
                 let (outcome, notes) = await ApplyDriver(
-                    session: session, parts: parts, changes: changes, confirmTimeout: confirmTimeout
+                    session: session, parts: parts, changes: changes, confirmTimeout: confirmTimeout, planned: observed
                 ).run()
                 if case .applied = outcome {
                     try await events.append(
