@@ -30,11 +30,13 @@ public final class Daemon: ControlPlane, Service, Sendable {
     private let loop: NETCONFClientLoop
     private let controllers: [String: TenantController]
     private let logger: Logger
+    private let environment: DaemonEnvironment
 
     /// Opens the stores and builds every tenant (keys are created on first start). Nothing listens yet.
-    public init(configuration: DaemonConfiguration, logger: Logger) throws {
+    public init(configuration: DaemonConfiguration, logger: Logger, environment: DaemonEnvironment = .live) throws {
         self.configuration = configuration
         self.logger = logger
+        self.environment = environment
         let data = configuration.dataFolder
         do {
             try FileManager.default.createDirectory(
@@ -57,7 +59,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
         events = try SQLiteEventStore(path: data + "/events.sqlite")
         state = try SQLiteStateStore(path: data + "/state.sqlite")
         loop = NETCONFClientLoop(name: "cmsd-netconf", logger: logger)
-        directory = DeviceDirectory(events: events, logger: logger)
+        directory = DeviceDirectory(events: events, logger: logger, now: environment.now, clock: environment.clock)
         let crpSecrets = CRPSecrets()
         self.crpSecrets = crpSecrets
         crp = CRPService(
@@ -80,7 +82,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
                 events: events, logger: tenantLogger,
                 policy: LifecyclePolicy(
                     backoff: Backoff(base: timing.retryBase, cap: timing.retryCap),
-                    identificationTimeout: timing.connectTimeout * 2))
+                    identificationTimeout: timing.connectTimeout * 2),
+                now: environment.now, jitter: environment.jitter, connect: environment.connect, clock: environment.clock)
             let source = TenantRepositorySource(
                 tenant: tenant.code, repository: tenant.repository, dataFolder: data, logger: tenantLogger)
             let ipsecSecret: [UInt8]
@@ -92,7 +95,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             controllers[tenant.code] = TenantController(
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
                 context: context, permits: permits, globalLimit: configuration.limits.concurrency, timing: timing,
-                logger: tenantLogger, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
+                logger: tenantLogger, now: environment.now, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
         }
         self.controllers = controllers
     }
@@ -104,7 +107,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
     public func start() async throws {
         let bound = try await crp.start()
         logger.info("cmsd started", metadata: ["crp": "\(bound)", "tenants": "\(controllers.keys.sorted())"])
-        let now = DeviceContext.wallClock()
+        let now = environment.now()
         _ = try? await events.append(
             controllers.keys.sorted().map {
                 Event(time: now, tenant: $0, type: .systemStarted, details: ["version": Self.version])
@@ -120,7 +123,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             for controller in controllers.values { group.addTask { await controller.shutdown() } }
         }
         await crp.stop()
-        let now = DeviceContext.wallClock()
+        let now = environment.now()
         _ = try? await events.append(
             controllers.keys.sorted().map { Event(time: now, tenant: $0, type: .systemStopped) })
         loop.shutdown()

@@ -131,7 +131,7 @@ public struct Applier: Sendable {
                     return .notStarted(intent: intent, message: "the event log refused the apply's start: \(error)")
                 }
                 let (outcome, notes) = await ApplyDriver(
-                    session: session, parts: parts, changes: changes, confirmTimeout: confirmTimeout
+                    session: session, parts: parts, changes: changes, confirmTimeout: confirmTimeout, planned: observed
                 ).run()
                 if case .applied = outcome {
                     _ = try? await events.append(

@@ -129,16 +129,17 @@ public actor TenantController {
         }
         let poll = configuration.pollInterval
         let drift = configuration.driftInterval
+        let clock = context.clock
         loops.append(Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: poll)
+                try? await clock.sleep(for: poll)
                 guard !Task.isCancelled, let self else { return }
                 _ = await self.refresh()
             }
         })
         loops.append(Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: drift)
+                try? await clock.sleep(for: drift)
                 guard !Task.isCancelled, let self else { return }
                 await self.driftTick()
             }
@@ -146,7 +147,7 @@ public actor TenantController {
         // IPsec status is re-read from the members with the drift check's interval (and on demand).
         loops.append(Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: drift)
+                try? await clock.sleep(for: drift)
                 guard !Task.isCancelled, let self else { return }
                 await self.ipsecStatusTick()
             }
@@ -420,7 +421,7 @@ public actor TenantController {
         if let errorClass = result.errorClass {
             let next = errorClass.nextRetry(
                 consecutiveFailures: current.sync.consecutiveFailures + 1, at: now(),
-                backoff: Backoff(base: timing.retryBase, cap: timing.retryCap), jitter: Double.random(in: 0...1))
+                backoff: Backoff(base: timing.retryBase, cap: timing.retryCap), jitter: context.jitter())
             current.sync.failed(result.record, errorClass: errorClass, nextRetry: next)
             if let next { scheduleRetry(device, at: next) }
         } else {
@@ -436,8 +437,9 @@ public actor TenantController {
     func scheduleRetry(_ device: String, at time: Timestamp) {
         retryTimers[device]?.cancel()
         let delay = max(time - now(), .zero)
+        let clock = context.clock
         retryTimers[device] = Task { [weak self] in
-            try? await Task.sleep(for: delay)
+            try? await clock.sleep(for: delay)
             guard !Task.isCancelled, let self else { return }
             await self.retryFired(device)
         }
