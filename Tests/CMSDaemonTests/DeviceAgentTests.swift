@@ -9,7 +9,7 @@ import NXRSim
 import Testing
 
 /// Device agents against real simulated NXRs on loopback: CRP → identification → persistent session.
-@Suite(.serialized) struct DeviceAgentTests {
+@Suite(.serialized, .tags(.peer)) struct DeviceAgentTests {
     @Test func aDeviceThatAnnouncesItselfIsIdentifiedConnectedAndItsHostKeyPinned() async throws {
         let harness = try await DeviceHarness()
         defer { Task { await harness.stop() } }

@@ -121,7 +121,9 @@ public actor TenantController {
         }
         await refresh()
         do {
-            for intent in try await state.openApplies() where intent.tenant == code {
+            // An apply cut off mid-way gets its explicit `gitops.apply.interrupted` outcome, then is resumed.
+            let recorder = ApplyRecorder(events: events, state: state)
+            for intent in try await recorder.recoverInterrupted(tenant: code, now: now()) {
                 logger.notice("resuming an interrupted apply", metadata: ["device": "\(intent.device)"])
                 if let id = intent.id { interrupted[intent.device, default: []].append(id) }
                 enqueue(intent.device, user: nil)
