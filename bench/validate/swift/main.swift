@@ -27,7 +27,7 @@ func edit(_ round: Int) -> String {
     <interfaces xmlns="\(ns)"><interface><name>ethernet0</name><description>LAN \(round)</description>\
     <mtu>\(1400 + round % 100)</mtu><ipv4><address><ip>192.168.0.254</ip><prefix-length>24</prefix-length>\
     </address></ipv4></interface><interface><name>ethernet2</name><description>cms-lan2</description>\
-    <ipv4><address><ip>10.\(round % 250).0.1</ip><prefix-length>24</prefix-length></address></ipv4>\
+    <ipv4><address><ip>10.1.0.1</ip><prefix-length>24</prefix-length></address></ipv4>\
     </interface></interfaces>
     """
 }
