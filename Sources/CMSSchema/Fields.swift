@@ -282,7 +282,7 @@ struct Fields {
         default:
             reader.report(
                 .secretReference, at: at, "`\(qualified(key))` must hold exactly one of `env` or `file`",
-                hint: "e.g. {env: CMS_SMTP_PASSWORD}")
+                hint: "e.g. {env: CMS_<TENANT>_SMTP_PASSWORD}")
             return nil
         }
     }

@@ -1,5 +1,6 @@
 import Logging
 import NETCONF
+import Synchronization
 
 /// One NETCONF session over SSH to a device, driven by a `NETCONFClientLoop` (no thread of its own).
 ///
@@ -16,7 +17,7 @@ import NETCONF
 ///
 /// Calls may run concurrently: every RPC gets its own message-id and replies are matched to it in
 /// any order. If the session dies, every waiting call fails with `sessionClosed`.
-public final class NETCONFSession: Sendable {
+public final class NETCONFSession: DeviceSession {
     /// The device address as given to `connect`.
     public let host: String
     public let port: Int
@@ -32,18 +33,13 @@ public final class NETCONFSession: Sendable {
     let loop: NETCONFClientLoop
     let id: UInt64
     let logger: Logger
-    private let state = Locked<(nextMessageID: UInt64, closed: Bool)>((0, false))
+    private let state = Mutex<(nextMessageID: UInt64, closed: Bool)>((0, false))
 
     /// The server's capability URIs.
     public var capabilities: [String] { serverHello.capabilities }
 
     /// The NETCONF session-id the server assigned (from its hello).
     public var sessionID: UInt32? { serverHello.sessionID }
-
-    /// Whether the server advertised `capability` (query parameters ignored).
-    public func supports(_ capability: String) -> Bool {
-        serverHello.has(capability)
-    }
 
     /// Connects, verifies the host key with `hostKey` (mandatory, before authentication),
     /// authenticates, starts the `netconf` subsystem and exchanges hellos.
