@@ -59,11 +59,13 @@ import Testing
         #expect(await eventually { await agent.info().state == .connected })
         let realKey = try await real.snapshot().get().hostKeyFingerprint
 
-        // Another box, same tenant and code, its own host key, announcing itself elsewhere (it knows
-        // the tenant's secret, e.g. a stolen router).
-        let impostor = try await harness.device(code: "tokyo1")
+        // Another box, same tenant and code, its own host key, elsewhere; an announcement of it that
+        // verified with the tenant's secret (e.g. a stolen router's; its own datagrams would be
+        // refused as replays here, its boot counter being behind the real device's).
+        let impostor = try await harness.device(code: "tokyo1", announce: false)
         let impostorSnapshot = try await impostor.snapshot().get()
         #expect(impostorSnapshot.hostKeyFingerprint != realKey)
+        await agent.announce(try await harness.address(of: impostor), authenticated: true)
 
         #expect(await eventually { await agent.info().hostKeyBlocked })
         #expect(try await eventually { try await !harness.events(.deviceHostKeyMismatch).isEmpty })
@@ -84,7 +86,7 @@ import Testing
         #expect(after.rpcsReceived == 0)
         // The pin did not move, and the blocked device ignores further announcements.
         #expect(await harness.recorder.pins.allSatisfy { $0.hostKey == realKey })
-        try await impostor.announceNow().get()
+        await agent.announce(try await harness.address(of: impostor), authenticated: true)
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await impostor.snapshot().get().sessionsOpened == 0)
         #expect(await agent.info().state == .disconnected)
