@@ -16,6 +16,9 @@ public struct MetricsSnapshot: Sendable, Hashable, Codable {
     /// `cms_git_fetch_errors_total{tenant}`, `cms_crp_announcements_total{result}`, `cms_sessions_open`.
     public var fetchErrors: [String: Int]
     public var announcements: [String: Int]
+    /// `cms_crp_dropped_total{reason}`: datagrams the CRP listener dropped, by reason code
+    /// (docs/crp.md §5); every reason is present, zero or not.
+    public var crpDropped: [String: Int] = [:]
     public var sessionsOpen: Int
 
     public init(

@@ -1,4 +1,5 @@
 import CMSAPI
+import CRP
 import CRPTransport
 import CMSModel
 import CMSReconcile
@@ -227,6 +228,11 @@ public final class Daemon: ControlPlane, Service, Sendable {
             "unknown-tenant": counters.unknownTenant, "unregistered": counters.unregisteredDevice,
             "suspended": counters.suspendedDevice, "duplicate-address": counters.duplicateAddress,
         ]
+        if let listener = await crp.listenerCounters {
+            snapshot.announcements["accepted-authenticated"] = listener.acceptedAuthenticated
+            snapshot.crpDropped = Dictionary(
+                uniqueKeysWithValues: CRPDropReason.allCases.map { ($0.rawValue, listener[$0]) })
+        }
         return snapshot
     }
 }

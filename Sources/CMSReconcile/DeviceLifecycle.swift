@@ -19,8 +19,18 @@ public struct DeviceLifecycle: Sendable, Hashable {
 
     public private(set) var state: DeviceState
     public private(set) var expectation: DeviceExpectation
-    /// The last control address announced by CRP.
+    /// The control address connections go to: the last one announced by CRP, or the last good one
+    /// after an unsigned hint turned out wrong.
     public private(set) var address: ControlAddress?
+    /// Whether ``address`` can be trusted: a signed (verified) announcement gave it, or the device
+    /// was identified there. An address only an unsigned announcement gave is a mere candidate: a
+    /// failure there (above all another host key) is that address's problem, never the device's.
+    public private(set) var addressTrusted: Bool
+    /// The address where the device was last identified (its session worked there).
+    public private(set) var lastGoodAddress: ControlAddress?
+    /// Another address an unsigned announcement gave while a session was up or an attempt was
+    /// running: it never interrupts them; it is tried once if they fail.
+    public private(set) var candidate: ControlAddress?
     /// Set only while `identifying`.
     public private(set) var step: IdentifyingStep?
     /// Failed connection attempts since the last successful identification.
@@ -38,6 +48,9 @@ public struct DeviceLifecycle: Sendable, Hashable {
         self.state = suspended ? .suspended : .awaitingAddress
         self.expectation = expectation
         self.address = nil
+        self.addressTrusted = false
+        self.lastGoodAddress = nil
+        self.candidate = nil
         self.step = nil
         self.consecutiveFailures = 0
         self.pendingTimer = nil
@@ -50,7 +63,13 @@ public struct DeviceLifecycle: Sendable, Hashable {
     // MARK: - Inputs
 
     /// A CRP announcement of the device's control address arrived (a trigger, never trust).
-    public mutating func crpReceived(_ announced: ControlAddress) -> [LifecycleAction] {
+    ///
+    /// `authenticated` is true when the tenant has a CRP secret and the signature verified. Anyone
+    /// can forge an unsigned announcement (docs/security.md "CRP listener"), so one may make us
+    /// *try* an address but never drops a working session or interrupts an attempt: while busy,
+    /// its address is kept as the ``candidate`` (and a connected device's session is checked,
+    /// since the device may really have moved), tried once if the session or attempt fails.
+    public mutating func crpReceived(_ announced: ControlAddress, authenticated: Bool = true) -> [LifecycleAction] {
         if isDeleted { return [.ignored(.deleted)] }
         switch state {
         case .suspended:
@@ -58,12 +77,25 @@ public struct DeviceLifecycle: Sendable, Hashable {
         case .awaitingAddress, .disconnected, .rebooting:
             if hostKeyBlocked { return [.ignored(.hostKeyBlocked)] }
             address = announced
+            addressTrusted = authenticated || announced == lastGoodAddress
+            candidate = nil
             return [notified(announced)] + startConnecting()
         case .identifying, .connected, .communicating:
             if announced == address {
-                return [.ignored(state == .identifying ? .alreadyConnecting : .alreadyConnected)]
+                if candidate == nil {
+                    return [.ignored(state == .identifying ? .alreadyConnecting : .alreadyConnected)]
+                }
+                // The device confirms where it is: an earlier unsigned hint elsewhere is void.
+                candidate = nil
+                return []
+            }
+            guard authenticated else {
+                candidate = announced
+                return state == .identifying ? [] : [.checkSession]
             }
             address = announced
+            addressTrusted = true
+            candidate = nil
             return [notified(announced), .closeSession] + startConnecting()
         }
     }
@@ -85,10 +117,30 @@ public struct DeviceLifecycle: Sendable, Hashable {
     }
 
     /// The transport refused the device: it presented `presented` instead of the pinned key.
-    /// Management is blocked (no retry) until ``expectationChanged(_:)`` brings another pin.
-    public mutating func hostKeyMismatch(presented: String) -> [LifecycleAction] {
+    /// At a trusted address management is blocked (no retry) until ``expectationChanged(_:)``
+    /// brings another pin. At an address only an unsigned announcement gave, the address is
+    /// discarded instead: the device goes back to its last good address (or waits for the next
+    /// announcement) and is not blocked — a stranger's datagram must not lock a device out.
+    public mutating func hostKeyMismatch(presented: String, jitter: Double = 0.5) -> [LifecycleAction] {
         if isDeleted { return [.ignored(.deleted)] }
         guard state == .identifying else { return [.ignored(.notConnecting)] }
+        if !addressTrusted {
+            let actions =
+                cancelPending() + [
+                    .closeSession,
+                    emit(
+                        .deviceHostKeyMismatch,
+                        [
+                            "fingerprint": presented, "expected": expectation.hostKey ?? "",
+                            "address": address?.description ?? "", "announcement": "unsigned",
+                            "outcome": "address discarded; the device is not blocked",
+                        ]),
+                ]
+            step = nil
+            address = nil
+            addressTrusted = false
+            return actions + retryElsewhere(jitter: jitter)
+        }
         hostKeyBlocked = true
         let actions =
             cancelPending() + [
@@ -137,6 +189,8 @@ public struct DeviceLifecycle: Sendable, Hashable {
         }
         expectation.serial = identity.serial
         consecutiveFailures = 0
+        lastGoodAddress = address
+        addressTrusted = true
         state = .connected
         step = nil
         return actions + [emit(.deviceConnectSucceeded, ["address": place, "firmware": identity.firmwareVersion])]
@@ -157,6 +211,7 @@ public struct DeviceLifecycle: Sendable, Hashable {
             var actions = cancelPending() + [.closeSession, emit(.deviceDisconnected, ["reason": reason])]
             state = .disconnected
             consecutiveFailures = 1
+            takeCandidate()
             actions += schedule(.retry, after: policy.backoff.delay(attempt: 1, jitter: jitter))
             return actions
         case .identifying:
@@ -211,6 +266,9 @@ public struct DeviceLifecycle: Sendable, Hashable {
         state = .suspended
         step = nil
         address = nil
+        addressTrusted = false
+        lastGoodAddress = nil
+        candidate = nil
         consecutiveFailures = 0
         return actions
     }
@@ -266,6 +324,31 @@ public struct DeviceLifecycle: Sendable, Hashable {
 
     // MARK: - Helpers
 
+    /// Makes a pending unsigned ``candidate`` the address of the next attempt (tried once).
+    private mutating func takeCandidate() {
+        guard let next = candidate else { return }
+        candidate = nil
+        address = next
+        addressTrusted = next == lastGoodAddress
+    }
+
+    /// After an unsigned address was discarded: retry at the candidate or the last good address
+    /// with the next backoff step, or wait for an announcement when there is neither.
+    private mutating func retryElsewhere(jitter: Double) -> [LifecycleAction] {
+        if let lastGoodAddress {
+            address = lastGoodAddress
+            addressTrusted = true
+        }
+        takeCandidate()
+        guard address != nil else {
+            state = .awaitingAddress
+            return []
+        }
+        state = .disconnected
+        consecutiveFailures += 1
+        return schedule(.retry, after: policy.backoff.delay(attempt: consecutiveFailures, jitter: jitter))
+    }
+
     private func notified(_ announced: ControlAddress) -> LifecycleAction {
         emit(.crpAddressNotified, ["address": announced.description])
     }
@@ -303,6 +386,12 @@ public struct DeviceLifecycle: Sendable, Hashable {
         consecutiveFailures += 1
         state = .disconnected
         step = nil
+        if !addressTrusted, candidate != nil || (lastGoodAddress != nil && lastGoodAddress != address) {
+            // An unsigned hint got its one try: next time, the other hint or the last good address.
+            address = lastGoodAddress
+            addressTrusted = lastGoodAddress != nil
+        }
+        takeCandidate()
         actions += schedule(.retry, after: policy.backoff.delay(attempt: consecutiveFailures, jitter: jitter))
         return actions
     }

@@ -8,6 +8,9 @@ public enum LifecycleAction: Sendable, Hashable {
     case startIdentification
     /// Close the session (or abort the connection attempt) if there is one.
     case closeSession
+    /// An unsigned announcement says the device is elsewhere: check that the open session still
+    /// works (one cheap read) and report `sessionDropped` if it does not. Never closes it.
+    case checkSession
     /// Run a timer and report `timerFired` with it when it expires.
     case scheduleTimer(LifecycleTimer, after: Duration)
     /// The timer is no longer wanted (firing it anyway is harmless: it would be ignored as stale).

@@ -75,6 +75,10 @@ public enum PrometheusText {
         for (result, value) in snapshot.announcements.sorted(by: { $0.key < $1.key }) {
             sample("cms_crp_announcements_total", [("result", result)], String(value))
         }
+        family("cms_crp_dropped_total", "counter", "CRP datagrams dropped by the listener, by reason (docs/crp.md).")
+        for (reason, value) in snapshot.crpDropped.sorted(by: { $0.key < $1.key }) {
+            sample("cms_crp_dropped_total", [("reason", reason)], String(value))
+        }
         family("cms_sessions_open", "gauge", "Open NETCONF sessions.")
         sample("cms_sessions_open", [], String(snapshot.sessionsOpen))
         return out

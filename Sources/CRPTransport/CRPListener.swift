@@ -21,6 +21,8 @@ public struct ReceivedAnnouncement: Sendable {
 /// How many datagrams a listener accepted and dropped, by reason (docs/crp.md §5).
 public struct CRPCounters: Sendable, Equatable {
     public var accepted = 0
+    /// Of the accepted ones, those whose signature verified with the tenant's secret.
+    public var acceptedAuthenticated = 0
     public var dropped: [CRPDropReason: Int] = [:]
 
     public init() {}
@@ -34,12 +36,19 @@ public struct CRPCounters: Sendable, Equatable {
 public struct CRPListenerConfiguration: Sendable {
     /// Maps a customer-id to that tenant's CRP secret; nil = the tenant accepts unsigned CRP.
     public var secretFor: @Sendable (String) -> [UInt8]?
-    /// Token bucket per source IP address: burst size and refill per second (docs/crp.md §8).
+    /// Token bucket per source IP address for *unauthenticated* announcements (unsigned, or of a
+    /// tenant without a secret): burst size and refill per second (docs/crp.md §8). Verified ones
+    /// do not take from it: a spoofed flood from their source address cannot starve them.
     public var burstPerSource: Double = 10
     public var refillPerSecond: Double = 1
     public var maxSources = 65_536
     /// Announcements buffered for a slow consumer before `queue-full` drops.
     public var bufferSize = 4096
+    /// The share of ``bufferSize`` unauthenticated announcements may fill: the rest is kept for
+    /// verified ones, so a flood of unsigned ones never makes a signed one `queue-full`.
+    public var unauthenticatedQueueShare = 0.5
+    /// `SO_RCVBUF` of the socket (the kernel caps it at `net.core.rmem_max`): room for bursts.
+    public var receiveBufferBytes = 4 << 20
     /// Drops are logged here at debug level (`crp.source`, `crp.reason`); never the payload.
     public var logger = Logger(label: "cms.crp.listener")
 
@@ -54,7 +63,7 @@ public final class CRPListener: Sendable {
     /// The bound address (tests bind port 0 and read the real port here).
     public let localAddress: SocketAddress
     /// Accepted announcements, in arrival order; finishes when the listener is closed.
-    public let announcements: AsyncStream<ReceivedAnnouncement>
+    public let announcements: CRPAnnouncements
 
     private let channel: any Channel
     private let state: NIOLockedValueBox<ListenerState>
@@ -65,7 +74,7 @@ public final class CRPListener: Sendable {
     ) {
         self.channel = channel
         self.localAddress = localAddress
-        self.announcements = announcements
+        self.announcements = CRPAnnouncements(stream: announcements, state: state)
         self.state = state
     }
 
@@ -82,6 +91,7 @@ public final class CRPListener: Sendable {
         let state = NIOLockedValueBox(ListenerState(configuration: configuration))
         let channel = try await DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.receiveBufferBytes))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
@@ -116,11 +126,16 @@ struct ListenerState: Sendable {
     var limiter: RateLimiter<String>
     var replayGuard = ReplayGuard()
     var counters = CRPCounters()
+    /// Unauthenticated announcements in the stream's buffer, and how many may be.
+    var queuedUnauthenticated = 0
+    let maxQueuedUnauthenticated: Int
 
     init(configuration: CRPListenerConfiguration) {
         limiter = RateLimiter(
             capacity: configuration.burstPerSource, refillPerSecond: configuration.refillPerSecond,
             maxKeys: configuration.maxSources)
+        let share = min(max(configuration.unauthenticatedQueueShare, 0), 1)
+        maxQueuedUnauthenticated = Int(Double(max(configuration.bufferSize, 1)) * share)
     }
 
     mutating func drop(_ reason: CRPDropReason) { counters.dropped[reason, default: 0] += 1 }
@@ -149,16 +164,12 @@ final class ListenerHandler: ChannelInboundHandler {
             metadata: ["crp.source": "\(source)", "crp.reason": "\(reason.rawValue)"])
     }
 
+    /// Verify first, then limit (docs/crp.md §5): the HMAC check is cheap, and only what did not
+    /// verify is rate-limited per source and held to its share of the queue — so spoofed or
+    /// unsigned floods, whatever source they claim, cannot starve signed announcements.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         let source = envelope.remoteAddress
-        let now = Duration.nanoseconds(Int64(clamping: NIODeadline.now().uptimeNanoseconds))
-        let sourceKey = source.ipAddress ?? "\(source)"
-        let allowed = state.withLockedValue { $0.limiter.allow(sourceKey, now: now) }
-        guard allowed else {
-            drop(.rateLimited, from: source)
-            return
-        }
         let decoded: DecodedAnnouncement
         do {
             decoded = try CRPCodec.decode(envelope.data.readableBytesView, secretFor: configuration.secretFor)
@@ -166,25 +177,58 @@ final class ListenerHandler: ChannelInboundHandler {
             drop(error.reason, from: source)
             return
         }
-        let fresh = state.withLockedValue { state in
-            guard decoded.authenticated else { return true }
-            return state.replayGuard.admit(decoded.announcement) == .fresh
-        }
-        guard fresh else {
-            drop(.replayed, from: source)
-            return
-        }
-        // Yield under the lock so a consumer that has the announcement also sees it counted.
         let item = ReceivedAnnouncement(decoded: decoded, source: source)
-        state.withLockedValue { state in
-            switch continuation.yield(item) {
-            case .enqueued, .terminated:
-                state.counters.accepted += 1
-            case .dropped:
-                state.drop(.queueFull)
-            @unknown default:
-                state.drop(.queueFull)
+        let authenticated = decoded.authenticated
+        let now = Duration.nanoseconds(Int64(clamping: NIODeadline.now().uptimeNanoseconds))
+        let sourceKey = authenticated ? "" : source.ipAddress ?? "\(source)"
+        // Yield under the lock so a consumer that has the announcement also sees it counted.
+        let dropped: CRPDropReason? = state.withLockedValue { state in
+            if authenticated {
+                guard state.replayGuard.admit(decoded.announcement) == .fresh else { return .replayed }
+            } else {
+                guard state.limiter.allow(sourceKey, now: now) else { return .rateLimited }
+                guard state.queuedUnauthenticated < state.maxQueuedUnauthenticated else { return .queueFull }
             }
+            switch continuation.yield(item) {
+            case .enqueued:
+                if !authenticated { state.queuedUnauthenticated += 1 }
+                fallthrough
+            case .terminated:
+                state.counters.accepted += 1
+                if authenticated { state.counters.acceptedAuthenticated += 1 }
+                return nil
+            case .dropped:
+                return .queueFull
+            @unknown default:
+                return .queueFull
+            }
+        }
+        if let dropped { drop(dropped, from: source) }
+    }
+}
+
+/// The listener's accepted announcements as an `AsyncSequence` (one consumer). Taking an
+/// unauthenticated one out frees its place in the unauthenticated share of the queue.
+public struct CRPAnnouncements: AsyncSequence, Sendable {
+    public typealias Element = ReceivedAnnouncement
+
+    let stream: AsyncStream<ReceivedAnnouncement>
+    let state: NIOLockedValueBox<ListenerState>
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(base: stream.makeAsyncIterator(), state: state)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncStream<ReceivedAnnouncement>.AsyncIterator
+        let state: NIOLockedValueBox<ListenerState>
+
+        public mutating func next() async -> ReceivedAnnouncement? {
+            guard let item = await base.next() else { return nil }
+            if !item.decoded.authenticated {
+                state.withLockedValue { $0.queuedUnauthenticated = Swift.max(0, $0.queuedUnauthenticated - 1) }
+            }
+            return item
         }
     }
 }

@@ -10,6 +10,8 @@ let goodIdentity = DeviceIdentity(cpeID: "nxr01", serial: "12345678901", product
 /// One input to the lifecycle, as a value so tables can name it.
 enum Input: CustomStringConvertible, Sendable {
     case crp(ControlAddress)
+    /// A CRP announcement that was not authenticated (unsigned, or the tenant has no secret).
+    case unsignedCRP(ControlAddress)
     case connectOK(String)
     case hostKeyMismatch(String)
     case identified(DeviceIdentity)
@@ -29,6 +31,7 @@ enum Input: CustomStringConvertible, Sendable {
     var description: String {
         switch self {
         case .crp(let a): "crp \(a)"
+        case .unsignedCRP(let a): "unsignedCRP \(a)"
         case .connectOK(let k): "connectSucceeded \(k)"
         case .hostKeyMismatch(let k): "hostKeyMismatch \(k)"
         case .identified(let i): "identified cpe=\(i.cpeID ?? "-") product=\(i.product)"
@@ -48,6 +51,7 @@ enum Input: CustomStringConvertible, Sendable {
     func apply(to machine: inout DeviceLifecycle, jitter: Double = 0) -> [LifecycleAction] {
         switch self {
         case .crp(let a): machine.crpReceived(a)
+        case .unsignedCRP(let a): machine.crpReceived(a, authenticated: false)
         case .connectOK(let k): machine.connectSucceeded(hostKey: k)
         case .hostKeyMismatch(let k): machine.hostKeyMismatch(presented: k)
         case .identified(let i): machine.identified(i, jitter: jitter)
@@ -97,6 +101,7 @@ func describe(_ actions: [LifecycleAction]) -> [String] {
         case .connect(let address): "connect \(address)"
         case .startIdentification: "identify"
         case .closeSession: "close"
+        case .checkSession: "check-session"
         case .scheduleTimer(let timer, let delay): "schedule \(timer.kind.rawValue) \(delay)"
         case .cancelTimer(let timer): "cancel \(timer.kind.rawValue)"
         case .pinHostKey(let key): "pin \(key)"

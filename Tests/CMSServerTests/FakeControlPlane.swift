@@ -187,7 +187,7 @@ actor FakeControlPlane: ControlPlane {
     }
 
     nonisolated func metrics() async -> MetricsSnapshot {
-        MetricsSnapshot(
+        var snapshot = MetricsSnapshot(
             devicesByState: ["acme": ["connected": 1, "disconnected": 1], "globex": ["connected": 1]],
             devicesBySync: ["acme": ["ready": 1, "stalled": 2], "globex": ["ready": 1]],
             reconciles: ["acme": ["applied": 7, "no-changes": 3], "globex": ["failed": 2]],
@@ -196,6 +196,8 @@ actor FakeControlPlane: ControlPlane {
             fetchErrors: ["acme": 0, "globex": 4],
             announcements: ["accepted": 12, "bad \"mac\"\\x\nline": 1],
             sessionsOpen: 3)
+        snapshot.crpDropped = ["bad-signature": 5, "rate-limited": 0]
+        return snapshot
     }
 
     private func list(_ tenant: String) throws(APIError) -> [DeviceSummary] {

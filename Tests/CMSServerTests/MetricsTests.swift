@@ -55,6 +55,9 @@ import Testing
             #expect(value("cms_sessions_open") == 3)
             // A label value with a quote, a backslash and a line feed reads back exactly.
             #expect(value("cms_crp_announcements_total", ["result": "bad \"mac\"\\x\nline"]) == 1)
+            // The listener's drop counters by reason (issue 18 item 9), zeros included.
+            #expect(value("cms_crp_dropped_total", ["reason": "bad-signature"]) == 5)
+            #expect(value("cms_crp_dropped_total", ["reason": "rate-limited"]) == 0)
             let types = Dictionary(samples.map { ($0.family, $0.type) }, uniquingKeysWith: { first, _ in first })
             #expect(types["cms_reconcile_duration_seconds"] == "histogram")
             #expect(types["cms_devices"] == "gauge")

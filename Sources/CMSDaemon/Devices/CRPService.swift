@@ -15,6 +15,9 @@ public actor CRPService: Service {
     private let logger: Logger
     private var listener: CRPListener?
     private var routing: Task<Void, Never>?
+    private var flushing: Task<Void, Never>?
+    /// How often the directory's aggregated CRP reports are written when no announcement comes.
+    private let flushInterval: Duration
 
     /// - Parameters:
     ///   - host: the address to bind (an IPv4/IPv6 literal; `0.0.0.0` listens everywhere).
@@ -22,8 +25,9 @@ public actor CRPService: Service {
     public init(
         host: String, port: Int = Int(CRPWire.defaultPort),
         configuration: CRPListenerConfiguration = CRPListenerConfiguration(), directory: DeviceDirectory,
-        logger: Logger = Logger(label: "cms.crp.service")
+        logger: Logger = Logger(label: "cms.crp.service"), flushInterval: Duration = .seconds(10)
     ) {
+        self.flushInterval = flushInterval
         self.host = host
         self.port = port
         self.configuration = configuration
@@ -47,7 +51,15 @@ public actor CRPService: Service {
         routing = Task {
             for await received in listener.announcements {
                 let source = received.source.ipAddress ?? "\(received.source)"
-                await directory.route(received.announcement, from: source)
+                await directory.route(received.announcement, from: source, authenticated: received.decoded.authenticated)
+            }
+        }
+        let interval = flushInterval
+        flushing = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { return }
+                await directory.flushReports()
             }
         }
         logger.info("CRP listener bound", metadata: ["crp.address": "\(listener.localAddress)"])
@@ -63,8 +75,11 @@ public actor CRPService: Service {
         } catch {
             logger.debug("CRP listener close", metadata: ["error": "\(error)"])
         }
+        flushing?.cancel()
+        flushing = nil
         await routing?.value
         routing = nil
+        await directory.flushReports()
     }
 
     public func run() async throws {

@@ -107,12 +107,14 @@ public actor DeviceAgent {
     // MARK: - Inputs from the daemon
 
     /// A CRP announcement routed to this device: its control address (a trigger, never trust).
-    /// `source` is the datagram's source address, recorded alongside (NAT).
-    public func announce(_ address: ControlAddress, from source: String? = nil) {
+    /// `source` is the datagram's source address, recorded alongside (NAT). `authenticated` says
+    /// whether its signature verified with the tenant's CRP secret: an unsigned one never drops
+    /// a working session nor blocks the device (``DeviceLifecycle/crpReceived(_:authenticated:)``).
+    public func announce(_ address: ControlAddress, from source: String? = nil, authenticated: Bool = true) {
         guard !stopped else { return }
         lastAnnouncement = context.now()
         if let source { announcedFrom = source }
-        perform(lifecycle.crpReceived(address))
+        perform(lifecycle.crpReceived(address, authenticated: authenticated))
     }
 
     /// A new revision of the desired state. A nil host key or serial keeps what was learned; a
@@ -229,6 +231,12 @@ public actor DeviceAgent {
                 startIdentification()
             case .closeSession:
                 closeSession()
+            case .checkSession:
+                // A failed read reports the session dropped (and the candidate address is tried).
+                if let session {
+                    let generation = sessionGeneration
+                    Task { [weak self] in try? await self?.refresh(session: session, generation: generation) }
+                }
             case .scheduleTimer(let timer, let delay):
                 schedule(timer, after: delay)
             case .cancelTimer(let timer):
@@ -335,13 +343,15 @@ public actor DeviceAgent {
                 let presented = presentedKeys[id]
             {
                 context.logger.warning(
-                    "device presented another host key than the pinned one; management blocked",
+                    lifecycle.addressTrusted
+                        ? "device presented another host key than the pinned one; management blocked"
+                        : "another host key at an address only an unsigned announcement gave; address discarded",
                     metadata: [
                         "tenant": "\(tenant)", "device.code": "\(code)", "presented": "\(presented)",
                         "pinned": "\(lifecycle.expectation.hostKey ?? "-")",
                     ])
                 presentedKeys = [:]
-                perform(lifecycle.hostKeyMismatch(presented: presented))
+                perform(lifecycle.hostKeyMismatch(presented: presented, jitter: context.jitter()))
             } else {
                 presentedKeys = [:]
                 perform(lifecycle.connectFailed(error: Self.describe(error), jitter: context.jitter()))

@@ -2,6 +2,7 @@ import CMSDaemon
 import CMSModel
 import CMSReconcile
 import CRP
+import CRPTransport
 import Foundation
 import Logging
 import NETCONFClient
@@ -25,6 +26,8 @@ final class DeviceHarness: Sendable {
     let directory: DeviceDirectory
     let crp: CRPService
     let crpServer: String
+    /// The tenant's CRP secret: the service verifies and the simulated devices sign with it.
+    let crpSecret: [UInt8]?
     private let fleets = Locked<[Fleet]>([])
     private let agents = Locked<[DeviceAgent]>([])
 
@@ -55,8 +58,12 @@ final class DeviceHarness: Sendable {
         return "127.\(base).\(n / 250).\(n % 250 + 2)"
     }
 
-    init(tenant: String = "century", directoryLimits: DeviceDirectory.Limits = DeviceDirectory.Limits()) async throws {
+    init(
+        tenant: String = "century", directoryLimits: DeviceDirectory.Limits = DeviceDirectory.Limits(),
+        crpSecret: [UInt8]? = nil
+    ) async throws {
         self.tenant = tenant
+        self.crpSecret = crpSecret
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("cmsd-devices-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let credentials = try TenantCredentials.load(
@@ -67,7 +74,10 @@ final class DeviceHarness: Sendable {
         var logger = Logger(label: "test.directory")
         logger.logLevel = .critical
         directory = DeviceDirectory(events: events, logger: logger, limits: directoryLimits)
-        crp = CRPService(host: "127.0.0.1", port: 0, directory: directory, logger: logger)
+        crp = CRPService(
+            host: "127.0.0.1", port: 0,
+            configuration: CRPListenerConfiguration(secretFor: { $0 == tenant ? crpSecret : nil }),
+            directory: directory, logger: logger)
         let bound = try await crp.start()
         crpServer = "127.0.0.1:\(bound.port ?? 0)"
     }
@@ -118,6 +128,7 @@ final class DeviceHarness: Sendable {
             stateDirectory: folder.appendingPathComponent("sim-\(UUID().uuidString)"), authorized: authorized,
             crpServer: announce ? (crpServer ?? self.crpServer) : nil)
         settings.keepalive = keepalive
+        if (tenant ?? self.tenant) == self.tenant { settings.crpSecret = crpSecret }
         settings.rebootDelay = 0.3
         let device = try fleet.add(settings)
         try await device.start().get()
