@@ -25,6 +25,10 @@ public final class Daemon: ControlPlane, Service, Sendable {
     public let crp: CRPService
     /// Every tenant's CRP secret for the listener's signature check.
     public let crpSecrets: CRPSecrets
+    /// The one work queue every tenant's runs go through (global cap `limits.concurrency`).
+    public let work: WorkQueue
+    /// How the open-file limit is shared between the API, device sessions and the rest.
+    public let fileDescriptors: FileDescriptorBudget
     private let loop: NETCONFClientLoop
     private let controllers: [String: TenantController]
     private let logger: Logger
@@ -42,6 +46,18 @@ public final class Daemon: ControlPlane, Service, Sendable {
         } catch {
             throw ConfigurationError(file: data, line: nil, field: "dataFolder", message: "cannot create (\(error))")
         }
+        try DataFolderModes.secure(data)
+        fileDescriptors = try FileDescriptorBudget.plan(
+            openFileLimit: FileDescriptorBudget.currentOpenFileLimit(), tenants: configuration.tenants.count,
+            apiConnections: configuration.limits.apiConnections)
+        if fileDescriptors.devices < configuration.limits.maxDevices {
+            logger.warning(
+                "the open-file limit caps the devices below limits.maxDevices; raise it (ulimit -n) to manage more",
+                metadata: [
+                    "fd.limit": "\(fileDescriptors.limit)", "fd.devices": "\(fileDescriptors.devices)",
+                    "limits.maxDevices": "\(configuration.limits.maxDevices)",
+                ])
+        }
         events = try SQLiteEventStore(path: data + "/events.sqlite")
         state = try SQLiteStateStore(path: data + "/state.sqlite")
         loop = NETCONFClientLoop(name: "cmsd-netconf", logger: logger)
@@ -52,8 +68,9 @@ public final class Daemon: ControlPlane, Service, Sendable {
             host: configuration.crpListen.host, port: configuration.crpListen.port,
             configuration: CRPListenerConfiguration(secretFor: { crpSecrets.secret(for: $0) }), directory: directory,
             logger: logger)
-        let permits = ConcurrencyPermits(configuration.limits.concurrency)
-        let budget = DeviceBudget(limit: configuration.limits.maxDevices)
+        let work = WorkQueue(globalLimit: configuration.limits.concurrency)
+        self.work = work
+        let budget = DeviceBudget(limit: min(configuration.limits.maxDevices, fileDescriptors.devices))
         var controllers: [String: TenantController] = [:]
         for tenant in configuration.tenants {
             let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
@@ -80,7 +97,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             }
             controllers[tenant.code] = TenantController(
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
-                context: context, permits: permits, globalLimit: configuration.limits.concurrency, timing: timing,
+                context: context, work: work, timing: timing,
                 logger: tenantLogger, now: environment.now, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
         }
         self.controllers = controllers

@@ -43,6 +43,8 @@ public actor DeviceAgent {
     private var attemptTask: Task<Void, Never>?
     private var presentedKeys: [UInt64: String] = [:]
     /// A first-use pin held back until identification succeeds: the fingerprint and its event.
+    /// The cause of the lifecycle input being performed (for its event), set only during that call.
+    private var cause: EventCause?
     private var tentativePin: (fingerprint: String, event: Event?)?
 
     private var timer: LifecycleTimer?
@@ -115,8 +117,11 @@ public actor DeviceAgent {
 
     /// A new revision of the desired state. A nil host key or serial keeps what was learned; a
     /// different host key replaces the pin (and lifts a host-key block).
-    public func update(expectation: DeviceExpectation, suspended: Bool) {
+    /// `cause` (the revision and its author) goes into the `device.suspended` / `device.resumed` event.
+    public func update(expectation: DeviceExpectation, suspended: Bool, cause: EventCause? = nil) {
         guard !stopped else { return }
+        self.cause = cause
+        defer { self.cause = nil }
         var new = expectation
         new.hostKey = new.hostKey.map(SSHHostKey.normalizedFingerprint) ?? lifecycle.expectation.hostKey
         new.serial = new.serial ?? lifecycle.expectation.serial
@@ -148,9 +153,11 @@ public actor DeviceAgent {
 
     /// The device left the desired state: close its session, stop its timers, record
     /// `device.deleted`. Returns once the event is written.
-    public func remove() async {
+    public func remove(cause: EventCause? = nil) async {
         guard !stopped else { return }
+        self.cause = cause
         perform(lifecycle.deleted())
+        self.cause = nil
         await stop()
     }
 
@@ -240,7 +247,9 @@ public actor DeviceAgent {
                 readout = nil
                 lastRefresh = nil
             case .emit(let type, let details):
-                let event = Event(time: context.now(), tenant: tenant, type: type, device: code, details: details)
+                let event = Event(
+                    time: context.now(), tenant: tenant, type: type, device: code, user: cause?.user,
+                    revision: cause?.revision, details: details.merging(cause?.details ?? [:]) { own, _ in own })
                 if type == .deviceHostKeyPinned, tentativePin != nil {
                     tentativePin?.event = event
                 } else {

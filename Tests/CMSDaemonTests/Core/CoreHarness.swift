@@ -81,7 +81,7 @@ final class CoreHarness: Sendable {
                 code: Self.tenant, repository: .init(url: "memory:", branch: "main"), pollInterval: .seconds(30),
                 username: "admin", driftInterval: drift, pruneMaxFraction: 0.25),
             source: source, events: events, state: state, directory: directory, context: context,
-            permits: ConcurrencyPermits(8), globalLimit: 8,
+            work: WorkQueue(globalLimit: 8),
             timing: DaemonTiming(retryBase: .seconds(2), retryCap: .seconds(16), confirmTimeout: .seconds(20)),
             logger: logger, now: now, ipsecSecret: ipsec ? Array(repeating: 0x5a, count: 32) : nil)
     }
