@@ -87,14 +87,9 @@ public final class ManualClock: Clock, @unchecked Sendable {
         await Self.settle()
     }
 
-    /// Waits (by yielding, not by sleeping) until at least `count` tasks sleep on this clock; false when they do
-    /// not get there within a generous number of scheduler turns.
-    public func waitForSleepers(_ count: Int, turns: Int = 20_000) async -> Bool {
-        for _ in 0..<turns {
-            if lock.withLock({ sleeping.count }) >= count { return true }
-            await Task.yield()
-        }
-        return lock.withLock { sleeping.count } >= count
+    /// Waits until at least `count` tasks sleep on this clock (a timer is armed); false after `timeout`.
+    public func waitForSleepers(_ count: Int, timeout: Duration = .seconds(60)) async -> Bool {
+        await settled(timeout: timeout) { lock.withLock { sleeping.count } >= count }
     }
 
     /// Lets the tasks that were just made ready run before the test goes on.
@@ -103,13 +98,24 @@ public final class ManualClock: Clock, @unchecked Sendable {
     }
 }
 
-/// Yields (never sleeps) until `condition` holds; false when it does not within `turns` scheduler turns. For
-/// socketless tests whose work is all in-process: the number of turns needed depends on the number of hops, not
-/// on how loaded the machine is.
-public func settled(turns: Int = 50_000, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    for _ in 0..<turns {
+/// Waits until `condition` holds: yields first, then checks every 2 ms; false after `timeout`. For socketless
+/// tests: what they wait for is driven by the test (a ``ManualClock`` step, an announcement), so the wait
+/// ends as soon as the in-process work is done; the timeout only bounds a failure. The pool's other thread
+/// runs that work meanwhile, so the number of yields alone says nothing about progress on a loaded machine.
+public func settled(
+    timeout: Duration = .seconds(60), _ condition: () async throws -> Bool
+) async rethrows -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    var turns = 0
+    while true {
         if try await condition() { return true }
-        await Task.yield()
+        if clock.now >= deadline { return false }
+        turns += 1
+        if turns < 200 {
+            await Task.yield()
+        } else {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
     }
-    return try await condition()
 }

@@ -120,7 +120,7 @@ final class CoreHarness: Sendable {
         await clock.advance(by: duration)
     }
 
-    /// Waits, by yielding only, until `condition` holds.
+    /// Waits until `condition` holds (see `settled`: no timer of the daemon is real, this only polls state).
     func settle(_ condition: () async throws -> Bool) async rethrows -> Bool {
         try await settled(condition)
     }

@@ -45,7 +45,11 @@ import Testing
         let drift = try #require(try await harness.events(.gitDriftDetected).first)
         #expect(drift.device == "nxr02")
         #expect(drift.revision == revision)
-        #expect(await harness.settle { await harness.sync("nxr02")?.history.first?.outcome == .drifted })
+        let drifted = await harness.settle { await harness.sync("nxr02")?.history.first?.outcome == .drifted }
+        if !drifted {
+            let history = await harness.sync("nxr02")?.history ?? []
+            Issue.record(Comment(rawValue: history.map { "\($0.outcome) \($0.message)" }.joined(separator: "\n")))
+        }
         #expect(try await harness.interfaceLeaf("nxr02", "ppp0", "mtu") == "1454")
         await harness.stop()
     }
