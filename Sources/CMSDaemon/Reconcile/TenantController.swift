@@ -419,10 +419,11 @@ public actor TenantController {
             record.sync.started(revision: revision.commit, at: now())
             records[device] = record
         }
-        let request = DeviceRunRequest(
+        var request = DeviceRunRequest(
             tenant: code, device: device, revision: revision.commit, user: user, parts: parts, partsError: partsError,
             lastAppliedRevision: record.sync.lastAppliedRevision, drift: snapshot.tenant.drift,
             movedParts: ipsecMoved(device, part: ipsecPart) ? [IPsecPart.partID] : [])
+        if ipsecPart != nil { request.ipsecGroupNames = IPsecEvents.groupNames(snapshot.groups) }
         let result = await applier.run(request, agent: agent)
         ipsecRunFinished(device, part: ipsecPart, failure: result.errorClass == nil ? nil : result.record.message)
         guard var current = records[device] else { return .none }  // deleted meanwhile
