@@ -9,7 +9,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "cms",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // v15: Synchronization.Mutex
     products: [
         .executable(name: "cms-lint", targets: ["cms-lint"]),
         .executable(name: "cms", targets: ["cms"]),
@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssh.git", exact: "0.15.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -36,11 +37,13 @@ let package = Package(
                        providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CLibGit2", path: "Sources/CLibGit2", pkgConfig: "libgit2",
                        providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CLibYang", path: "Sources/CLibYang", pkgConfig: "libyang",
+                       providers: [.apt(["libyang2-dev"])]),
 
         // ── Pure core: no sockets, files, clocks or threads ──
         .target(name: "CMSModel", swiftSettings: strict),
         .target(name: "CMSSchema",
-                dependencies: ["CMSModel", .product(name: "Yams", package: "Yams")],
+                dependencies: ["CMSModel", "CRP", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
         .target(name: "NETCONF", dependencies: ["CLibXML2"], swiftSettings: strict),
         .target(name: "NXRModel", dependencies: ["NETCONF"], swiftSettings: strict),
@@ -73,6 +76,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "NETCONFClient",
                 dependencies: ["NETCONF", "CLibSSH2", .product(name: "Logging", package: "swift-log"),
+                               .product(name: "HeapModule", package: "swift-collections"),
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         .target(name: "CRPTransport",
@@ -84,7 +88,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "NXRSim",
                 dependencies: [
-                    "NETCONF", "CRP", "CLibSSH2",
+                    "NETCONF", "CRP", "CLibSSH2", "CLibYang",
                     .product(name: "Yams", package: "Yams"),
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
@@ -141,6 +145,8 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "netconf-client-bench", dependencies: ["NETCONF", "NETCONFClient"],
                           path: "bench/netconf/swift", swiftSettings: strict),
+        .executableTarget(name: "nxr-validate-bench", dependencies: ["NXRSim", "NETCONF"],
+                          path: "bench/validate/swift", swiftSettings: strict),
         .executableTarget(name: "netconf-sessions-bench", dependencies: ["NETCONF", "NETCONFClient"],
                           path: "bench/sessions/swift", swiftSettings: strict),
         .executableTarget(name: "nxr-sim",

@@ -14,6 +14,7 @@ PKGS=(
   openssh-client
   netconfd           # yuma123 NETCONF server peer in tests
   libyang2-tools     # yanglint for schemas/nxr.yang
+  libyang2-dev       # libyang: nxr-sim validates edits and commits against schemas/nxr.yang
   python3-ncclient   # independent NETCONF client checking nxr-sim
   python3-jsonschema # independent JSON Schema validator for schemas/
   python3-yaml

@@ -1,3 +1,5 @@
+import CRP
+
 /// The text formats of SPEC (codes, names, interfaces, addresses, IKE IDs); each returns a problem or `nil`.
 enum Formats {
     /// Device code: 1–16 of `[a-z0-9_]`, first a lowercase letter; or an 11-digit serial number.
@@ -52,41 +54,14 @@ enum Formats {
             && body.unicodeScalars.allSatisfy { Chars.isAlnum($0) || $0 == "+" || $0 == "/" }
     }
 
+    /// A dotted-quad IPv4 address (no leading zeros): CRP's strict parser, the one address parser of the project.
     static func isIPv4(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return false }
-        return parts.allSatisfy { part in
-            guard (1...3).contains(part.count), part.unicodeScalars.allSatisfy(Chars.isDigit),
-                let value = Int(part), value <= 255
-            else { return false }
-            return part.count == 1 || part.first != "0"
-        }
+        IPAddress(text)?.family == .ipv4
     }
 
+    /// An IPv6 address (`::` shorthand and a dotted IPv4 tail allowed, no zone, no brackets).
     static func isIPv6(_ text: String) -> Bool {
-        guard text.count >= 2, text.count <= 45, !text.contains(":::") else { return false }
-        var groups = text.components(separatedBy: "::")
-        guard groups.count <= 2 else { return false }
-        var total = 0
-        var lastHasIPv4 = false
-        for (index, half) in groups.enumerated() {
-            guard !half.isEmpty else { continue }
-            let pieces = half.split(separator: ":", omittingEmptySubsequences: false)
-            for (p, piece) in pieces.enumerated() {
-                let isLast = index == groups.count - 1 && p == pieces.count - 1
-                if isLast && piece.contains(".") {
-                    guard isIPv4(String(piece)) else { return false }
-                    total += 2
-                    lastHasIPv4 = true
-                    continue
-                }
-                guard (1...4).contains(piece.count), piece.unicodeScalars.allSatisfy(Chars.isHex) else { return false }
-                total += 1
-            }
-        }
-        _ = lastHasIPv4
-        groups.removeAll()
-        return text.contains("::") ? total <= 7 : total == 8
+        IPAddress(text)?.family == .ipv6
     }
 
     /// `address/prefix` (IPv4 ≤32, IPv6 ≤128) or the word `host`.

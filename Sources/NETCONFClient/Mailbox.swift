@@ -1,11 +1,12 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Synchronization
 
 /// The only door into the event-loop thread: a locked command queue plus an eventfd that wakes the
 /// loop's `epoll_wait`. Posting never blocks on the loop.
 final class Mailbox: @unchecked Sendable {
-    private let queue = Locked<(commands: [LoopCommand], open: Bool, signalled: Bool)>(([], true, false))
+    private let queue = Mutex<(commands: [LoopCommand], open: Bool, signalled: Bool)>(([], true, false))
     let eventFD: Int32
 
     init(eventFD: Int32) {

@@ -4,6 +4,7 @@
 import CLibSSH2
 import Foundation
 import Logging
+import Synchronization
 
 /// The event loop that drives every NETCONF session: one thread, one epoll set, any number of
 /// non-blocking libssh2 sessions (each a state machine). Callers talk to it through a mailbox; it
@@ -17,7 +18,7 @@ public final class NETCONFClientLoop: Sendable {
 
     let mailbox: Mailbox?
     let startError: String?
-    private let nextID = Locked<UInt64>(0)
+    private let nextID = Mutex<UInt64>(0)
 
     /// Starts the loop thread. `logger` receives loop-level events (session-level ones go to each
     /// session's own logger).

@@ -1,5 +1,6 @@
 import Logging
 import NETCONF
+import Synchronization
 
 /// One NETCONF session over SSH to a device, driven by a `NETCONFClientLoop` (no thread of its own).
 ///
@@ -32,7 +33,7 @@ public final class NETCONFSession: DeviceSession {
     let loop: NETCONFClientLoop
     let id: UInt64
     let logger: Logger
-    private let state = Locked<(nextMessageID: UInt64, closed: Bool)>((0, false))
+    private let state = Mutex<(nextMessageID: UInt64, closed: Bool)>((0, false))
 
     /// The server's capability URIs.
     public var capabilities: [String] { serverHello.capabilities }

@@ -27,6 +27,8 @@ public final class ManualClock: Clock, @unchecked Sendable {
     private var current = Instant(offset: .zero)
     private var sleeping: [UInt64: Sleeper] = [:]
     private var nextID: UInt64 = 0
+    /// Sleepers cancelled before they registered.
+    private var cancelled: Set<UInt64> = []
 
     public init() {}
 
@@ -43,15 +45,20 @@ public final class ManualClock: Clock, @unchecked Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                // A task cancelled before it got here ran `onCancel` already: it must not stay registered.
                 let resumeNow = lock.withLock { () -> Bool in
-                    if deadline <= current { return true }
+                    if cancelled.remove(id) != nil || deadline <= current { return true }
                     sleeping[id] = Sleeper(deadline: deadline, continuation: continuation)
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let sleeper = lock.withLock { sleeping.removeValue(forKey: id) }
+            let sleeper = lock.withLock { () -> Sleeper? in
+                if let sleeper = sleeping.removeValue(forKey: id) { return sleeper }
+                cancelled.insert(id)
+                return nil
+            }
             sleeper?.continuation.resume(throwing: CancellationError())
         }
         try Task.checkCancellation()

@@ -61,14 +61,16 @@ enum Harness: String, CaseIterable, Sendable {
         let stream = Array(bytes.dropFirst())
         let limit = 4096
 
+        // Reads `pieces` bytes at a time and takes every frame as soon as it is complete, up to the first error.
         func decode(in pieces: Int) -> (frames: [[UInt8]], failed: Bool) {
             var decoder = FrameDecoder(mode: mode, maxMessageSize: limit)
             var frames: [[UInt8]] = []
             var start = 0
             repeat {
                 let end = min(stream.count, start + pieces)
+                decoder.append(stream[start..<end])
                 do {
-                    frames += try decoder.feed(stream[start..<end])
+                    while let frame = try decoder.next() { frames.append(frame) }
                 } catch {
                     return (frames, true)
                 }

@@ -207,7 +207,7 @@ struct IPsecPartTests {
         let held =
             Self.held([Self.desired()]).filter { $0.childText("name") != "cms-m-b" || $0.name != "ike-policy" }
             + [Self.broken("cms-m-b"), Self.broken("cms-junk-x")]
-        var device = try SimEngine(ipsec: held)
+        var device = try SimEngine(ipsec: held, byHand: true)
         let part = IPsecPart(device: "a", policies: Self.desired())
         let change = try #require(part.change(observed: try device.read(part.readFilter)))
         #expect(change.summary.contains { $0.hasPrefix("~ ike-policy cms-m-b: unreadable on the device") })

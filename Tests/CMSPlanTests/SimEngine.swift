@@ -17,21 +17,28 @@ struct SimEngine {
     }
 
     /// A factory-configured device; `ipsec` (nxr-namespace `<ike-policy>`/`<ipsec-policy>` elements) is merged in
-    /// first, as if configured by hand.
-    init(ipsec: [XMLElement] = []) throws {
+    /// first by an edit-config, or with `byHand` out of band (entries the YANG model would refuse).
+    init(ipsec: [XMLElement] = [], byHand: Bool = false) throws {
         let identity = DeviceIdentity(
             deviceCode: "a", tenant: "century", product: "NXR-120", serial: "01234567890", hostname: "nxr-a",
             firmwareVersion: "21.7.3")
         let running = SimModel.defaultConfig(identity: identity, address: "127.0.0.2", port: 830, crpServer: nil)
         engine = NETCONFServerEngine(
-            configuration: .init(validator: SimModel.validate, vendorNamespaces: [SimModel.namespace]), running: running
+            configuration: .init(validator: SimModel.validator, vendorNamespaces: [SimModel.namespace]), running: running
         )
         let (id, _) = engine.open(now: now)
         session = id
         _ = engine.receive(
             id, FrameEncoder.frame(Hello(capabilities: [Capability.base10]).serialize(), mode: .endOfMessage), now: now)
-        if !ipsec.isEmpty {
+        if !ipsec.isEmpty && !byHand {
             try edit([XMLElement("ipsec", namespace: SimModel.namespace, elements: ipsec)])
+        } else if !ipsec.isEmpty {
+            // Configured by hand, out of band: such entries may be ones the model cannot read (tests of
+            // unreadable entries), which an edit-config would refuse.
+            var root = engine.running
+            let errors = ConfigEdit.apply([XMLElement("ipsec", namespace: SimModel.namespace, elements: ipsec)], to: &root)
+            guard errors.isEmpty else { throw Failure(description: "seeding refused: \(errors)") }
+            _ = engine.replaceRunning(root, now: now)
         }
     }
 

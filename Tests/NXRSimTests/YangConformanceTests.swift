@@ -32,7 +32,7 @@ import Testing
             deviceCode: nil, tenant: "century", product: "NXR-1200", serial: "01234567890", hostname: "nxr-x",
             firmwareVersion: "21.7.3")
         let running = SimModel.defaultConfig(identity: identity, address: "127.0.0.3", port: 830, crpServer: nil)
-        var engine = NETCONFServerEngine(configuration: .init(validator: SimModel.validate), running: running)
+        var engine = NETCONFServerEngine(configuration: .init(validator: SimModel.validator), running: running)
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let (session, _) = engine.open(now: now)
         _ = engine.receive(

@@ -1,6 +1,7 @@
 import CMSAPI
 import CMSModel
 import CMSPlan
+import CRP
 import NXRModel
 
 /// One tenant's IPsec distribution state, kept by its ``TenantController``: the compilation of the revision in
@@ -55,12 +56,11 @@ struct TenantIPsec: Sendable {
 
     /// The address `host` as a peer address (IPv4 or IPv6 literal), nil when it is a name.
     static func peerAddress(_ host: String) -> PeerAddress? {
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil }) {
-            return PeerAddress(ipv4: host)
+        switch IPAddress(host.trimmingCharacters(in: ["[", "]"]))?.family {
+        case .ipv4: return PeerAddress(ipv4: host)
+        case .ipv6: return PeerAddress(ipv6: host.trimmingCharacters(in: ["[", "]"]))
+        case nil: return nil
         }
-        if host.contains(":") { return PeerAddress(ipv6: host.trimmingCharacters(in: ["[", "]"])) }
-        return nil
     }
 
     /// The status of `group` from the compilation, the reports and the push results.

@@ -153,58 +153,12 @@ public enum SimModel {
         running.child("system", namespace: Self.namespace)?.child("hostname")?.text.trimmed
     }
 
-    /// Checks what a real NXR would refuse (the YANG module's patterns and ranges that matter here).
+    /// What a real NXR validates configuration with: `schemas/nxr.yang`, through libyang (``YANGValidator``).
+    public static var validator: any ConfigValidator { YANGValidator.shared }
+
+    /// Checks a whole datastore against the YANG module (``validator``, which also checks edits, is preferred).
     public static func validate(_ root: XMLElement) -> [RPCError] {
-        var errors: [RPCError] = []
-        if let hostname = Self.hostname(root) {
-            let allowed = hostname.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
-            let first = hostname.first.map { $0.isASCII && ($0.isLetter || $0.isNumber) } ?? false
-            if hostname.isEmpty || hostname.count > 64 || !allowed || !first {
-                errors.append(
-                    ServerError.invalidValue(
-                        "hostname '\(hostname)' must be 1-64 of [A-Za-z0-9_.-], first a letter or digit",
-                        path: "/system/hostname"))
-            }
-        }
-        let interfaces = root.child("interfaces", namespace: Self.namespace)?.children("interface") ?? []
-        for interface in interfaces {
-            let name = interface.child("name")?.text.trimmed ?? ""
-            let path = "/interfaces/interface[name='\(name)']"
-            if !Self.isInterfaceName(name) {
-                errors.append(
-                    ServerError.invalidValue(
-                        "interface name '\(name)' must be ethernetN, pppN or tunnelN", path: path + "/name"))
-            }
-            for address in interface.child("ipv4")?.children("address") ?? [] {
-                let ip = address.child("ip")?.text.trimmed ?? ""
-                let prefix = address.child("prefix-length")?.text.trimmed ?? ""
-                if !Self.isIPv4(ip) || Int(prefix).map({ !(0...32).contains($0) }) ?? true {
-                    errors.append(
-                        ServerError.invalidValue(
-                            "interface \(name): '\(ip)/\(prefix)' is not an IPv4 address and prefix length 0-32",
-                            path: path + "/ipv4/address[ip='\(ip)']"))
-                }
-            }
-        }
-        if let port = root.child("crp", namespace: Self.namespace)?.child("advertise")?.child("port")?.text.trimmed,
-            UInt16(port) == nil || port == "0"
-        {
-            errors.append(
-                ServerError.invalidValue("crp advertise port '\(port)' must be 1-65535", path: "/crp/advertise/port"))
-        }
-        if let ipsec = root.child("ipsec", namespace: Self.namespace) {
-            let ikeNames = Set(ipsec.children("ike-policy").compactMap { $0.child("name")?.text.trimmed })
-            for policy in ipsec.children("ipsec-policy") {
-                let name = policy.child("name")?.text.trimmed ?? ""
-                if let reference = policy.child("ike-policy")?.text.trimmed, !ikeNames.contains(reference) {
-                    errors.append(
-                        ServerError.invalidValue(
-                            "ipsec-policy \(name) refers to ike-policy '\(reference)', which does not exist",
-                            path: "/ipsec/ipsec-policy[name='\(name)']/ike-policy"))
-                }
-            }
-        }
-        return errors
+        YANGValidator.shared.validate(datastore: root)
     }
 
     static func isInterfaceName(_ name: String) -> Bool {
@@ -213,10 +167,5 @@ public enum SimModel {
             return !number.isEmpty && number.allSatisfy(\.isNumber) && number.count <= 4
         }
         return false
-    }
-
-    static func isIPv4(_ text: String) -> Bool {
-        let octets = text.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil }
     }
 }

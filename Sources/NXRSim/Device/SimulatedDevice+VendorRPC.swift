@@ -300,7 +300,7 @@ extension SimulatedDevice {
         }
         var data = ConfigTree.emptyRoot()
         data.children = root.elements.map { .element($0) }
-        let errors = SimModel.validate(data)
+        let errors = self.engine.configuration.validator.validate(datastore: data)
         guard errors.isEmpty else {
             fail(errors[0])
             return

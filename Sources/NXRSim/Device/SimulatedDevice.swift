@@ -116,7 +116,7 @@ public final class SimulatedDevice: @unchecked Sendable {
     }
 
     static let engineConfiguration = NETCONFServerEngine.Configuration(
-        validator: SimModel.validate, vendorNamespaces: [SimModel.namespace])
+        validator: SimModel.validator, vendorNamespaces: [SimModel.namespace])
 
     /// The device code, or the serial when it has none.
     public var name: String { self.settings.identity.deviceCode ?? self.settings.identity.serial }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The simulator's clock: real time plus an offset, which tests and demos can pause and advance.
 public final class VirtualClock: Sendable {
@@ -7,30 +8,30 @@ public final class VirtualClock: Sendable {
         var pausedAt: Date?
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     public init() {}
 
     /// The simulated now.
     public func now() -> Date {
-        self.state.withLockedValue { state in
+        self.state.withLock { state in
             state.pausedAt ?? Date().addingTimeInterval(state.offset)
         }
     }
 
     /// Whether time stands still.
-    public var isPaused: Bool { self.state.withLockedValue { $0.pausedAt != nil } }
+    public var isPaused: Bool { self.state.withLock { $0.pausedAt != nil } }
 
     /// Stops time where it is.
     public func pause() {
-        self.state.withLockedValue { state in
+        self.state.withLock { state in
             if state.pausedAt == nil { state.pausedAt = Date().addingTimeInterval(state.offset) }
         }
     }
 
     /// Lets time run again from where it stood.
     public func resume() {
-        self.state.withLockedValue { state in
+        self.state.withLock { state in
             if let pausedAt = state.pausedAt {
                 state.offset = pausedAt.timeIntervalSinceNow
                 state.pausedAt = nil
@@ -40,7 +41,7 @@ public final class VirtualClock: Sendable {
 
     /// Jumps forward (paused or not).
     public func advance(by seconds: TimeInterval) {
-        self.state.withLockedValue { state in
+        self.state.withLock { state in
             if let pausedAt = state.pausedAt {
                 state.pausedAt = pausedAt.addingTimeInterval(seconds)
             } else {

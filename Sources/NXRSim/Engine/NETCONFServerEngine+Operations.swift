@@ -154,15 +154,18 @@ extension NETCONFServerEngine {
         case (.failure(let error), _, _), (_, .failure(let error), _), (_, _, .failure(let error)):
             return .errors([error])
         }
+        if testOption != .set {
+            // The edit's own data first: an element the model lacks or a bad value refuses the whole edit.
+            let invalid = self.configuration.validator.validate(edit: config.elements)
+            if !invalid.isEmpty { return .errors(invalid) }
+        }
         var root = self.datastore(store)
         var errors = ConfigEdit.apply(
             config.elements, to: &root, defaultOperation: defaultOperation, errorOption: errorOption)
-        if testOption != .set {
-            let invalid = self.configuration.validator(root)
-            if !invalid.isEmpty {
-                // Validation covers the whole result: nothing is applied.
-                return .errors(errors + invalid)
-            }
+        if testOption != .set && store == .running {
+            // Running has no commit to check it later: the whole result is validated now, nothing applied if not.
+            let invalid = self.validateWhole(root)
+            if !invalid.isEmpty { return .errors(errors + invalid) }
         }
         if !errors.isEmpty && errorOption == .rollbackOnError {
             return .errors(errors)
@@ -193,7 +196,7 @@ extension NETCONFServerEngine {
         if self.faults.rejectEdits {
             return .errors([ServerError.operationFailed("the device refused the copy (injected fault)")])
         }
-        let invalid = self.configuration.validator(source)
+        let invalid = self.validateWhole(source)
         if !invalid.isEmpty { return .errors(invalid) }
         self.setDatastore(store, source, &context)
         return .ok
@@ -305,7 +308,7 @@ extension NETCONFServerEngine {
         } else if persistID != nil {
             return .errors([ServerError.invalidValue("no confirmed commit is pending for this <persist-id>")])
         }
-        let invalid = self.configuration.validator(self.candidate)
+        let invalid = self.validateWhole(self.candidate)
         if !invalid.isEmpty { return .errors(invalid) }
         if self.faults.crashDuringCommit { return .crash }
         let backup = self.pending?.backup ?? self.running
@@ -354,13 +357,21 @@ extension NETCONFServerEngine {
                 session: session, datastore: "running", old: old, new: pending.backup, now: now)
     }
 
-    func validate(_ operation: XMLElement) -> Outcome {
+    /// Validates a whole datastore tree, skipping the validator when the tree is the one it last accepted.
+    mutating func validateWhole(_ root: XMLElement) -> [RPCError] {
+        if let valid = self.lastValid, valid == root { return [] }
+        let errors = self.configuration.validator.validate(datastore: root)
+        if errors.isEmpty { self.lastValid = root }
+        return errors
+    }
+
+    mutating func validate(_ operation: XMLElement) -> Outcome {
         switch self.parseStore(operation, "source", allowInline: true) {
         case .success(.store(let store)):
-            let errors = self.configuration.validator(self.datastore(store))
+            let errors = self.validateWhole(self.datastore(store))
             return errors.isEmpty ? .ok : .errors(errors)
         case .success(.inline(let root)):
-            let errors = self.configuration.validator(root)
+            let errors = self.validateWhole(root)
             return errors.isEmpty ? .ok : .errors(errors)
         case .failure(let error):
             return .errors([error])

@@ -28,8 +28,9 @@ public struct NETCONFServerEngine: Sendable {
     public struct Configuration: Sendable {
         /// The capabilities advertised in the server hello.
         public var capabilities: [String]
-        /// Checks a whole datastore tree; errors make edits / commits / validate fail.
-        public var validator: @Sendable (XMLElement) -> [RPCError]
+        /// Checks edits (their data) and whole datastores (on commit, validate, copy-config and edits of running);
+        /// its errors make the operation fail with nothing applied.
+        public var validator: any ConfigValidator
         /// Namespaces whose RPCs go to the device as ``Action/vendorRPC(session:messageID:attributes:operation:)``.
         public var vendorNamespaces: Set<String>
         /// The largest message accepted.
@@ -41,7 +42,7 @@ public struct NETCONFServerEngine: Sendable {
 
         public init(
             capabilities: [String] = NETCONFServerEngine.defaultCapabilities,
-            validator: @escaping @Sendable (XMLElement) -> [RPCError] = { _ in [] },
+            validator: any ConfigValidator = AcceptingValidator(),
             vendorNamespaces: Set<String> = [], maxMessageSize: Int = 64 << 20,
             notificationNamespace: String = SimModel.namespace, username: String = "admin"
         ) {
@@ -51,6 +52,18 @@ public struct NETCONFServerEngine: Sendable {
             self.validator = validator
             self.vendorNamespaces = vendorNamespaces
             self.maxMessageSize = maxMessageSize
+        }
+
+        /// A configuration whose validator is a whole-datastore check given as a function.
+        public init(
+            capabilities: [String] = NETCONFServerEngine.defaultCapabilities,
+            validator: @escaping @Sendable (XMLElement) -> [RPCError],
+            vendorNamespaces: Set<String> = [], maxMessageSize: Int = 64 << 20,
+            notificationNamespace: String = SimModel.namespace, username: String = "admin"
+        ) {
+            self.init(
+                capabilities: capabilities, validator: DatastoreCheck(validator), vendorNamespaces: vendorNamespaces,
+                maxMessageSize: maxMessageSize, notificationNamespace: notificationNamespace, username: username)
         }
     }
 
@@ -102,6 +115,9 @@ public struct NETCONFServerEngine: Sendable {
     public internal(set) var candidate: XMLElement
     public internal(set) var startup: XMLElement
     var candidateDirty = false
+    /// The last datastore tree the validator accepted whole: a confirming commit (or a commit after `validate`)
+    /// of the same tree is not validated again. Shares storage with the tree it equals, so it costs no copy.
+    var lastValid: XMLElement?
     var locks: [Store: UInt32] = [:]
     var pending: PendingCommit?
     var sessions: [UInt32: Session] = [:]

@@ -3,15 +3,16 @@ import Logging
 import NETCONF
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Many simulated devices in one process, each on its own loopback address and event loop of a shared group.
 public final class Fleet: Sendable {
     public let group: any EventLoopGroup
     public let clock: VirtualClock
     let logger: Logger
-    private let registry = Locked<Registry>(Registry())
+    private let registry = Mutex<Registry>(Registry())
     /// A snapshot of every device's IPsec policies by address, for computing IPsec status across devices.
-    let ipsecDirectory = Locked<[String: [XMLElement]]>([:])
+    let ipsecDirectory = Mutex<[String: [XMLElement]]>([:])
 
     struct Registry {
         var order: [String] = []
@@ -30,7 +31,7 @@ public final class Fleet: Sendable {
         let device = try SimulatedDevice(
             settings: settings, eventLoop: self.group.next(), clock: self.clock, logger: self.logger)
         let name = device.name
-        let added = self.registry.withLockedValue { registry in
+        let added = self.registry.withLock { registry in
             guard registry.byName[name] == nil else { return false }
             registry.order.append(name)
             registry.byName[name] = device
@@ -41,19 +42,19 @@ public final class Fleet: Sendable {
             self?.peerHasMatchingPolicy(localAddress: localAddress, peer: peer, policy: policy) ?? false
         }
         device.onRunningChanged = { [weak self] address, running in
-            self?.ipsecDirectory.withLockedValue { $0[address] = Self.policies(running) }
+            self?.ipsecDirectory.withLock { $0[address] = Self.policies(running) }
         }
         return device
     }
 
     /// Every device, in the order they were added.
     public var devices: [SimulatedDevice] {
-        self.registry.withLockedValue { registry in registry.order.compactMap { registry.byName[$0] } }
+        self.registry.withLock { registry in registry.order.compactMap { registry.byName[$0] } }
     }
 
     /// The device with this code (or serial).
     public func device(_ name: String) -> SimulatedDevice? {
-        self.registry.withLockedValue { $0.byName[name] }
+        self.registry.withLock { $0.byName[name] }
     }
 
     /// Starts every device, at most `window` binds in flight at once.
@@ -111,7 +112,7 @@ public final class Fleet: Sendable {
     /// A policy is up when the device at `peer` holds an enabled policy whose peer is us and whose local/remote
     /// networks mirror ours.
     func peerHasMatchingPolicy(localAddress: String, peer: String, policy: XMLElement) -> Bool {
-        let theirs = self.ipsecDirectory.withLockedValue { $0[peer] } ?? []
+        let theirs = self.ipsecDirectory.withLock { $0[peer] } ?? []
         let local = policy.child("local-network")?.text.trimmed
         let remote = policy.child("remote-network")?.text.trimmed
         return theirs.contains { other in

@@ -1,3 +1,5 @@
+import CRP
+
 /// Loopback address checks and arithmetic: the simulator never binds or sends outside 127.0.0.0/8 and ::1.
 public enum LoopbackAddress {
     /// True for 127.0.0.0/8 dotted quads, `::1` and `localhost`.
@@ -7,16 +9,10 @@ public enum LoopbackAddress {
         return octets[0] == 127
     }
 
-    /// Parses a dotted IPv4 quad.
+    /// Parses a dotted IPv4 quad (CRP's strict parser: no leading zeros).
     public static func octets(_ host: String) -> [UInt8]? {
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var result: [UInt8] = []
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, let value = UInt8(part) else { return nil }
-            result.append(value)
-        }
-        return result
+        guard let address = IPAddress(host), address.family == .ipv4 else { return nil }
+        return address.bytes
     }
 
     /// The address `offset` places after `base` (e.g. 127.1.0.0 + 300 = 127.1.1.44).

@@ -147,6 +147,20 @@ final class CoreHarness: Sendable {
         }
     }
 
+    /// Where the managed devices stand and the events so far, for a failing expectation's message.
+    func describe() async -> String {
+        var lines: [String] = []
+        for code in Self.managed {
+            let sync = await sync(code)
+            lines.append(
+                "\(code): \(sync?.condition.status.rawValue ?? "-") \(sync?.condition.reason ?? "-") "
+                    + "\(sync?.condition.message ?? "") applied=\(sync?.lastAppliedRevision?.suffix(4) ?? "-")")
+        }
+        let all = (try? await events.search(EventQuery(tenant: Self.tenant, order: .ascending, limit: 10_000))) ?? []
+        lines += all.map { "\($0.type.rawValue) \($0.device ?? "") \($0.details)" }
+        return lines.joined(separator: "\n")
+    }
+
     /// Whether every device in `devices` is ready at `revision`.
     func converged(at revision: String, devices: [String] = CoreHarness.managed) async -> Bool {
         for device in devices {
@@ -184,7 +198,9 @@ final class CoreHarness: Sendable {
         for case let url as URL in enumerator {
             guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
             let path = String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
-            files[path] = try String(contentsOf: url, encoding: .utf8)
+            // Binary files (a `.tgz` config) keep their path for lint's existence check; the in-memory source
+            // holds text, and nothing applies them.
+            files[path] = String(decoding: try Data(contentsOf: url), as: UTF8.self)
         }
         return files
     }

@@ -13,7 +13,8 @@ import Testing
     @Test func announcedDevicesConvergeAndANewRevisionIsApplied() async throws {
         let harness = try await CoreHarness()
         let first = try await harness.start()
-        #expect(await harness.settle { await harness.converged(at: first) })
+        let converged = await harness.settle { await harness.converged(at: first) }
+        if !converged { Issue.record(Comment(rawValue: await harness.describe())) }
         #expect(try await harness.interfaceLeaf("nxr01", "ppp0", "mtu") == "1454")
 
         for code in ["nxr01", "nxr02", "nxr03"] { harness.setBaseline(code, mtu: 1380) }

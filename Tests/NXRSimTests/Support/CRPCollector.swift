@@ -2,18 +2,19 @@ import CRP
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 @testable import NXRSim
 
 /// A UDP socket on loopback that decodes every CRP datagram it gets.
 final class CRPCollector: @unchecked Sendable {
     let channel: any Channel
-    private let box: Locked<[Announcement]>
+    private let box: Box
 
     var address: String { "127.0.0.1:\(self.channel.localAddress?.port ?? 0)" }
-    var announcements: [Announcement] { self.box.withLockedValue { $0 } }
+    var announcements: [Announcement] { self.box.announcements.withLock { $0 } }
 
     init(secret: [UInt8]? = nil) async throws {
-        let box = Locked<[Announcement]>([])
+        let box = Box()
         self.box = box
         self.channel = try await DatagramBootstrap(group: TestFleet.group)
             .channelInitializer { channel in
@@ -24,12 +25,17 @@ final class CRPCollector: @unchecked Sendable {
 
     func close() async { try? await self.channel.close() }
 
+    /// The announcements, shared by the collector and its channel handler.
+    final class Box: Sendable {
+        let announcements = Mutex<[Announcement]>([])
+    }
+
     final class Collector: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
-        let box: Locked<[Announcement]>
+        let box: Box
         let secret: [UInt8]?
 
-        init(box: Locked<[Announcement]>, secret: [UInt8]?) {
+        init(box: Box, secret: [UInt8]?) {
             self.box = box
             self.secret = secret
         }
@@ -38,7 +44,7 @@ final class CRPCollector: @unchecked Sendable {
             let envelope = self.unwrapInboundIn(data)
             let bytes = Array(envelope.data.readableBytesView)
             if let decoded = try? CRPCodec.decode(bytes, secretFor: { _ in self.secret }) {
-                self.box.withLockedValue { $0.append(decoded.announcement) }
+                self.box.announcements.withLock { $0.append(decoded.announcement) }
             }
         }
     }

@@ -18,7 +18,7 @@ struct EngineHarness {
     init(config: String = EngineHarness.defaultConfig) throws {
         let root = try XML.parse("<data xmlns=\"\(NETCONFNamespace.base)\">\(config)</data>")
         self.engine = NETCONFServerEngine(
-            configuration: .init(validator: SimModel.validate, vendorNamespaces: [SimModel.namespace]), running: root)
+            configuration: .init(validator: SimModel.validator, vendorNamespaces: [SimModel.namespace]), running: root)
     }
 
     static let defaultConfig = """

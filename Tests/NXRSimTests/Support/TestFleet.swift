@@ -3,13 +3,14 @@ import Logging
 import NETCONF
 import NIOCore
 import NIOPosix
+import Synchronization
 @testable import NXRSim
 
 /// A running in-process device for tests: temp state folder, an ed25519 client key made by ssh-keygen,
 /// a known_hosts file with the device's host key.
 final class TestFleet: @unchecked Sendable {
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-    private static let counter = Locked(0)
+    private static let counter = Mutex(0)
 
     let directory: URL
     let fleet: Fleet
@@ -19,7 +20,7 @@ final class TestFleet: @unchecked Sendable {
 
     /// A fresh loopback address per test so tests can run in parallel.
     static func nextAddress() -> String {
-        let n = Self.counter.withLockedValue { value -> Int in
+        let n = Self.counter.withLock { value -> Int in
             value += 1
             return value
         }
