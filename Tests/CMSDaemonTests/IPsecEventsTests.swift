@@ -1,3 +1,4 @@
+import CMSModel
 import CMSPlan
 import NETCONF
 import Testing
@@ -39,6 +40,21 @@ struct IPsecEventsTests {
             part: "baseline", added: [], changes: false, deletes: false),
         Case(description: "nothing", lines: [], added: [], changes: false, deletes: false),
     ]
+
+    /// Issue 10: a group whose name is not a valid policy-name part was recorded under its sanitised form, so
+    /// `cms events --group <its name>` missed it.
+    @Test("added groups carry the group's real name, not the policy name's sanitised form")
+    func realGroupNames() {
+        let groups = ["本社 VPN", "IPsec-mesh", "a--b"].map { Group(name: $0, type: .ipsecMesh) }
+        let names = IPsecEvents.groupNames(groups)
+        let lines = groups.map { "+ ike-policy \(PolicyNaming.name(group: $0.name, peer: "nxr02")) peer id-nxr02" }
+        #expect(lines[0].contains("cms-___VPN--"), "the policy name is sanitised: \(lines[0])")
+        let kinds = IPsecEvents.kinds(Self.changes(lines), groupNames: names)
+        #expect(kinds.addedGroups == ["IPsec-mesh", "a--b", "本社 VPN"])
+        let events = IPsecEvents.events(
+            kinds, started: true, time: .seconds(1), tenant: "t", device: "a", user: nil, revision: "r")
+        #expect(events.compactMap(\.group) == ["IPsec-mesh", "a--b", "本社 VPN"])
+    }
 
     @Test("the kinds of IPsec change in a plan", arguments: cases)
     func kinds(_ c: Case) {

@@ -12,7 +12,9 @@ enum IPsecEvents {
         var isEmpty: Bool { addedGroups.isEmpty && !changes && !deletes }
     }
 
-    static func kinds(_ changes: DeviceChangeSet) -> Kinds {
+    /// `groupNames`: policy-name group part → the group's real name (``groupNames(_:)``), so that events carry the
+    /// name users search by (`cms events --group "本社 VPN"`), not the sanitised form in the policy name.
+    static func kinds(_ changes: DeviceChangeSet, groupNames: [String: String] = [:]) -> Kinds {
         var kinds = Kinds()
         var groups: Set<String> = []
         for change in changes.changes where change.part == IPsecPart.partID {
@@ -20,7 +22,9 @@ enum IPsecEvents {
                 let words = line.split(separator: " ", maxSplits: 3)
                 guard words.count >= 3 else { continue }
                 switch words[0] {
-                case "+": groups.insert(groupPart(String(words[2])))
+                case "+":
+                    let part = groupPart(String(words[2]))
+                    groups.insert(groupNames[part] ?? part)
                 case "~": kinds.changes = true
                 case "-": kinds.deletes = true
                 default: break
@@ -29,6 +33,11 @@ enum IPsecEvents {
         }
         kinds.addedGroups = groups.sorted()
         return kinds
+    }
+
+    /// Every group of a revision by the group part of its policy names (``PolicyNaming/groupPart(_:)``).
+    static func groupNames(_ groups: [Group]) -> [String: String] {
+        Dictionary(groups.map { (PolicyNaming.groupPart($0.name), $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// `cms-<group>-<peer>` → `<group>` (the peer part never contains `-`).

@@ -21,6 +21,8 @@ public struct DeviceRunRequest: Sendable {
     /// Parts whose desired state moved at the same revision (IPsec after a peer's address change): their changes
     /// are the desired state following the world, not drift.
     public var movedParts: Set<String>
+    /// Policy-name group part → real group name, for the IPsec events' `group`.
+    public var ipsecGroupNames: [String: String] = [:]
 
     public init(
         tenant: String, device: String, revision: String, user: String?, parts: [any ManagedPart],
@@ -123,7 +125,7 @@ public struct Applier: Sendable {
                         time: started, tenant: request.tenant, type: .gitApplyStarted, device: request.device,
                         user: request.user, revision: request.revision,
                         details: ["parts": changes.parts.joined(separator: ","), "changes": Self.clip(summary)]))
-                let ipsecKinds = IPsecEvents.kinds(changes)
+                let ipsecKinds = IPsecEvents.kinds(changes, groupNames: request.ipsecGroupNames)
                 do {
                     try await events.append(
                         IPsecEvents.events(

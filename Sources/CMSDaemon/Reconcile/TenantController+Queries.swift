@@ -95,9 +95,10 @@ extension TenantController {
         let info = await agents[device]?.info()
         let summary = summary(desired, record: record, info: info)
         var managed: [String: Bool] = [:]
-        if let revision = inForce, let parts = try? BaselinePart.parts(for: desired, files: revision.files) {
+        if let revision = inForce {
+            // The same parts a run uses (baseline and IPsec), from the one place that assembles them.
             let inSync = record.sync.condition.status == .ready && record.sync.lastAppliedRevision == revision.commit
-            for part in parts { managed[part.id] = inSync }
+            for part in managedParts(for: desired, revision: revision).parts { managed[part.id] = inSync }
         }
         return DeviceDetail(
             summary: summary, condition: record.sync.condition, lastAppliedRevision: record.sync.lastAppliedRevision,
@@ -199,11 +200,14 @@ extension TenantController {
 
     func summary(_ device: Device, record: DeviceRecord, info: DeviceRuntimeInfo?) -> DeviceSummary {
         let groups = inForce?.snapshot?.groups.filter { $0.members.contains { $0.device == device.code } }.map(\.name) ?? []
+        let state: DeviceState = device.suspended ? .suspended : (info?.state ?? .awaitingAddress)
+        // As the original: what the device reported (firmware, hostname) is shown only while it is connected — a
+        // suspended or disconnected device may have changed since. The registered serial stays (it identifies it).
+        let live = (state == .connected || state == .communicating) ? info?.identity : nil
         return DeviceSummary(
             code: device.code, name: device.name, product: device.product.rawValue, note: device.note,
-            state: device.suspended ? .suspended : (info?.state ?? .awaitingAddress), sync: record.sync.condition.status,
-            firmwareVersion: info?.identity?.firmwareVersion ?? record.identity?.firmwareVersion,
-            serial: info?.identity?.serial ?? record.serial, hostname: info?.identity?.hostname ?? record.identity?.hostname,
+            state: state, sync: record.sync.condition.status, firmwareVersion: live?.firmwareVersion,
+            serial: live?.serial ?? record.serial, hostname: live?.hostname,
             controlAddress: info?.address?.description ?? record.lastAddress, groups: groups)
     }
 

@@ -41,6 +41,8 @@ public actor TenantController {
     var loops: [Task<Void, Never>] = []
     /// Runs in progress, per device, counted by the worker itself (more than 1 would be a device run twice at once).
     var inFlight: [String: Int] = [:]
+    /// Baseline parts of the revision in force, parsed once per device and revision (not on every run and drift tick).
+    var baselineParts: (revision: String?, byDevice: [String: (parts: [any ManagedPart], error: String?)]) = (nil, [:])
     var stopped = false
     /// Counters for `/metrics`.
     public private(set) var metrics = TenantMetrics()
@@ -403,15 +405,7 @@ public actor TenantController {
             let desired = snapshot.device(device), let agent = agents[device], var record = records[device]
         else { return .none }
         let user = requestedBy.removeValue(forKey: device) ?? revision.user
-        var parts: [any ManagedPart] = []
-        var partsError: String?
-        do {
-            parts = try BaselinePart.parts(for: desired, files: revision.files)
-        } catch {
-            partsError = "\(error)"
-        }
-        let ipsecPart = ipsecPart(for: device)
-        if let ipsecPart { parts.append(ipsecPart) }
+        let (parts, partsError, ipsecPart) = managedParts(for: desired, revision: revision)
         // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds
         // something: the status does not flicker and the short history keeps the runs that did something.
         let quiet = RunDecision.isQuietCheck(record.sync, revision: revision.commit)
@@ -419,10 +413,11 @@ public actor TenantController {
             record.sync.started(revision: revision.commit, at: now())
             records[device] = record
         }
-        let request = DeviceRunRequest(
+        var request = DeviceRunRequest(
             tenant: code, device: device, revision: revision.commit, user: user, parts: parts, partsError: partsError,
             lastAppliedRevision: record.sync.lastAppliedRevision, drift: snapshot.tenant.drift,
             movedParts: ipsecMoved(device, part: ipsecPart) ? [IPsecPart.partID] : [])
+        if ipsecPart != nil { request.ipsecGroupNames = IPsecEvents.groupNames(snapshot.groups) }
         let result = await applier.run(request, agent: agent)
         ipsecRunFinished(device, part: ipsecPart, failure: result.errorClass == nil ? nil : result.record.message)
         guard var current = records[device] else { return .none }  // deleted meanwhile
@@ -453,6 +448,31 @@ public actor TenantController {
         records[device] = current
         await save(current)
         return followUp
+    }
+
+    /// The one place a device's managed parts are assembled (runs, drift checks, device detail): its baseline parts,
+    /// parsed once per adopted revision and kept (``baselineParts``), then its IPsec part as compiled now (it follows
+    /// the peers' addresses, so it is not kept with the revision).
+    func managedParts(for desired: Device, revision: Revision) -> (
+        parts: [any ManagedPart], error: String?, ipsec: IPsecPart?
+    ) {
+        var parts: [any ManagedPart]
+        var error: String?
+        if baselineParts.revision != revision.commit { baselineParts = (revision.commit, [:]) }
+        if let kept = baselineParts.byDevice[desired.code] {
+            (parts, error) = kept
+        } else {
+            do {
+                parts = try BaselinePart.parts(for: desired, files: revision.files)
+            } catch let problem {
+                parts = []
+                error = "\(problem)"
+            }
+            baselineParts.byDevice[desired.code] = (parts, error)
+        }
+        let ipsec = ipsecPart(for: desired.code)
+        if let ipsec { parts.append(ipsec) }
+        return (parts, error, ipsec)
     }
 
     func scheduleRetry(_ device: String, at time: Timestamp) {

@@ -9,17 +9,32 @@ import Testing
 @Suite(.serialized) struct LifecycleEventTests {
     @Test func suspendResumeAndDeleteAreEachRecordedOnceWithTheirCommit() async throws {
         let harness = try ReconcileHarness()
+        @Sendable func recorded(_ type: EventType) async -> Bool {
+            await eventuallyTrue { try await !harness.events(type).filter { $0.device == "ichigaya" }.isEmpty }
+        }
         try await harness.start(drift: .seconds(3600))
         #expect(await eventuallyTrue(timeout: .seconds(60)) { await harness.converged(at: try FaultTests.head(harness)) })
         let yaml = "devices/ichigaya.yaml"
         let original = try String(contentsOf: harness.repo.appendingPathComponent(yaml), encoding: .utf8)
 
+        #expect(await eventuallyTrue { try await harness.summaries().first { $0.code == "ichigaya" }?.state == .connected })
+        let connected = try #require(try await harness.summaries().first { $0.code == "ichigaya" })
+        #expect(connected.firmwareVersion != nil && connected.hostname != nil, "a connected device shows what it reports")
+
         try harness.write(yaml, original + "suspended: true\n")
         let suspended = try harness.commit("suspend ichigaya", author: "Carol")
         await harness.controller.refresh()
+        // The poll may be adopting the commit while this refresh returns: wait for the adoption's event.
+        #expect(await recorded(.deviceSuspended))
+        // Suspended: what the device reported is no longer shown (it may have changed); its serial stays.
+        let summary = try #require(try await harness.summaries().first { $0.code == "ichigaya" })
+        #expect(summary.state == .suspended)
+        #expect(summary.firmwareVersion == nil && summary.hostname == nil, "\(summary)")
+        #expect(summary.serial == connected.serial)
         try harness.write(yaml, original)
         let resumed = try harness.commit("resume ichigaya", author: "Dave")
         await harness.controller.refresh()
+        #expect(await recorded(.deviceResumed))
         try FileManager.default.removeItem(at: harness.repo.appendingPathComponent(yaml))
         let groups = harness.repo.appendingPathComponent("groups/plain.yaml")
         let members = try String(contentsOf: groups, encoding: .utf8)
@@ -27,6 +42,7 @@ import Testing
             to: groups, atomically: true, encoding: .utf8)
         let deleted = try harness.commit("retire ichigaya", author: "Erin")
         await harness.controller.refresh()
+        #expect(await recorded(.deviceDeleted))
 
         for (type, revision, user) in [
             (EventType.deviceSuspended, suspended, "Carol <carol@example.com>"),
