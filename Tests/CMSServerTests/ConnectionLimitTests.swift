@@ -73,8 +73,8 @@ final class IdleFlood: @unchecked Sendable {
             for index in 0..<count {
                 let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
                 guard fd >= 0 else { throw TestFailure("socket() failed: errno \(errno) after \(index)") }
-                var timeout = timeval(tv_sec: 5, tv_usec: 0)
-                setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                // No connect timeout: on a loaded machine the server's accept queue fills and the kernel retries the
+                // SYN (1 s, 3 s, …); the connection still completes, which is what the attack needs.
                 var address = sockaddr_in()
                 address.sin_family = sa_family_t(AF_INET)
                 address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -19,17 +19,23 @@ struct ApplyCrashSafetyTests {
     func killsDuringApplies() async throws {
         let folder = try Support.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        var generator = SystemRandomNumberGenerator()
-        for round in 0..<Self.kills {
-            // Odd rounds die right after a start (mid-apply), even rounds right after an outcome (between the outcome
-            // and the intent's close, or between applies); how many steps pass first varies.
-            let marker = round % 2 == 0 ? "finished" : "started"
-            let wait = Int.random(in: 1...4, using: &generator)
-            let killed = try runAndKill(folder: folder.path, afterLines: wait, marker: marker)
-            #expect(killed, "round \(round): the writer must have been killed, not have exited")
+        // The kill loop blocks on pipes and waitpid: it runs on its own thread, never on the concurrency pool (whose
+        // two threads on this machine serve the other suites' servers meanwhile).
+        let survivors = try await Self.onThread { [path = folder.path] () -> [Int] in
+            var generator = SystemRandomNumberGenerator()
+            var survivors: [Int] = []
+            for round in 0..<Self.kills {
+                // Odd rounds die right after a start (mid-apply), even rounds right after an outcome (between the
+                // outcome and the intent's close, or between applies); how many steps pass first varies.
+                let marker = round % 2 == 0 ? "finished" : "started"
+                let wait = Int.random(in: 1...4, using: &generator)
+                if try !Self.runAndKill(folder: path, afterLines: wait, marker: marker) { survivors.append(round) }
+            }
+            return survivors
         }
+        #expect(survivors.isEmpty, "rounds whose writer exited instead of being killed: \(survivors)")
         // The last start recovers the last interruption, as cmsd's next start would.
-        let final = try run(folder: folder.path, arguments: ["0"])
+        let final = try await Self.onThread { [path = folder.path] in try Self.run(folder: path, arguments: ["0"]) }
         #expect(final.status == 0, "recovery-only run failed: \(final.stderr)")
 
         let events = try SQLiteEventStore(path: folder.appendingPathComponent("events.sqlite").path)
@@ -63,7 +69,7 @@ struct ApplyCrashSafetyTests {
             "apply crash safety: \(Self.kills) kills, \(started.count) applies started, "
                 + outcomes.map { "\($0.value.count) \($0.key.rawValue)" }.sorted().joined(separator: ", "))
         // Nothing is left to recover: a further start adds no event.
-        let again = try run(folder: folder.path, arguments: ["0"])
+        let again = try await Self.onThread { [path = folder.path] in try Self.run(folder: path, arguments: ["0"]) }
         #expect(again.status == 0)
         let after = try await events.search(EventQuery(tenant: "crash", order: .ascending, limit: EventQuery.maximumLimit))
         #expect(after.count == all.count, "a second recovery added events")
@@ -96,9 +102,9 @@ struct ApplyCrashSafetyTests {
 
     /// Starts the writer and SIGKILLs it once it printed `afterLines` lines starting with `marker`; false when it
     /// exited by itself.
-    func runAndKill(folder: String, afterLines: Int, marker: String) throws -> Bool {
+    static func runAndKill(folder: String, afterLines: Int, marker: String) throws -> Bool {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = ["applies", folder, "crash", "forever"]
         let out = Pipe()
         process.standardOutput = out
@@ -119,9 +125,9 @@ struct ApplyCrashSafetyTests {
         return process.terminationReason == .uncaughtSignal
     }
 
-    func run(folder: String, arguments: [String]) throws -> (status: Int32, stderr: String) {
+    static func run(folder: String, arguments: [String]) throws -> (status: Int32, stderr: String) {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = ["applies", folder, "crash"] + arguments
         let err = Pipe()
         process.standardOutput = FileHandle.nullDevice
@@ -133,4 +139,10 @@ struct ApplyCrashSafetyTests {
     }
 
     static var binary: URL { Support.productsDirectory.appendingPathComponent("cms-store-crashtest") }
+
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
 }
