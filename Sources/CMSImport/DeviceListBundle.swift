@@ -55,6 +55,12 @@ public struct DeviceListBundle: Sendable {
             throw .archiveMalformed(reason: "not a ZIP archive (\(error))")
         }
         let entries = Array(archive)
+        // ZIPFoundation stops listing at the first central directory record it cannot read; a ZIP whose
+        // directory promises more entries than can be read is corrupt, not shorter (never drop devices silently).
+        if let declared = declaredEntryCount(bytes), declared != entries.count {
+            throw .archiveMalformed(
+                reason: "its central directory lists \(declared) entries but only \(entries.count) can be read")
+        }
         // Check every name and declared size before decompressing a single byte.
         var declared: UInt64 = 0
         var seen: Set<String> = []
@@ -112,6 +118,25 @@ public struct DeviceListBundle: Sendable {
         }
         let csv = contents.removeValue(forKey: csvName) ?? Data()
         return DeviceListBundle(csvName: csvName, csv: csv, files: contents, isArchive: true)
+    }
+
+    /// The entry count the end-of-central-directory record declares, or nil when there is no such record
+    /// or the count is in a ZIP64 record (0xFFFF); then ZIPFoundation's own checks stand alone.
+    static func declaredEntryCount(_ bytes: Data) -> Int? {
+        let data = [UInt8](bytes)
+        let recordSize = 22
+        guard data.count >= recordSize else { return nil }
+        // The record is the last thing in the file, followed by a comment of at most 65535 bytes.
+        let lowest = max(0, data.count - recordSize - 0xFFFF)
+        var start = data.count - recordSize
+        while start >= lowest {
+            if data[start] == 0x50, data[start + 1] == 0x4B, data[start + 2] == 0x05, data[start + 3] == 0x06 {
+                let count = Int(data[start + 10]) | Int(data[start + 11]) << 8
+                return count == 0xFFFF ? nil : count
+            }
+            start -= 1
+        }
+        return nil
     }
 
     /// Why an entry name is refused, or nil. Only the name is judged here.

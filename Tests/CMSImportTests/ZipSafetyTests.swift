@@ -83,6 +83,41 @@ struct ZipSafetyTests {
         #expect(message.contains(reason), "\(message)")
     }
 
+    /// Found by the `zip` fuzz harness (fuzz/corpus/zip/crash-offset-past-end): ZIPFoundation's in-memory
+    /// archive trapped on an offset past the end of the data. Each forged offset points far past the end.
+    @Test(
+        "a ZIP whose headers point past its end is refused, not a crash",
+        arguments: [
+            ("central directory offset", [UInt8]([0x50, 0x4B, 0x05, 0x06]), 16),
+            ("local header offset", [UInt8]([0x50, 0x4B, 0x01, 0x02]), 42),
+        ])
+    func offsetPastEnd(field: String, signature: [UInt8], at fieldOffset: Int) throws {
+        var bytes = [UInt8](try makeZip([Self.csv, Self.config]))
+        var forged = 0
+        var i = 0
+        while i + fieldOffset + 4 <= bytes.count {
+            if bytes[i..<i + 4].elementsEqual(signature) {
+                bytes.replaceSubrange(i + fieldOffset..<i + fieldOffset + 4, with: [0xF0, 0xFF, 0xFF, 0x7F])
+                forged += 1
+            }
+            i += 1
+        }
+        #expect(forged > 0, "the test ZIP has a \(field) to forge")
+        let error = try #require(throws: ImportError.self) { try DeviceListBundle.fromArchive(Data(bytes)) }
+        #expect(error.code == "zip-malformed", "\(field): \(error)")
+    }
+
+    /// Its directory declares 7 entries; the 4th points past the end. Read file-backed, ZIPFoundation listed
+    /// the first 3 and stopped — the import must not go on with 3 of 7 devices' files.
+    @Test("the fuzzer's crashing ZIP (a forged offset) is refused as malformed, not shortened")
+    func fuzzerCrashInput() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appending(path: "../../fuzz/corpus/zip/crash-offset-past-end").standardizedFileURL
+        let zip = try Data(contentsOf: url)
+        let error = try #require(throws: ImportError.self) { try DeviceListBundle.fromArchive(zip) }
+        #expect(error == .archiveMalformed(reason: "its central directory lists 7 entries but only 3 can be read"))
+    }
+
     @Test("a zip bomb over the cap is refused from its declared size, before decompressing")
     func declaredBomb() throws {
         let bomb = ZipItem(path: "bomb.xml", data: Data(count: 33 * 1024 * 1024))
