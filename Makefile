@@ -36,7 +36,8 @@ test-tsan: setup
 
 # The socketless tier: the pure-core test targets and the suites tagged `.core` (in-memory devices, stores and
 # source, a manual clock). No peer is started, no timer is real: well under a minute after the build.
-CORE_TESTS = --filter tag:core --filter '^(CMSSchemaTests|CMSImportTests|NETCONFTests|NXRModelTests|CMSReconcileTests|CMSPlanTests|CMSAPITests|TenantKeysTests)\.'
+# (`swift test --filter tag:core` selects nothing with Swift 6.3.1, so the .core suites are named.)
+CORE_TESTS = --filter '^(CMSSchemaTests|CMSImportTests|NETCONFTests|NXRModelTests|CMSReconcileTests|CMSPlanTests|CMSAPITests|TenantKeysTests)\.' --filter 'CMSDaemonTests\.(CoreReconcileTests|CoreDeviceAgentTests|DaemonConfigurationTests|IPsecEventsTests)'
 
 test-core: setup
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)

@@ -5,9 +5,9 @@ import NETCONFClient
 import NXRSim
 
 /// A simulated NXR held in memory: the simulator's pure ``NETCONFServerEngine`` (the same datastores, locks,
-/// confirmed commits, validation and notifications as `nxr-sim`) behind ``InMemorySession``s instead of SSH
-/// channels. No socket, no thread, no timer: tests of the daemon run against it in microseconds and
-/// deterministically.
+/// confirmed commits, validation against `schemas/nxr.yang` and notifications as `nxr-sim`) behind
+/// ``InMemorySession``s instead of SSH channels. No socket, no thread, no timer: tests of the daemon run
+/// against it in milliseconds and deterministically.
 ///
 /// The device still has an ed25519 host key and presents it at connect, before anything else: the caller's
 /// ``HostKeyPolicy`` decides, and a refused key ends the attempt with `hostKeyRejected` before a session is
@@ -45,7 +45,7 @@ public actor InMemoryDevice {
         let running = SimModel.defaultConfig(identity: identity, address: address, port: port, crpServer: nil)
         self.engine = NETCONFServerEngine(
             configuration: NETCONFServerEngine.Configuration(
-                validator: SimModel.validate, vendorNamespaces: [SimModel.namespace]),
+                validator: SimModel.validator, vendorNamespaces: [SimModel.namespace]),
             running: running)
     }
 

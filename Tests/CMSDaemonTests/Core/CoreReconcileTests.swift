@@ -107,7 +107,8 @@ import Testing
         await harness.controller.refresh()
         #expect(await harness.settle { await harness.sync("nxr01")?.condition.reason == "RetryScheduled" })
         let failed = try #require(await harness.sync("nxr01"))
-        #expect(failed.consecutiveFailures == 1)
+        // ≥ 1: a peer's late IPsec recompile may enqueue nxr01 once more, and that run is refused too.
+        #expect(failed.consecutiveFailures >= 1)
         #expect(try await harness.interfaceLeaf("nxr01", "ppp0", "mtu") == "1454", "nothing of the refused edit is active")
 
         // The retry is due after the backoff (2 s base, jitter 0.5): not a moment earlier, then it converges.
