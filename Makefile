@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: setup build test demo bench lint-example clean
+.PHONY: setup build test test-core demo bench lint-example clean fuzz fuzz-ci test-tsan
 
 setup:
 	@bash scripts/setup.sh
@@ -16,6 +16,31 @@ test: setup
 	# tests block while they wait for them; run side by side on 2 cores they starve the Swift
 	# concurrency pool and time out. Serial is as fast here (~3 min) and deterministic.
 	$(SWIFT) test --skip-build --no-parallel $(BUILD_FLAGS)
+	# Every libFuzzer harness for a few seconds on its committed corpus (docs/security.md).
+	@$(MAKE) --no-print-directory fuzz-ci
+
+# libFuzzer harnesses (Sources/cms-fuzz), FUZZ_SECONDS each (default 60), in .build-fuzz.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash scripts/fuzz.sh
+
+# The short run `make test` does: FUZZ_CI_SECONDS (default 5) per harness.
+FUZZ_CI_SECONDS ?= 5
+fuzz-ci:
+	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) SWIFT=$(SWIFT) bash scripts/fuzz.sh
+
+# The core test tier (pure modules) under ThreadSanitizer, then AddressSanitizer (.build-tsan, .build-asan).
+test-tsan: setup
+	SWIFT=$(SWIFT) bash scripts/sanitize.sh thread
+	SWIFT=$(SWIFT) bash scripts/sanitize.sh address
+
+# The socketless tier: the pure-core test targets and the suites tagged `.core` (in-memory devices, stores and
+# source, a manual clock). No peer is started, no timer is real: well under a minute after the build.
+CORE_TESTS = --filter tag:core --filter '^(CMSSchemaTests|CMSImportTests|NETCONFTests|NXRModelTests|CMSReconcileTests|CMSPlanTests|CMSAPITests|TenantKeysTests)\.'
+
+test-core: setup
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(CORE_TESTS) $(BUILD_FLAGS)
 
 lint-example: build
 	$(SWIFT) run $(BUILD_FLAGS) cms-lint examples/tenant-repo
@@ -28,4 +53,4 @@ bench: setup
 	@bash bench/run-all.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-tsan .build-asan

@@ -100,6 +100,12 @@ let package = Package(
                 ],
                 swiftSettings: strict),
 
+        // The in-memory device: the simulator's pure engine behind the session port, for socketless tests.
+        .target(name: "NXRSimMemory",
+                dependencies: ["NXRSim", "NETCONF", "NETCONFClient",
+                               .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
+
         // ── Application: the daemon and its HTTP server ──
         .target(name: "CMSDaemon",
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
@@ -114,6 +120,8 @@ let package = Package(
         .target(name: "CMSServer",
                 dependencies: ["CMSAPI", "CMSModel",
                                .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HummingbirdCore", package: "hummingbird"),
+                               .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
 
@@ -145,7 +153,12 @@ let package = Package(
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
-        .executableTarget(name: "cms-store-crashtest", dependencies: ["CMSStore", "CMSModel"],
+        // libFuzzer harnesses (docs/security.md "Fuzzing and sanitizers"); scripts/fuzz.sh builds them with
+        // -DFUZZING and the fuzzer+address sanitizers in .build-fuzz; the normal build replays files.
+        .executableTarget(name: "cms-fuzz", dependencies: ["CMSSchema", "NETCONF", "CRP", "CMSImport"],
+                          swiftSettings: strict),
+
+        .executableTarget(name: "cms-store-crashtest", dependencies: ["CMSStore", "CMSModel", "CMSReconcile"],
                           swiftSettings: strict),
 
         // ── Tests ──
@@ -176,7 +189,8 @@ let package = Package(
                                    .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "CMSDaemonTests",
                     dependencies: ["TestSupport", "CMSDaemon", "CMSAPI", "CMSModel", "CMSReconcile", "CMSPlan",
-                                   "NXRSim", "NETCONF", "NXRModel", "NETCONFClient", "CRP", "CMSStore", "GitSource",
+                                   "NXRSim", "NXRSimMemory", "NETCONF", "NXRModel", "NETCONFClient", "CRP", "CMSStore",
+                                   "GitSource",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "NIOCore", package: "swift-nio"),
                                    .product(name: "NIOPosix", package: "swift-nio")]),

@@ -25,14 +25,20 @@ public final class Daemon: ControlPlane, Service, Sendable {
     public let crp: CRPService
     /// Every tenant's CRP secret for the listener's signature check.
     public let crpSecrets: CRPSecrets
+    /// The one work queue every tenant's runs go through (global cap `limits.concurrency`).
+    public let work: WorkQueue
+    /// How the open-file limit is shared between the API, device sessions and the rest.
+    public let fileDescriptors: FileDescriptorBudget
     private let loop: NETCONFClientLoop
     private let controllers: [String: TenantController]
     private let logger: Logger
+    private let environment: DaemonEnvironment
 
     /// Opens the stores and builds every tenant (keys are created on first start). Nothing listens yet.
-    public init(configuration: DaemonConfiguration, logger: Logger) throws {
+    public init(configuration: DaemonConfiguration, logger: Logger, environment: DaemonEnvironment = .live) throws {
         self.configuration = configuration
         self.logger = logger
+        self.environment = environment
         let data = configuration.dataFolder
         do {
             try FileManager.default.createDirectory(
@@ -40,18 +46,31 @@ public final class Daemon: ControlPlane, Service, Sendable {
         } catch {
             throw ConfigurationError(file: data, line: nil, field: "dataFolder", message: "cannot create (\(error))")
         }
+        try DataFolderModes.secure(data)
+        fileDescriptors = try FileDescriptorBudget.plan(
+            openFileLimit: FileDescriptorBudget.currentOpenFileLimit(), tenants: configuration.tenants.count,
+            apiConnections: configuration.limits.apiConnections)
+        if fileDescriptors.devices < configuration.limits.maxDevices {
+            logger.warning(
+                "the open-file limit caps the devices below limits.maxDevices; raise it (ulimit -n) to manage more",
+                metadata: [
+                    "fd.limit": "\(fileDescriptors.limit)", "fd.devices": "\(fileDescriptors.devices)",
+                    "limits.maxDevices": "\(configuration.limits.maxDevices)",
+                ])
+        }
         events = try SQLiteEventStore(path: data + "/events.sqlite")
         state = try SQLiteStateStore(path: data + "/state.sqlite")
         loop = NETCONFClientLoop(name: "cmsd-netconf", logger: logger)
-        directory = DeviceDirectory(events: events, logger: logger)
+        directory = DeviceDirectory(events: events, logger: logger, now: environment.now, clock: environment.clock)
         let crpSecrets = CRPSecrets()
         self.crpSecrets = crpSecrets
         crp = CRPService(
             host: configuration.crpListen.host, port: configuration.crpListen.port,
             configuration: CRPListenerConfiguration(secretFor: { crpSecrets.secret(for: $0) }), directory: directory,
             logger: logger)
-        let permits = ConcurrencyPermits(configuration.limits.concurrency)
-        let budget = DeviceBudget(limit: configuration.limits.maxDevices)
+        let work = WorkQueue(globalLimit: configuration.limits.concurrency)
+        self.work = work
+        let budget = DeviceBudget(limit: min(configuration.limits.maxDevices, fileDescriptors.devices))
         var controllers: [String: TenantController] = [:]
         for tenant in configuration.tenants {
             let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
@@ -66,7 +85,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
                 events: events, logger: tenantLogger,
                 policy: LifecyclePolicy(
                     backoff: Backoff(base: timing.retryBase, cap: timing.retryCap),
-                    identificationTimeout: timing.connectTimeout * 2))
+                    identificationTimeout: timing.connectTimeout * 2),
+                now: environment.now, jitter: environment.jitter, connect: environment.connect, clock: environment.clock)
             let source = TenantRepositorySource(
                 tenant: tenant.code, repository: tenant.repository, dataFolder: data, logger: tenantLogger)
             let ipsecSecret: [UInt8]
@@ -77,8 +97,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
             }
             controllers[tenant.code] = TenantController(
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
-                context: context, permits: permits, globalLimit: configuration.limits.concurrency, timing: timing,
-                logger: tenantLogger, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
+                context: context, work: work, timing: timing,
+                logger: tenantLogger, now: environment.now, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
         }
         self.controllers = controllers
     }
@@ -90,7 +110,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
     public func start() async throws {
         let bound = try await crp.start()
         logger.info("cmsd started", metadata: ["crp": "\(bound)", "tenants": "\(controllers.keys.sorted())"])
-        let now = DeviceContext.wallClock()
+        let now = environment.now()
         _ = try? await events.append(
             controllers.keys.sorted().map {
                 Event(time: now, tenant: $0, type: .systemStarted, details: ["version": Self.version])
@@ -106,7 +126,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             for controller in controllers.values { group.addTask { await controller.shutdown() } }
         }
         await crp.stop()
-        let now = DeviceContext.wallClock()
+        let now = environment.now()
         _ = try? await events.append(
             controllers.keys.sorted().map { Event(time: now, tenant: $0, type: .systemStopped) })
         loop.shutdown()

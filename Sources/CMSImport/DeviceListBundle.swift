@@ -36,9 +36,21 @@ public struct DeviceListBundle: Sendable {
         guard bytes.count <= limits.maxArchiveBytes else {
             throw .archiveTooLarge(size: bytes.count, limit: limits.maxArchiveBytes)
         }
+        // Not `Archive(data:)`: ZIPFoundation's in-memory file traps (a negative range in its read callback)
+        // when a forged central directory or local header points past the end of the data — found by the
+        // `zip` fuzz harness. A file-backed archive reads short there instead, and the ZIP is refused as
+        // malformed. So the bytes go to a private (0600) temporary file that lives only for this call.
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cms-import-\(UUID().uuidString).zip")
+        guard FileManager.default.createFile(atPath: file.path, contents: bytes,
+                                             attributes: [.posixPermissions: 0o600])
+        else {
+            throw .unreadable(path: file.path, reason: "cannot write a temporary copy of the ZIP; is TMPDIR writable?")
+        }
+        defer { try? FileManager.default.removeItem(at: file) }
         let archive: Archive
         do {
-            archive = try Archive(data: bytes, accessMode: .read)
+            archive = try Archive(url: file, accessMode: .read)
         } catch {
             throw .archiveMalformed(reason: "not a ZIP archive (\(error))")
         }

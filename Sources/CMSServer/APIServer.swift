@@ -1,6 +1,8 @@
 import CMSAPI
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 
 /// The HTTP API of `cmsd` (docs/api.md): builds a Hummingbird application — a swift-service-lifecycle
 /// `Service` — serving the routes over a ``ControlPlane``.
@@ -12,17 +14,26 @@ public enum APIServer {
         make(controlPlane: controlPlane, configuration: configuration, logger: logger, onServerRunning: { _ in })
     }
 
-    /// The application; `onServerRunning` gets the bound port once it listens (useful with port 0).
+    /// The application; `onServerRunning` gets the bound port once it listens (useful with port 0). `connections`
+    /// counts and caps the open connections (pass one in to read its counters).
     public static func make(
         controlPlane: any ControlPlane, configuration: APIServerConfiguration, logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void
+        connections: APIConnections? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
+        let limits = configuration.limits
+        let connections = connections ?? APIConnections(maxConnections: limits.maxConnections)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: APIMiddleware(logger: logger))
         APIHandlers(controlPlane: controlPlane, authenticator: TokenAuthenticator(tokens: configuration.tokens))
             .register(on: router)
         return Application(
             router: router,
+            server: HTTPServerBuilder { responder in
+                GuardedChildChannel(
+                    inner: HTTP1Channel(
+                        responder: responder, configuration: .init(idleTimeout: TimeAmount(limits.idleTimeout))),
+                    connections: connections, limits: limits, logger: logger)
+            },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "cmsd"),
             onServerRunning: { channel in

@@ -9,13 +9,17 @@ public struct APIServerConfiguration: Sendable {
     public var port: Int
     /// Secret token → grant. Empty tokens are ignored.
     public var tokens: [String: TokenGrant]
+    /// Connection cap and timeouts.
+    public var limits: APIConnectionLimits
 
     public init(
-        host: String = "127.0.0.1", port: Int = APIServerConfiguration.defaultPort, tokens: [String: TokenGrant]
+        host: String = "127.0.0.1", port: Int = APIServerConfiguration.defaultPort, tokens: [String: TokenGrant],
+        limits: APIConnectionLimits = APIConnectionLimits()
     ) {
         self.host = host
         self.port = port
         self.tokens = tokens
+        self.limits = limits
     }
 
     /// The port `cmsd` listens on unless configured otherwise (and the `cms` CLI's default).

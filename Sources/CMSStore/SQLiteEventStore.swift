@@ -82,7 +82,13 @@ public final class SQLiteEventStore: EventStore {
             conditions.append("time <= ?")
             _ = arguments.append(contentsOf: [to.microsecondsSince1970])
         }
-        for (column, value) in [("user", query.user), ("device", query.device), ("\"group\"", query.group)] {
+        if let user = query.user {
+            // As EventQuery.user(_:matches:): the whole user, the author's name, or the author's e-mail.
+            conditions.append(
+                "(user = ? OR substr(user, 1, length(?) + 2) = ? || ' <' OR substr(lower(user), -(length(?) + 2)) = '<' || lower(?) || '>')")
+            _ = arguments.append(contentsOf: [user, user, user, user, user])
+        }
+        for (column, value) in [("device", query.device), ("\"group\"", query.group)] {
             if let value {
                 conditions.append("\(column) = ?")
                 _ = arguments.append(contentsOf: [value])

@@ -1,7 +1,7 @@
 import NETCONF
 
-/// The RFC 6241 / RFC 5277 operations, each one RPC built by `NETCONF.Operation`.
-extension NETCONFSession {
+/// The RFC 6241 operations, each one RPC built by `NETCONF.Operation`, for every ``DeviceSession``.
+extension DeviceSession {
     /// `<get>`: running configuration and state data. Returns the `<data>` element (empty if none).
     public func get(filter: Filter? = nil, timeout: Duration? = nil) async throws -> XMLElement {
         try await rpc(Operation.get(filter: filter), timeout: timeout).dataOrEmpty
@@ -84,7 +84,10 @@ extension NETCONFSession {
     public func kill(sessionID: UInt32, timeout: Duration? = nil) async throws {
         try await rpc(Operation.killSession(sessionID), timeout: timeout)
     }
+}
 
+/// RFC 5277 notifications over the SSH session.
+extension NETCONFSession {
     /// RFC 5277 `<create-subscription>`; notifications arrive on the returned stream, which ends
     /// when the session ends.
     public func subscribe(

@@ -17,7 +17,7 @@ import Synchronization
 ///
 /// Calls may run concurrently: every RPC gets its own message-id and replies are matched to it in
 /// any order. If the session dies, every waiting call fails with `sessionClosed`.
-public final class NETCONFSession: Sendable {
+public final class NETCONFSession: DeviceSession {
     /// The device address as given to `connect`.
     public let host: String
     public let port: Int
@@ -40,11 +40,6 @@ public final class NETCONFSession: Sendable {
 
     /// The NETCONF session-id the server assigned (from its hello).
     public var sessionID: UInt32? { serverHello.sessionID }
-
-    /// Whether the server advertised `capability` (query parameters ignored).
-    public func supports(_ capability: String) -> Bool {
-        serverHello.has(capability)
-    }
 
     /// Connects, verifies the host key with `hostKey` (mandatory, before authentication),
     /// authenticates, starts the `netconf` subsystem and exchanges hellos.

@@ -54,6 +54,10 @@ struct CMSDCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "cmsd")
+        // Files cmsd creates (stores, WAL, keys, mirrors) are its user's alone: 0600 files, 0700 folders.
+        umask(0o077)
+        // Before anything opens a descriptor: the budget (Daemon.fileDescriptors) is planned on the raised limit.
+        _ = FileDescriptorBudget.raiseOpenFileLimit()
         let tokens: [ResolvedAPIToken]
         let daemon: Daemon
         do {
@@ -69,10 +73,18 @@ struct CMSDCommand: AsyncParsableCommand {
         let server = APIServer.make(
             controlPlane: daemon,
             configuration: APIServerConfiguration(
-                host: configuration.apiListen.host, port: configuration.apiListen.port, tokens: grants),
+                host: configuration.apiListen.host, port: configuration.apiListen.port, tokens: grants,
+                limits: APIConnectionLimits(
+                    maxConnections: daemon.fileDescriptors.api, headerTimeout: configuration.timing.apiHeaderTimeout,
+                    idleTimeout: configuration.timing.apiIdleTimeout)),
             logger: logger,
-            onServerRunning: { port in
-                logger.info("API listening", metadata: ["api": "\(apiHost):\(port)"])
+            onServerRunning: { [budget = daemon.fileDescriptors] port in
+                logger.info(
+                    "API listening",
+                    metadata: [
+                        "api": "\(apiHost):\(port)", "api.maxConnections": "\(budget.api)",
+                        "fd.limit": "\(budget.limit)", "fd.devices": "\(budget.devices)",
+                    ])
             })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

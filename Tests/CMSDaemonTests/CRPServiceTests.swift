@@ -5,7 +5,7 @@ import Logging
 import Testing
 
 /// The CRP service as a ServiceLifecycle service: binds, routes, and closes when its task ends.
-@Suite struct CRPServiceTests {
+@Suite(.tags(.peer)) struct CRPServiceTests {
     @Test func runningTheServiceRoutesAnnouncementsUntilItIsCancelled() async throws {
         let harness = try await DeviceHarness()
         defer { Task { await harness.stop() } }

@@ -2,7 +2,7 @@ import CMSDaemon
 import Foundation
 import Testing
 
-@Suite struct DaemonConfigurationTests {
+@Suite(.tags(.core)) struct DaemonConfigurationTests {
     @Test func aFullFileSetsEveryFieldAndResolvesRelativePaths() throws {
         let text = """
             dataFolder: state

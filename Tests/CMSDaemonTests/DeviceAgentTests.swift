@@ -9,7 +9,7 @@ import NXRSim
 import Testing
 
 /// Device agents against real simulated NXRs on loopback: CRP → identification → persistent session.
-@Suite(.serialized) struct DeviceAgentTests {
+@Suite(.serialized, .tags(.peer)) struct DeviceAgentTests {
     @Test func aDeviceThatAnnouncesItselfIsIdentifiedConnectedAndItsHostKeyPinned() async throws {
         let harness = try await DeviceHarness()
         defer { Task { await harness.stop() } }
@@ -311,7 +311,7 @@ import Testing
         // An rpc-error is the operation's business: the session stays.
         await #expect(throws: RPCError.self) {
             try await agent.withSession { session in
-                try await session.rpc(XMLElement("no-such-operation", namespace: "urn:example:none"))
+                try await session.rpc(XMLElement("no-such-operation", namespace: "urn:example:none"), timeout: nil)
             }
         }
         #expect(await agent.info().state == .connected)

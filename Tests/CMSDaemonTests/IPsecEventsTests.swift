@@ -5,7 +5,7 @@ import Testing
 @testable import CMSDaemon
 
 /// Which IPsec events an apply records, read from the ipsec part's plan lines.
-@Suite("IPsec events of an apply")
+@Suite("IPsec events of an apply", .tags(.core))
 struct IPsecEventsTests {
     static func changes(_ lines: [String], part: String = IPsecPart.partID) -> DeviceChangeSet {
         DeviceChangeSet(device: "a", changes: [PartChange(part: part, summary: lines, edit: [])])

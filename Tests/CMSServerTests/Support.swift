@@ -59,25 +59,30 @@ struct TestServer {
     let port: Int
     let fake: FakeControlPlane
     let logs: LogCapture
+    /// The server's connection counters.
+    let connections: APIConnections
 
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the server, runs `body`, stops the server.
-    static func with<T: Sendable>(_ body: (TestServer) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(
+        limits: APIConnectionLimits = APIConnectionLimits(), _ body: (TestServer) async throws -> T
+    ) async throws -> T {
         let fake = FakeControlPlane()
         let logs = LogCapture()
+        let connections = APIConnections(maxConnections: limits.maxConnections)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = APIServer.make(
             controlPlane: fake,
-            configuration: APIServerConfiguration(host: "127.0.0.1", port: 0, tokens: Tokens.all),
-            logger: logs.logger(),
+            configuration: APIServerConfiguration(host: "127.0.0.1", port: 0, tokens: Tokens.all, limits: limits),
+            logger: logs.logger(), connections: connections,
             onServerRunning: { port in continuation.yield(port) })
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
             do {
-                let result = try await body(TestServer(port: port, fake: fake, logs: logs))
+                let result = try await body(TestServer(port: port, fake: fake, logs: logs, connections: connections))
                 group.cancelAll()
                 return result
             } catch {

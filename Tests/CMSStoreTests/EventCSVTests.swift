@@ -20,7 +20,28 @@ struct EventCSVTests {
         ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
         ("a=b", "a=b"),
         ("日本語, テスト", "\"日本語, テスト\""),
+        // Control characters from commit authors are shown, not obeyed (issue 18, item 9).
+        ("\u{1B}[2Jwiped", "\\x1B[2Jwiped"),
+        ("\u{1B}]0;owned\u{07}", "\\x1B]0;owned\\x07"),
+        ("\u{1B}=cmd()", "\\x1B=cmd()"),
+        ("=\u{1B}x", "'=\\x1Bx"),
+        ("c1\u{9B}31m", "c1\\x9B31m"),
+        ("nul\u{0}del\u{7F}", "nul\\x00del\\x7F"),
+        ("abc\u{202E}fdp.exe", "abc\\u202Efdp.exe"),
+        ("tab\tinside", "tab\tinside"),
     ]
+
+    @Test("an event with an ESC in its user and message exports without a raw control byte")
+    func controlBytesNeverRaw() {
+        let event = Event(
+            time: .seconds(0), tenant: "t", type: .gitApplyStarted, device: "nxr01",
+            user: "mallory\u{1B}[31m", revision: "abc", message: "x\u{1B}]0;title\u{07}\u{9B}2J")
+        let csv = EventCSV.render([event])
+        let raw = csv.unicodeScalars.filter { ControlCharacters.isControl($0) && !["\r", "\n"].contains($0) }
+        #expect(raw.isEmpty, "raw controls in the CSV: \(raw.map { $0.value })")
+        #expect(csv.contains("mallory\\x1B[31m"))
+        #expect(event.user == "mallory\u{1B}[31m", "the stored value stays intact")
+    }
 
     @Test("fields are quoted per RFC 4180 and made formula-safe", arguments: escapes)
     func escaping(field: String, expected: String) {

@@ -120,6 +120,7 @@ struct EventCatalogueTests {
         ("apply started", "gitops.apply.started"),
         ("apply succeeded", "gitops.apply.succeeded"),
         ("apply failed", "gitops.apply.failed"),
+        ("apply interrupted by a cmsd crash (issue 18)", "gitops.apply.interrupted"),
         ("safe prune refused a mass deletion", "gitops.prune.refused"),
         ("devices over the server device limit (SPEC §2 limits)", "gitops.device-limit.exceeded"),
         ("host key pinned", "device.host-key.pinned"),

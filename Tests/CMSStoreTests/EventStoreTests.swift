@@ -170,8 +170,8 @@ struct EventStoreTests {
     static let invalidCases: [(EventQuery, EventQueryError)] = [
         (EventQuery(tenant: ""), .missingTenant),
         (
-            EventQuery(tenant: "acme", user: String(repeating: "u", count: 17)),
-            .tooLong(field: .user, length: 17, maximum: 16)
+            EventQuery(tenant: "acme", user: String(repeating: "u", count: EventQuery.maximumUserLength + 1)),
+            .tooLong(field: .user, length: EventQuery.maximumUserLength + 1, maximum: EventQuery.maximumUserLength)
         ),
         (
             EventQuery(tenant: "acme", device: String(repeating: "d", count: 17)),
@@ -203,7 +203,7 @@ struct EventStoreTests {
         }
         // The longest allowed values are accepted.
         let longest = EventQuery(
-            tenant: "acme", user: String(repeating: "u", count: 16),
+            tenant: "acme", user: String(repeating: "u", count: EventQuery.maximumUserLength),
             device: String(repeating: "d", count: 16), group: String(repeating: "グ", count: 32))
         #expect(try await store.search(longest).isEmpty)
     }

@@ -33,17 +33,24 @@ struct ConfigurationParser {
             if let api = listen["api"] { configuration.apiListen = try hostPort(api, "listen.api") }
         }
         if let node = top["limits"] {
-            let limits = try mapping(node, "limits", allowed: ["maxDevices", "concurrency"])
+            let limits = try mapping(node, "limits", allowed: ["maxDevices", "concurrency", "apiConnections"])
             if let value = limits["maxDevices"] {
                 configuration.limits.maxDevices = try integer(value, "limits.maxDevices", range: 1...1_000_000)
             }
             if let value = limits["concurrency"] {
                 configuration.limits.concurrency = try integer(value, "limits.concurrency", range: 1...100_000)
             }
+            if let value = limits["apiConnections"] {
+                configuration.limits.apiConnections = try integer(value, "limits.apiConnections", range: 1...100_000)
+            }
         }
         if let node = top["timing"] {
             let timing = try mapping(
-                node, "timing", allowed: ["retryBase", "retryCap", "confirmTimeout", "connectTimeout", "rpcTimeout"])
+                node, "timing",
+                allowed: [
+                    "retryBase", "retryCap", "confirmTimeout", "connectTimeout", "rpcTimeout", "apiHeaderTimeout",
+                    "apiIdleTimeout",
+                ])
             if let value = timing["retryBase"] { configuration.timing.retryBase = try duration(value, "timing.retryBase") }
             if let value = timing["retryCap"] { configuration.timing.retryCap = try duration(value, "timing.retryCap") }
             if let value = timing["confirmTimeout"] {
@@ -56,6 +63,12 @@ struct ConfigurationParser {
                 configuration.timing.connectTimeout = try duration(value, "timing.connectTimeout")
             }
             if let value = timing["rpcTimeout"] { configuration.timing.rpcTimeout = try duration(value, "timing.rpcTimeout") }
+            if let value = timing["apiHeaderTimeout"] {
+                configuration.timing.apiHeaderTimeout = try duration(value, "timing.apiHeaderTimeout")
+            }
+            if let value = timing["apiIdleTimeout"] {
+                configuration.timing.apiIdleTimeout = try duration(value, "timing.apiIdleTimeout")
+            }
         }
         if let node = top["apiTokens"] { configuration.apiTokens = try tokens(node, "apiTokens") }
         guard let tenantsNode = top["tenants"] else {

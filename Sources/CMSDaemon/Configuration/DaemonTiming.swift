@@ -8,11 +8,18 @@ public struct DaemonTiming: Sendable, Hashable {
     /// NETCONF connect (TCP + SSH + hello) and per-RPC timeouts.
     public var connectTimeout: Duration
     public var rpcTimeout: Duration
+    /// Time an API connection has to send its request head after accept (slow or half-sent requests are closed).
+    public var apiHeaderTimeout: Duration
+    /// Time an API connection may stay idle between requests (or with a stalled body) before it is closed.
+    public var apiIdleTimeout: Duration
 
     public init(
         retryBase: Duration = .seconds(2), retryCap: Duration = .seconds(300), confirmTimeout: Duration = .seconds(60),
-        connectTimeout: Duration = .seconds(15), rpcTimeout: Duration = .seconds(60)
+        connectTimeout: Duration = .seconds(15), rpcTimeout: Duration = .seconds(60),
+        apiHeaderTimeout: Duration = .seconds(10), apiIdleTimeout: Duration = .seconds(60)
     ) {
+        self.apiHeaderTimeout = apiHeaderTimeout
+        self.apiIdleTimeout = apiIdleTimeout
         self.retryBase = retryBase
         self.retryCap = retryCap
         self.confirmTimeout = confirmTimeout
@@ -27,9 +34,12 @@ public struct DaemonLimits: Sendable, Hashable {
     public var maxDevices: Int
     /// Reconcile runs at once over all tenants (each tenant is further capped by its `rollout.maxConcurrent`).
     public var concurrency: Int
+    /// Open API connections at most (further capped by the file-descriptor budget, ``FileDescriptorBudget``).
+    public var apiConnections: Int
 
-    public init(maxDevices: Int = 10_000, concurrency: Int = 256) {
+    public init(maxDevices: Int = 10_000, concurrency: Int = 256, apiConnections: Int = 256) {
         self.maxDevices = maxDevices
         self.concurrency = concurrency
+        self.apiConnections = apiConnections
     }
 }

@@ -23,8 +23,10 @@ import NXRModel
 /// - A dropped session (notification stream ended, or a session-level failure of a refresh or of
 ///   a ``withSession(_:)`` body) goes `disconnected` and reconnects after the lifecycle's backoff.
 ///
-/// Nothing here blocks a thread: sessions run on the ``NETCONFClientLoop``'s own thread, timers
-/// are `Task.sleep`, and events / persistence go through one ordered outbox task.
+/// Sessions come from the context's connect factory (the session port, ``DeviceSession``): NETCONF over SSH
+/// on the ``NETCONFClientLoop``'s own thread in production, an in-memory device in tests. Nothing here
+/// blocks a thread: timers sleep on the context's injected clock, and events / persistence go through one
+/// ordered outbox task.
 public actor DeviceAgent {
     /// The device code (cpe-id, or the 11-digit serial).
     public nonisolated let code: String
@@ -35,12 +37,14 @@ public actor DeviceAgent {
 
     // Session and the attempt that is opening / identifying it. Results of older attempts and
     // events of older sessions are recognised by their number and dropped.
-    private var session: NETCONFSession?
+    private var session: (any DeviceSession)?
     private var sessionGeneration: UInt64 = 0
     private var attempt: UInt64 = 0
     private var attemptTask: Task<Void, Never>?
     private var presentedKeys: [UInt64: String] = [:]
     /// A first-use pin held back until identification succeeds: the fingerprint and its event.
+    /// The cause of the lifecycle input being performed (for its event), set only during that call.
+    private var cause: EventCause?
     private var tentativePin: (fingerprint: String, event: Event?)?
 
     private var timer: LifecycleTimer?
@@ -113,8 +117,11 @@ public actor DeviceAgent {
 
     /// A new revision of the desired state. A nil host key or serial keeps what was learned; a
     /// different host key replaces the pin (and lifts a host-key block).
-    public func update(expectation: DeviceExpectation, suspended: Bool) {
+    /// `cause` (the revision and its author) goes into the `device.suspended` / `device.resumed` event.
+    public func update(expectation: DeviceExpectation, suspended: Bool, cause: EventCause? = nil) {
         guard !stopped else { return }
+        self.cause = cause
+        defer { self.cause = nil }
         var new = expectation
         new.hostKey = new.hostKey.map(SSHHostKey.normalizedFingerprint) ?? lifecycle.expectation.hostKey
         new.serial = new.serial ?? lifecycle.expectation.serial
@@ -146,9 +153,11 @@ public actor DeviceAgent {
 
     /// The device left the desired state: close its session, stop its timers, record
     /// `device.deleted`. Returns once the event is written.
-    public func remove() async {
+    public func remove(cause: EventCause? = nil) async {
         guard !stopped else { return }
+        self.cause = cause
         perform(lifecycle.deleted())
+        self.cause = nil
         await stop()
     }
 
@@ -178,7 +187,7 @@ public actor DeviceAgent {
     /// when the device is not connected. A session-level failure thrown by the body (the session
     /// closed, the loop stopped, a protocol violation) moves the device to `disconnected`, and it
     /// reconnects after the backoff; an `rpc-error` or an RPC timeout does not.
-    public func withSession<T: Sendable>(_ body: @Sendable (NETCONFSession) async throws -> T) async throws -> T {
+    public func withSession<T: Sendable>(_ body: @Sendable (any DeviceSession) async throws -> T) async throws -> T {
         guard !stopped, !lifecycle.isDeleted, let session,
             lifecycle.state == .connected || lifecycle.state == .communicating
         else {
@@ -238,7 +247,9 @@ public actor DeviceAgent {
                 readout = nil
                 lastRefresh = nil
             case .emit(let type, let details):
-                let event = Event(time: context.now(), tenant: tenant, type: type, device: code, details: details)
+                let event = Event(
+                    time: context.now(), tenant: tenant, type: type, device: code, user: cause?.user,
+                    revision: cause?.revision, details: details.merging(cause?.details ?? [:]) { own, _ in own })
                 if type == .deviceHostKeyPinned, tentativePin != nil {
                     tentativePin?.event = event
                 } else {
@@ -283,13 +294,14 @@ public actor DeviceAgent {
                 : .reject(reason: "the device presented \(key.fingerprint) but \(pinned) is pinned")
         }
         attemptTask = Task { [weak self] in
-            let result: Result<NETCONFSession, any Error>
+            let result: Result<any DeviceSession, any Error>
             do {
                 result = .success(
-                    try await NETCONFSession.connect(
-                        host: address.host, port: address.port, username: context.username,
-                        auth: context.authentication, hostKey: policy, timeouts: context.timeouts,
-                        loop: context.loop, logger: logger))
+                    try await context.connect.open(
+                        DeviceConnectRequest(
+                            host: address.host, port: address.port, username: context.username,
+                            authentication: context.authentication, hostKey: policy, timeouts: context.timeouts,
+                            logger: logger)))
             } catch {
                 result = .failure(error)
             }
@@ -305,7 +317,7 @@ public actor DeviceAgent {
         if id == attempt { presentedKeys = [id: fingerprint] }
     }
 
-    private func connectFinished(attempt id: UInt64, _ result: Result<NETCONFSession, any Error>) {
+    private func connectFinished(attempt id: UInt64, _ result: Result<any DeviceSession, any Error>) {
         guard id == attempt, lifecycle.state == .identifying, lifecycle.step == .connecting, !stopped else {
             if case .success(let stale) = result { Task { await stale.close() } }
             return
@@ -416,8 +428,9 @@ public actor DeviceAgent {
     private func schedule(_ timer: LifecycleTimer, after delay: Duration) {
         timerTask?.cancel()
         self.timer = timer
+        let clock = context.clock
         timerTask = Task { [weak self] in
-            try? await Task.sleep(for: delay)
+            try? await clock.sleep(for: delay)
             guard !Task.isCancelled else { return }
             await self?.fire(timer)
         }
@@ -434,12 +447,12 @@ public actor DeviceAgent {
 
     /// Subscribes to the device's notifications when it can interleave them with RPCs; the end of
     /// the stream is how an idle session's death is noticed.
-    private func startWatching(_ session: NETCONFSession, generation: UInt64) {
+    private func startWatching(_ session: any DeviceSession, generation: UInt64) {
         guard session.supports(Capability.notification), session.supports(Capability.interleave) else { return }
         watchTask = Task { [weak self] in
             let stream: AsyncStream<NETCONF.Notification>
             do {
-                stream = try await session.subscribe()
+                stream = try await session.subscribeNotifications()
             } catch {
                 await self?.sessionFailed(generation: generation, error: error, during: "subscribing to notifications")
                 return
@@ -473,18 +486,19 @@ public actor DeviceAgent {
         perform(lifecycle.sessionDropped(reason: "the device closed the session", jitter: context.jitter()))
     }
 
-    private func startRefreshing(_ session: NETCONFSession, generation: UInt64) {
+    private func startRefreshing(_ session: any DeviceSession, generation: UInt64) {
         let interval = context.refreshInterval
+        let clock = context.clock
         refreshTask = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                try? await clock.sleep(for: interval)
                 guard !Task.isCancelled, let self else { return }
                 try? await self.refresh(session: session, generation: generation)
             }
         }
     }
 
-    private func refresh(session: NETCONFSession, generation: UInt64) async throws {
+    private func refresh(session: any DeviceSession, generation: UInt64) async throws {
         do {
             let read = try await DeviceReadout.read(from: session, containers: DeviceReadout.refreshFilter)
             guard generation == sessionGeneration else { return }

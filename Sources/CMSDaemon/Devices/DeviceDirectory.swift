@@ -63,8 +63,8 @@ public actor DeviceDirectory {
     private let events: any EventStore
     private let logger: Logger
     private let now: @Sendable () -> Timestamp
-    private let clock = ContinuousClock()
-    private let origin: ContinuousClock.Instant
+    /// Time since the directory was made, on the injected clock (the rate limiters' time base).
+    private let elapsed: @Sendable () -> Duration
     private var tenants: [String: TenantEntry] = [:]
     private var sourceLimiter: RateLimiter<String>
     private var deviceLimiter: RateLimiter<String>
@@ -72,12 +72,13 @@ public actor DeviceDirectory {
 
     public init(
         events: any EventStore, logger: Logger = Logger(label: "cms.devices.directory"), limits: Limits = Limits(),
-        now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock
+        now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock,
+        clock: any Clock<Duration> = ContinuousClock()
     ) {
         self.events = events
         self.logger = logger
         self.now = now
-        self.origin = clock.now
+        self.elapsed = Self.stopwatch(clock)
         self.sourceLimiter = RateLimiter(
             capacity: limits.sourceBurst, refillPerSecond: limits.sourceRefillPerSecond, maxKeys: limits.maxKeys)
         self.deviceLimiter = RateLimiter(
@@ -110,7 +111,7 @@ public actor DeviceDirectory {
 
     /// Routes one announcement; `source` is the datagram's source IP address.
     public func route(_ announcement: Announcement, from source: String) async {
-        let elapsed = origin.duration(to: clock.now)
+        let elapsed = elapsed()
         guard sourceLimiter.allow(source, now: elapsed) else {
             counters.rateLimitedSource += 1
             return
@@ -170,6 +171,12 @@ public actor DeviceDirectory {
         tenants[tenant] = entry
         counters.routed += 1
         await agent.announce(address, from: source)
+    }
+
+    /// A monotonic "time since now" reader on `clock`.
+    private static func stopwatch<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
+        let origin = clock.now
+        return { origin.duration(to: clock.now) }
     }
 
     /// The device an announcement names: by cpe-id, else by serial (as a code or a registered one).

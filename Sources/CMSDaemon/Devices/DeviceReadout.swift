@@ -18,11 +18,11 @@ struct DeviceReadout: Sendable, Hashable {
     static let refreshFilter = ["system", "interfaces"]
 
     /// One `<get>` with a subtree filter selecting `containers` of the nxr model.
-    static func read(from session: NETCONFSession, containers: [String]) async throws -> DeviceReadout {
+    static func read(from session: any DeviceSession, containers: [String]) async throws -> DeviceReadout {
         let filter = XMLElement(
             "filter", namespace: NETCONFNamespace.base, attributes: [XMLAttribute(name: "type", value: "subtree")],
             elements: containers.map { XMLElement($0, namespace: NXRNamespace.uri) })
-        let reply = try await session.rpc(XMLElement("get", namespace: NETCONFNamespace.base, elements: [filter]))
+        let reply = try await session.rpc(XMLElement("get", namespace: NETCONFNamespace.base, elements: [filter]), timeout: nil)
         return try DeviceReadout(data: reply.data?.elements ?? [])
     }
 

@@ -94,7 +94,7 @@ extension TenantController {
 
 /// Reads a device's IPsec status with the vendor RPC `get-ipsec-status` (docs/nxr-model.md §5).
 public enum IPsecStatusReader {
-    public static func read(_ session: NETCONFSession, timeout: Duration? = nil) async throws
+    public static func read(_ session: any DeviceSession, timeout: Duration? = nil) async throws
         -> [NXRRPCOutput.PolicyStatus]
     {
         let reply = try await session.rpc(IPsecStatusBuilder.request, timeout: timeout)

@@ -72,7 +72,10 @@ public struct Applier: Sendable {
     private enum Phase: Sendable {
         case noChanges
         case driftReported([String], [String])
-        case applied(parts: [String], summary: [String], outcome: ApplyOutcome, notes: [String], drifted: Bool)
+        case applied(
+            intent: Int64, parts: [String], summary: [String], outcome: ApplyOutcome, notes: [String], drifted: Bool)
+        /// The intent was open but recording the start failed before anything was sent to the device.
+        case notStarted(intent: Int64, message: String)
     }
 
     /// Runs once; never throws: every failure becomes a classified record.
@@ -90,7 +93,8 @@ public struct Applier: Sendable {
                     message: "no managed parts"),
                 errorClass: nil, drifted: false, leftClean: true)
         }
-        let (parts, confirmTimeout, state, events, now) = (request.parts, self.confirmTimeout, state, events, now)
+        let (parts, confirmTimeout, events, now) = (request.parts, self.confirmTimeout, events, now)
+        let recorder = ApplyRecorder(events: events, state: state)
         let phase: Phase
         do {
             phase = try await agent.withSession { session -> Phase in
@@ -98,9 +102,11 @@ public struct Applier: Sendable {
                 let changes = DevicePlanner.plan(device: request.device, parts: parts, observed: observed)
                 if changes.isEmpty { return .noChanges }
                 let summary = changes.changes.flatMap { $0.summary }
-                let drifted =
-                    request.lastAppliedRevision == request.revision
-                    && changes.parts.contains { !request.movedParts.contains($0) }
+                let decision = RunDecision.decide(
+                    changedParts: changes.parts, revision: request.revision,
+                    lastAppliedRevision: request.lastAppliedRevision, movedParts: request.movedParts,
+                    drift: request.drift)
+                let drifted = decision == .reportDrift || decision == .apply(drifted: true)
                 if drifted {
                     try await events.append([
                         Event(
@@ -108,37 +114,37 @@ public struct Applier: Sendable {
                             revision: request.revision,
                             details: ["parts": changes.parts.joined(separator: ","), "changes": Self.clip(summary)])
                     ])
-                    if request.drift == .reportOnly { return .driftReported(changes.parts, summary) }
+                    if decision == .reportDrift { return .driftReported(changes.parts, summary) }
                 }
-                let intent = try await state.beginApply(
-                    ApplyIntent(tenant: request.tenant, device: request.device, revision: request.revision, started: now()))
-                try await events.append([
-                    Event(
-                        time: now(), tenant: request.tenant, type: .gitApplyStarted, device: request.device,
+                let started = now()
+                let intent = try await recorder.begin(
+                    ApplyIntent(tenant: request.tenant, device: request.device, revision: request.revision, started: started),
+                    started: Event(
+                        time: started, tenant: request.tenant, type: .gitApplyStarted, device: request.device,
                         user: request.user, revision: request.revision,
-                        details: ["parts": changes.parts.joined(separator: ","), "changes": Self.clip(summary)])
-                ])
+                        details: ["parts": changes.parts.joined(separator: ","), "changes": Self.clip(summary)]))
                 let ipsecKinds = IPsecEvents.kinds(changes)
-                try await events.append(
-                    IPsecEvents.events(
-                        ipsecKinds, started: true, time: now(), tenant: request.tenant, device: request.device,
-                        user: request.user, revision: request.revision))
+                do {
+                    try await events.append(
+                        IPsecEvents.events(
+                            ipsecKinds, started: true, time: now(), tenant: request.tenant, device: request.device,
+                            user: request.user, revision: request.revision))
+                } catch {
+                    return .notStarted(intent: intent, message: "the event log refused the apply's start: \(error)")
+                }
                 let (outcome, notes) = await ApplyDriver(
-                    session: session, parts: parts, changes: changes, confirmTimeout: confirmTimeout
+                    session: session, parts: parts, changes: changes, confirmTimeout: confirmTimeout, planned: observed
                 ).run()
                 if case .applied = outcome {
-                    try await events.append(
+                    _ = try? await events.append(
                         IPsecEvents.events(
                             ipsecKinds, started: false, time: now(), tenant: request.tenant, device: request.device,
                             user: request.user, revision: request.revision))
                 }
-                // The intent ends once the device is known to be clean or verified; a half-applied leftover keeps it
-                // open so that a restart (or the next run) reconciles the device again.
-                if case .failed(let failure) = outcome, !failure.leftClean {
-                    return .applied(parts: changes.parts, summary: summary, outcome: outcome, notes: notes, drifted: drifted)
-                }
-                try await state.endApply(intent)
-                return .applied(parts: changes.parts, summary: summary, outcome: outcome, notes: notes, drifted: drifted)
+                // The outcome is recorded (and the intent closed) below, once, after the session is released.
+                return .applied(
+                    intent: intent, parts: changes.parts, summary: summary, outcome: outcome, notes: notes,
+                    drifted: drifted)
             }
         } catch {
             let (errorClass, message) = ErrorClassifier.classify(error)
@@ -158,15 +164,23 @@ public struct Applier: Sendable {
                     started: started, finished: now(), revision: request.revision, outcome: .drifted, parts: parts,
                     message: "drift reported, not corrected (drift: report-only): " + Self.clip(summary)),
                 errorClass: nil, drifted: true, leftClean: true)
-        case .applied(let parts, let summary, let outcome, let notes, let drifted):
+        case .notStarted(let intent, let message):
+            return await self.failure(
+                request, started: started, errorClass: .retry, step: "record", message: message, leftClean: true,
+                intent: intent)
+        case .applied(let intent, let parts, let summary, let outcome, let notes, let drifted):
             switch outcome {
             case .applied:
                 var details = ["parts": parts.joined(separator: ","), "changes": Self.clip(summary)]
                 if !notes.isEmpty { details["notes"] = notes.joined(separator: "; ") }
-                await append(
-                    Event(
+                // Outcome first, then the intent closes: a crash in between leaves an open intent whose outcome is
+                // already in the log, and the restart adds nothing (ApplyRecorder).
+                _ = try? await recorder.finish(
+                    intent,
+                    outcome: Event(
                         time: now(), tenant: request.tenant, type: .gitApplySucceeded, device: request.device,
-                        user: request.user, revision: request.revision, details: details))
+                        user: request.user, revision: request.revision, details: details),
+                    close: true)
                 return DeviceRunResult(
                     record: ReconcileRecord(
                         started: started, finished: now(), revision: request.revision,
@@ -176,21 +190,25 @@ public struct Applier: Sendable {
             case .failed(let failure):
                 return await self.failure(
                     request, started: started, errorClass: failure.errorClass, step: failure.step,
-                    message: failure.message, leftClean: failure.leftClean, parts: parts)
+                    message: failure.message, leftClean: failure.leftClean, parts: parts, intent: intent)
             }
         }
     }
 
     private func failure(
         _ request: DeviceRunRequest, started: Timestamp, errorClass: ErrorClass, step: String, message: String,
-        leftClean: Bool, parts: [String] = []
+        leftClean: Bool, parts: [String] = [], intent: Int64? = nil
     ) async -> DeviceRunResult {
-        if errorClass != .wait || step != "read" {
-            await append(
-                Event(
-                    time: now(), tenant: request.tenant, type: .gitApplyFailed, device: request.device,
-                    user: request.user, revision: request.revision,
-                    details: ["error": message, "step": step, "class": errorClass.rawValue]))
+        let event = Event(
+            time: now(), tenant: request.tenant, type: .gitApplyFailed, device: request.device,
+            user: request.user, revision: request.revision,
+            details: ["error": message, "step": step, "class": errorClass.rawValue])
+        if let intent {
+            // A failure that may have left part of the change active keeps the intent open, so that a restart (or
+            // the next run) reconciles the device again.
+            _ = try? await ApplyRecorder(events: events, state: state).finish(intent, outcome: event, close: leftClean)
+        } else if errorClass != .wait || step != "read" {
+            await append(event)
         }
         return DeviceRunResult(
             record: ReconcileRecord(

@@ -7,7 +7,8 @@ import Logging
 import NETCONFClient
 
 /// One tenant's reconciler (DESIGN §3): desired state from git (poll + on demand), one ``DeviceAgent`` per device,
-/// a de-duplicating reconcile queue with caps, retry and drift timers, safe prune, status.
+/// retry and drift timers, safe prune, status. Runs go through `cmsd`'s one ``WorkQueue`` (shared by all tenants):
+/// the controller registers its worker (``perform(_:_:)``) and only sets its caps when it adopts a revision.
 ///
 /// Triggers only enqueue a device; every run re-reads desired and observed state.
 public actor TenantController {
@@ -18,7 +19,8 @@ public actor TenantController {
     let state: any StateStore
     let directory: DeviceDirectory
     let applier: Applier
-    let permits: ConcurrencyPermits
+    /// The daemon's one work queue (caps, fairness, one run per device at a time).
+    let work: WorkQueue
     let timing: DaemonTiming
     let logger: Logger
     let now: @Sendable () -> Timestamp
@@ -29,7 +31,6 @@ public actor TenantController {
     var inForce: Revision?
     var agents: [String: DeviceAgent] = [:]
     var records: [String: DeviceRecord] = [:]
-    var queue: ReconcileQueue
     /// Devices gone from git that safe prune keeps (and does not reconcile).
     var pruneRefusal: (revision: String, message: String)?
     var lastFetch: Timestamp?
@@ -38,7 +39,8 @@ public actor TenantController {
     var interrupted: [String: [Int64]] = [:]
     var retryTimers: [String: Task<Void, Never>] = [:]
     var loops: [Task<Void, Never>] = []
-    var running: [String: Task<Void, Never>] = [:]
+    /// Runs in progress, per device, counted by the worker itself (more than 1 would be a device run twice at once).
+    var inFlight: [String: Int] = [:]
     var stopped = false
     /// Counters for `/metrics`.
     public private(set) var metrics = TenantMetrics()
@@ -52,8 +54,8 @@ public actor TenantController {
 
     public init(
         configuration: TenantConfiguration, source: any DesiredStateSource, events: any EventStore,
-        state: any StateStore, directory: DeviceDirectory, context: DeviceContext, permits: ConcurrencyPermits,
-        globalLimit: Int, timing: DaemonTiming, logger: Logger,
+        state: any StateStore, directory: DeviceDirectory, context: DeviceContext, work: WorkQueue,
+        timing: DaemonTiming, logger: Logger,
         now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock, ipsecSecret: [UInt8]? = nil,
         crpSecrets: CRPSecrets? = nil, deviceBudget: DeviceBudget? = nil
     ) {
@@ -75,12 +77,11 @@ public actor TenantController {
         self.state = state
         self.directory = directory
         self.context = context
-        self.permits = permits
+        self.work = work
         self.timing = timing
         self.logger = logger
         self.now = now
         tracker = DesiredStateTracker(tenant: configuration.code)
-        queue = ReconcileQueue(globalLimit: globalLimit, tenantLimit: 40)
         applier = Applier(events: events, state: state, confirmTimeout: timing.confirmTimeout, now: now)
     }
 
@@ -89,6 +90,9 @@ public actor TenantController {
     /// Restores the last applied revision and device records, adopts it, enqueues devices an interrupted apply
     /// left behind, fetches, and starts the poll and drift timers.
     public func start() async {
+        work.register(tenant: code, limits: TenantLimits()) { [weak self] device, kind in
+            await self?.perform(device, kind)
+        }
         let onReady = context.onReady
         context.onReady = { [weak self] code in
             onReady(code)
@@ -117,7 +121,9 @@ public actor TenantController {
         }
         await refresh()
         do {
-            for intent in try await state.openApplies() where intent.tenant == code {
+            // An apply cut off mid-way gets its explicit `gitops.apply.interrupted` outcome, then is resumed.
+            let recorder = ApplyRecorder(events: events, state: state)
+            for intent in try await recorder.recoverInterrupted(tenant: code, now: now()) {
                 logger.notice("resuming an interrupted apply", metadata: ["device": "\(intent.device)"])
                 if let id = intent.id { interrupted[intent.device, default: []].append(id) }
                 enqueue(intent.device, user: nil)
@@ -127,16 +133,17 @@ public actor TenantController {
         }
         let poll = configuration.pollInterval
         let drift = configuration.driftInterval
+        let clock = context.clock
         loops.append(Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: poll)
+                try? await clock.sleep(for: poll)
                 guard !Task.isCancelled, let self else { return }
                 _ = await self.refresh()
             }
         })
         loops.append(Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: drift)
+                try? await clock.sleep(for: drift)
                 guard !Task.isCancelled, let self else { return }
                 await self.driftTick()
             }
@@ -144,7 +151,7 @@ public actor TenantController {
         // IPsec status is re-read from the members with the drift check's interval (and on demand).
         loops.append(Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: drift)
+                try? await clock.sleep(for: drift)
                 guard !Task.isCancelled, let self else { return }
                 await self.ipsecStatusTick()
             }
@@ -158,7 +165,7 @@ public actor TenantController {
         for task in retryTimers.values { task.cancel() }
         loops = []
         retryTimers = [:]
-        for task in running.values { await task.value }
+        await work.shutdown(tenant: code)
         for agent in agents.values { await agent.shutdown() }
         await directory.removeTenant(code)
     }
@@ -219,8 +226,9 @@ public actor TenantController {
                 "the tenant's CRP secret cannot be read: its announcements are refused until it can",
                 metadata: ["error": "\(problem)"])
         }
-        queue = ReconcileQueue(
-            globalLimit: queue.globalLimit, tenantLimit: max(snapshot.tenant.rollout.maxConcurrent, 1))
+        // Caps change in place: work waiting or running for the previous revision is kept (each run re-reads the
+        // revision in force), so no device is started twice.
+        work.setLimits(TenantLimits(disruptive: snapshot.tenant.rollout.maxConcurrent), tenant: code)
         for removed in decision.removed { await delete(removed, revision: revision) }
         var serials: [String: String] = [:]
         var suspended: Set<String> = []
@@ -257,14 +265,10 @@ public actor TenantController {
             if let serial = pinned?.serial { serials[serial] = device.code }
             if device.suspended { suspended.insert(device.code) }
             if let agent = agents[device.code] {
-                let wasSuspended = records[device.code]?.sync.condition.reason == SyncReason.suspended.rawValue
-                await agent.update(expectation: expectation, suspended: device.suspended)
-                if device.suspended != wasSuspended {
-                    newEvents.append(
-                        Event(
-                            time: now(), tenant: code, type: device.suspended ? .deviceSuspended : .deviceResumed,
-                            device: device.code, user: revision.user, revision: revision.commit))
-                }
+                // The agent records device.suspended / device.resumed (once), with this revision as the cause.
+                await agent.update(
+                    expectation: expectation, suspended: device.suspended,
+                    cause: EventCause(user: revision.user, revision: revision.commit))
             } else {
                 let agent = DeviceAgent(expectation: expectation, suspended: device.suspended, context: context)
                 agents[device.code] = agent
@@ -295,13 +299,16 @@ public actor TenantController {
     }
 
     func delete(_ device: String, revision: Revision) async {
-        queue.remove(DeviceKey(tenant: code, device: device))
+        work.remove(DeviceKey(tenant: code, device: device))
         retryTimers.removeValue(forKey: device)?.cancel()
-        if let task = running[device] { await task.value }
+        await work.waitForRun(DeviceKey(tenant: code, device: device))
         var details: [String: String] = [:]
+        var recorded = false
         if let agent = agents.removeValue(forKey: device) {
             details["cleanup"] = await removeManagedConfiguration(device, agent: agent, revision: revision)
-            await agent.remove()
+            // The agent records device.deleted (once), with the revision, its author and the cleanup.
+            await agent.remove(cause: EventCause(user: revision.user, revision: revision.commit, details: details))
+            recorded = true
         }
         records[device] = nil
         do {
@@ -309,11 +316,13 @@ public actor TenantController {
         } catch {
             logger.warning("could not drop a deleted device's record", metadata: ["device": "\(device)", "error": "\(error)"])
         }
-        await append([
-            Event(
-                time: now(), tenant: code, type: .deviceDeleted, device: device, user: revision.user,
-                revision: revision.commit, details: details)
-        ])
+        if !recorded {
+            await append([
+                Event(
+                    time: now(), tenant: code, type: .deviceDeleted, device: device, user: revision.user,
+                    revision: revision.commit, details: details)
+            ])
+        }
     }
 
     /// Before a deleted device is let go: removes what `cms` configured on it (its `cms-` IPsec policies; a
@@ -340,46 +349,59 @@ public actor TenantController {
     /// Enqueues one device (or, with nil, every device in force); returns the devices enqueued.
     @discardableResult
     public func enqueue(_ device: String?, user: String?) -> [String] {
-        guard !stopped, let snapshot = inForce?.snapshot else { return [] }
+        guard !stopped, let inForce, let snapshot = inForce.snapshot else { return [] }
         let codes = device.map { [$0] } ?? snapshot.devices.map(\.code)
         var accepted: [String] = []
         for code in codes {
             guard let desired = snapshot.device(code), !desired.suspended, agents[code] != nil else { continue }
+            guard work.enqueue(DeviceKey(tenant: self.code, device: code)) else { continue }
             if let user { requestedBy[code] = user }
-            queue.enqueue(DeviceKey(tenant: self.code, device: code))
-            if var record = records[code] {
+            // A check of a device verified at this revision (drift timer, reconnect) stays quiet (RunDecision).
+            if var record = records[code], user != nil || !RunDecision.isQuietCheck(record.sync, revision: inForce.commit) {
                 record.sync.queued(at: now())
                 records[code] = record
             }
             accepted.append(code)
         }
-        pump()
         return accepted
     }
 
-    func pump() {
-        while let key = queue.next() {
-            let device = key.device
-            let permits = self.permits
-            running[device] = Task { [weak self] in
-                await permits.acquire()
-                await self?.runDevice(device)
-                await permits.release()
-                await self?.finished(key)
-            }
+    /// One entry per run in progress (a device twice if it were run twice at once), sorted (tests, status).
+    public func runningDevices() -> [String] {
+        inFlight.sorted { $0.key < $1.key }.flatMap { Array(repeating: $0.key, count: $0.value) }
+    }
+
+    /// The worker: one run of one device, handed out by the ``WorkQueue``; its follow-up is handled before it
+    /// returns (the queue then lets the device run again).
+    func perform(_ device: String, _ kind: WorkKind) async {
+        inFlight[device, default: 0] += 1
+        defer { inFlight[device] = inFlight[device].map { $0 - 1 }.flatMap { $0 > 0 ? $0 : nil } }
+        switch kind {
+        case .config: handle(await runDevice(device), device: device)
+        case .disruptive: break  // no disruptive operation yet (firmware: issue 11); the cap is in place
         }
     }
 
-    func finished(_ key: DeviceKey) {
-        running[key.device] = nil
-        queue.finished(key)
-        pump()
+    /// What a finished run asks for next.
+    enum RunFollowUp: Sendable, Equatable {
+        /// Nothing: verified, nothing to do, terminal (until a new revision), or waiting for the device.
+        case none
+        /// Enqueue again at this time (a transient failure, with backoff).
+        case retry(at: Timestamp)
     }
 
-    func runDevice(_ device: String) async {
+    /// The one place a run's result turns into a requeue.
+    func handle(_ followUp: RunFollowUp, device: String) {
+        switch followUp {
+        case .none: break
+        case .retry(let time): scheduleRetry(device, at: time)
+        }
+    }
+
+    func runDevice(_ device: String) async -> RunFollowUp {
         guard !stopped, let revision = inForce, let snapshot = revision.snapshot,
             let desired = snapshot.device(device), let agent = agents[device], var record = records[device]
-        else { return }
+        else { return .none }
         let user = requestedBy.removeValue(forKey: device) ?? revision.user
         var parts: [any ManagedPart] = []
         var partsError: String?
@@ -392,7 +414,7 @@ public actor TenantController {
         if let ipsecPart { parts.append(ipsecPart) }
         // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds
         // something: the status does not flicker and the short history keeps the runs that did something.
-        let quiet = record.sync.condition.status == .ready && record.sync.lastAppliedRevision == revision.commit
+        let quiet = RunDecision.isQuietCheck(record.sync, revision: revision.commit)
         if !quiet {
             record.sync.started(revision: revision.commit, at: now())
             records[device] = record
@@ -403,7 +425,7 @@ public actor TenantController {
             movedParts: ipsecMoved(device, part: ipsecPart) ? [IPsecPart.partID] : [])
         let result = await applier.run(request, agent: agent)
         ipsecRunFinished(device, part: ipsecPart, failure: result.errorClass == nil ? nil : result.record.message)
-        guard var current = records[device] else { return }  // deleted meanwhile
+        guard var current = records[device] else { return .none }  // deleted meanwhile
         metrics.record(result)
         if result.errorClass == nil, let open = interrupted.removeValue(forKey: device) {
             for id in open {
@@ -414,13 +436,14 @@ public actor TenantController {
                 }
             }
         }
-        if quiet, result.errorClass == nil, result.record.outcome == .noChanges { return }
+        if quiet, result.errorClass == nil, result.record.outcome == .noChanges { return .none }
+        var followUp = RunFollowUp.none
         if let errorClass = result.errorClass {
             let next = errorClass.nextRetry(
                 consecutiveFailures: current.sync.consecutiveFailures + 1, at: now(),
-                backoff: Backoff(base: timing.retryBase, cap: timing.retryCap), jitter: Double.random(in: 0...1))
+                backoff: Backoff(base: timing.retryBase, cap: timing.retryCap), jitter: context.jitter())
             current.sync.failed(result.record, errorClass: errorClass, nextRetry: next)
-            if let next { scheduleRetry(device, at: next) }
+            if let next { followUp = .retry(at: next) }
         } else {
             current.sync.finished(result.record)
         }
@@ -429,13 +452,15 @@ public actor TenantController {
         current.lastAddress = info.address?.description ?? current.lastAddress
         records[device] = current
         await save(current)
+        return followUp
     }
 
     func scheduleRetry(_ device: String, at time: Timestamp) {
         retryTimers[device]?.cancel()
         let delay = max(time - now(), .zero)
+        let clock = context.clock
         retryTimers[device] = Task { [weak self] in
-            try? await Task.sleep(for: delay)
+            try? await clock.sleep(for: delay)
             guard !Task.isCancelled, let self else { return }
             await self.retryFired(device)
         }

@@ -3,7 +3,9 @@
 /// RFC 4180: a header row, CRLF line ends (also after the last record), a field is quoted when it
 /// contains a comma, a double quote, CR or LF, and quotes inside are doubled. Formula-injection
 /// safe: a field starting with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'` so spreadsheets
-/// show it as text instead of evaluating it. The text is UTF-8; `byteOrderMark` prepends U+FEFF
+/// show it as text instead of evaluating it. Control characters other than TAB, CR and LF (ESC, C1, bidi overrides:
+/// ``ControlCharacters``) are written as visible escapes such as `\x1B`, so an export opened in a terminal or a
+/// spreadsheet shows them instead of obeying them; the event log keeps the original. The text is UTF-8; `byteOrderMark` prepends U+FEFF
 /// for spreadsheet programs that otherwise guess a legacy encoding.
 public enum EventCSV {
     /// The columns, in order.
@@ -39,7 +41,8 @@ public enum EventCSV {
 
     /// A field made formula-safe, then quoted when RFC 4180 requires it.
     public static func escape(_ field: String) -> String {
-        var value = field
+        // Controls first: `ESC =…` must not hide a formula behind a control the spreadsheet drops.
+        var value = ControlCharacters.escaped(field, keeping: ["\t", "\n", "\r"])
         if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             value = "'" + value
         }

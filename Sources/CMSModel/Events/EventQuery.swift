@@ -1,7 +1,10 @@
 /// A search of one tenant's event log, exactly as the original's log search (SPEC §9, guide §3.2.4).
 ///
 /// - Period: `from`/`to`, both inclusive; nil means from the oldest / up to the newest event.
-/// - Filters `user`, `device`, `group`: exact match; nil or empty means no filter.
+/// - Filters `device`, `group`: exact match; nil or empty means no filter.
+/// - Filter `user`: the event's user exactly, or — the user of a git change is the commit author
+///   `Name <email>` — the author's name exactly or the author's e-mail (ASCII case-insensitive), so that
+///   `--user Alice`, `--user alice@example.com` and `--user "Alice <alice@example.com>"` all find Alice's commits.
 /// - `ascending` returns the OLDEST `limit` matching events, oldest first; `descending` returns the
 ///   NEWEST `limit`, newest first. Events with equal time are ordered by id (append order).
 public struct EventQuery: Sendable, Hashable, Codable {
@@ -15,8 +18,9 @@ public struct EventQuery: Sendable, Hashable, Codable {
     public static let defaultLimit = 5000
     /// The largest result a query may ask for.
     public static let maximumLimit = 100_000
-    /// Filter lengths of the original (characters).
-    public static let maximumUserLength = 16
+    /// Filter lengths (characters): device and group those of the original; a user filter takes a whole git author
+    /// `Name <email>` (an e-mail alone may have 254).
+    public static let maximumUserLength = 320
     public static let maximumDeviceLength = 16
     public static let maximumGroupLength = 32
 
@@ -67,9 +71,22 @@ public struct EventQuery: Sendable, Hashable, Codable {
         guard event.tenant == tenant else { return false }
         if let from, event.time < from { return false }
         if let to, event.time > to { return false }
-        if let user, event.user != user { return false }
+        if let user, !Self.user(event.user, matches: user) { return false }
         if let device, event.device != device { return false }
         if let group, event.group != group { return false }
         return true
+    }
+
+    /// The `user` filter (the SQLite store runs the same comparison in SQL): the whole user, the name before
+    /// ` <`, or the e-mail between `<` and `>` (ASCII case-insensitive).
+    public static func user(_ user: String?, matches filter: String) -> Bool {
+        guard let user else { return false }
+        if user == filter || user.utf8.starts(with: (filter + " <").utf8) { return true }
+        return asciiLowercased(user).utf8.reversed().starts(with: asciiLowercased("<" + filter + ">").utf8.reversed())
+    }
+
+    /// SQLite's `lower()`: only A–Z change.
+    static func asciiLowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
     }
 }

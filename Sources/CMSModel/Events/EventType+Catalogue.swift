@@ -463,6 +463,11 @@ extension EventType {
             EventDescriptor(.info, .gitops, "Revision {revision} applied to {device} and verified")
         case .gitApplyFailed:
             EventDescriptor(.error, .gitops, "Applying revision {revision} to {device} failed: {error}")
+        case .gitApplyInterrupted:
+            EventDescriptor(
+                .warning, .gitops,
+                "Applying revision {revision} to {device} was interrupted (cmsd stopped mid-apply); "
+                    + "the device is reconciled again")
         case .gitPruneRefused:
             EventDescriptor(
                 .error, .gitops,

@@ -142,6 +142,8 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case gitApplyStarted = "gitops.apply.started"
     case gitApplySucceeded = "gitops.apply.succeeded"
     case gitApplyFailed = "gitops.apply.failed"
+    /// `cmsd` stopped (crash, `kill -9`, power loss) between an apply's start and its outcome; recorded at the next start.
+    case gitApplyInterrupted = "gitops.apply.interrupted"
     case gitPruneRefused = "gitops.prune.refused"
     case gitDeviceLimitExceeded = "gitops.device-limit.exceeded"
 

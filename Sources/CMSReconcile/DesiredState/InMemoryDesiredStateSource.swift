@@ -64,6 +64,18 @@ public actor InMemoryDesiredStateSource: DesiredStateSource {
         return head
     }
 
+    /// The enforced XML config files of the snapshot's devices, as the git source hands them over.
+    static func enforcedConfigs(of snapshot: TenantSnapshot?, in files: [String: String]) -> [String: [UInt8]] {
+        var result: [String: [UInt8]] = [:]
+        for device in snapshot?.devices ?? [] {
+            for config in device.configs where config.enforce && config.type == .xml {
+                let path = config.repositoryPath(device: device.code)
+                if let text = files[path] { result[path] = Array(text.utf8) }
+            }
+        }
+        return result
+    }
+
     public func load(revision: String) async throws -> Revision {
         guard let commit = commits[revision] else { throw SourceError.unknownRevision(revision) }
         let sources = commit.files.filter { LintedPaths.contains($0.key) }.sorted { $0.key < $1.key }
@@ -71,6 +83,7 @@ public actor InMemoryDesiredStateSource: DesiredStateSource {
         let result = Linter.lint(sources, repositoryPaths: Set(commit.files.keys))
         return Revision(
             commit: commit.id, authorName: commit.authorName, authorEmail: commit.authorEmail, time: commit.time,
-            message: commit.message, snapshot: result.snapshot, diagnostics: result.diagnostics)
+            message: commit.message, snapshot: result.snapshot, diagnostics: result.diagnostics,
+            files: Self.enforcedConfigs(of: result.snapshot, in: commit.files))
     }
 }

@@ -1,128 +1,186 @@
-/// The work queue of device reconciles (Kubernetes workqueue semantics, DESIGN §3): a value, no
-/// threads — the daemon's workers call ``next()`` and ``finished(_:)``.
+/// The work queue of device runs (Kubernetes workqueue semantics, DESIGN §3): a value, no threads — `cmsd`'s one
+/// worker service (`CMSDaemon.WorkQueue`) calls ``nextWork()`` and ``finished(_:)`` for every tenant.
 ///
-/// - De-duplicating: a device waits in the queue at most once.
-/// - One run per device at a time: a device enqueued while it runs is queued again when it finishes
-///   (so a change that arrived mid-run is never lost, and never runs concurrently).
-/// - Caps: at most `globalLimit` runs at once, at most `tenantLimit` per tenant.
-/// - Fair: tenants take turns (round robin, the tenant served longest ago first); within a tenant,
-///   devices run in the order they were enqueued (FIFO). A tenant with a thousand queued devices
-///   cannot starve one with a single device.
+/// - De-duplicating: a device waits at most once per ``WorkKind``.
+/// - One run per device at a time, whatever its kind: a device enqueued while it runs is queued again when it
+///   finishes (so a change that arrived mid-run is never lost, and never runs concurrently).
+/// - Caps: at most `globalLimit` runs at once; per tenant at most ``TenantLimits/config`` configuration runs and
+///   ``TenantLimits/disruptive`` disruptive ones. Caps change in place (``setLimits(_:tenant:)``): a new revision
+///   never forgets what runs or waits.
+/// - Fair: tenants take turns (round robin, the tenant served longest ago first); within a tenant, work runs in the
+///   order it was enqueued (FIFO across both kinds, skipping a kind at its cap). A tenant with a thousand queued
+///   devices cannot starve one with a single device, and a tenant at its cap does not hold back the others.
 public struct ReconcileQueue: Sendable {
     public let globalLimit: Int
-    public let tenantLimit: Int
+    /// Caps of tenants without their own (``setLimits(_:tenant:)``).
+    public let defaultLimits: TenantLimits
 
-    /// Waiting devices per tenant, with the ticket they were queued under (stale tickets are skipped).
-    private var lanes: [String: Lane]
-    /// Tenants with waiting devices, in turn order.
+    private var limits: [String: TenantLimits]
+    /// Waiting work per (tenant, kind), with the ticket it was queued under (stale tickets are skipped).
+    private var lanes: [LaneKey: Lane]
+    /// Tenants with waiting work, in turn order.
     private var rotation: [String]
-    /// Waiting device → its ticket.
-    private var queued: [DeviceKey: UInt64]
-    private var running: Set<DeviceKey>
-    private var runningPerTenant: [String: Int]
-    /// Devices enqueued while running: queued again when they finish.
-    private var rerun: Set<DeviceKey>
+    /// Waiting work → its ticket.
+    private var queued: [WorkItem: UInt64]
+    /// Devices running now, with the kind of their run.
+    private var running: [DeviceKey: WorkKind]
+    private var runningPerLane: [LaneKey: Int]
+    /// Work enqueued while its device ran: queued again when the run finishes.
+    private var rerun: Set<WorkItem>
     private var nextTicket: UInt64
 
-    /// Limits below 1 count as 1.
+    /// Limits below 1 count as 1. `tenantLimit` is every tenant's configuration cap (its disruptive cap is the
+    /// default unless set per tenant).
     public init(globalLimit: Int, tenantLimit: Int) {
+        self.init(globalLimit: globalLimit, defaultLimits: TenantLimits(config: tenantLimit))
+    }
+
+    public init(globalLimit: Int, defaultLimits: TenantLimits = TenantLimits()) {
         self.globalLimit = max(globalLimit, 1)
-        self.tenantLimit = max(tenantLimit, 1)
+        self.defaultLimits = defaultLimits
+        limits = [:]
         lanes = [:]
         rotation = []
         queued = [:]
-        running = []
-        runningPerTenant = [:]
+        running = [:]
+        runningPerLane = [:]
         rerun = []
         nextTicket = 0
     }
 
-    /// Devices waiting to run, including those to run again after their current run.
+    /// Work waiting to run, including work to run again after its device's current run.
     public var queuedCount: Int { queued.count + rerun.count }
     public var runningCount: Int { running.count }
     /// The devices running now.
-    public var runningKeys: Set<DeviceKey> { running }
+    public var runningKeys: Set<DeviceKey> { Set(running.keys) }
 
-    public func isQueued(_ key: DeviceKey) -> Bool { queued[key] != nil || rerun.contains(key) }
-    public func isRunning(_ key: DeviceKey) -> Bool { running.contains(key) }
-    public func runningCount(tenant: String) -> Int { runningPerTenant[tenant, default: 0] }
+    public func isQueued(_ key: DeviceKey) -> Bool {
+        WorkKind.allCases.contains { queued[WorkItem(key, kind: $0)] != nil || rerun.contains(WorkItem(key, kind: $0)) }
+    }
+    public func isRunning(_ key: DeviceKey) -> Bool { running[key] != nil }
+    /// The kind of the device's current run, nil when it does not run.
+    public func runningKind(_ key: DeviceKey) -> WorkKind? { running[key] }
+    public func runningCount(tenant: String) -> Int { WorkKind.allCases.reduce(0) { $0 + runningCount(tenant: tenant, kind: $1) } }
+    public func runningCount(tenant: String, kind: WorkKind) -> Int { runningPerLane[LaneKey(tenant, kind), default: 0] }
+    public func limits(tenant: String) -> TenantLimits { limits[tenant] ?? defaultLimits }
 
-    /// Queues the device once; when it is running, it runs again after it finishes.
-    public mutating func enqueue(_ key: DeviceKey) {
-        if running.contains(key) {
-            rerun.insert(key)
+    /// Sets a tenant's caps. Runs already going are kept (lowering a cap only holds back new ones).
+    public mutating func setLimits(_ newLimits: TenantLimits, tenant: String) { limits[tenant] = newLimits }
+
+    /// Queues the device once per kind; when it is running, the work runs after the current run finishes.
+    public mutating func enqueue(_ key: DeviceKey, kind: WorkKind = .config) {
+        let item = WorkItem(key, kind: kind)
+        if running[key] != nil {
+            rerun.insert(item)
             return
         }
-        guard queued[key] == nil else { return }
+        guard queued[item] == nil else { return }
         nextTicket += 1
-        queued[key] = nextTicket
-        lanes[key.tenant, default: Lane()].append(key, ticket: nextTicket)
+        queued[item] = nextTicket
+        lanes[LaneKey(key.tenant, kind), default: Lane()].append(item, ticket: nextTicket)
         if !rotation.contains(key.tenant) { rotation.append(key.tenant) }
     }
 
-    /// The next device to run, marked running; nil when nothing waits or every waiting device's
-    /// tenant (or the whole queue) is at its cap.
-    public mutating func next() -> DeviceKey? {
+    /// The next device to run (a configuration or disruptive run), marked running; nil when nothing waits or all
+    /// waiting work is held back by a cap.
+    public mutating func next() -> DeviceKey? { nextWork()?.key }
+
+    /// The next work to run, marked running; nil when nothing waits or all waiting work is held back by a cap.
+    public mutating func nextWork() -> WorkItem? {
         guard running.count < globalLimit else { return nil }
-        for (index, tenant) in rotation.enumerated() where runningPerTenant[tenant, default: 0] < tenantLimit {
-            guard var lane = lanes[tenant] else { continue }
-            var picked: DeviceKey?
-            while let (key, ticket) = lane.popFirst() {
-                if queued[key] == ticket {
-                    picked = key
-                    break
-                }
+        var drained: [String] = []
+        defer { rotation.removeAll { drained.contains($0) } }
+        for tenant in rotation {
+            var best: (item: WorkItem, ticket: UInt64)?
+            var waiting = false
+            for kind in WorkKind.allCases {
+                guard let front = front(LaneKey(tenant, kind)) else { continue }
+                waiting = true
+                guard runningCount(tenant: tenant, kind: kind) < limits(tenant: tenant)[kind] else { continue }
+                if best == nil || front.ticket < best!.ticket { best = front }
             }
-            rotation.remove(at: index)
-            if lane.isEmpty {
-                lanes[tenant] = nil
-            } else {
-                lanes[tenant] = lane
-                rotation.append(tenant)
+            guard let best else {
+                if !waiting { drained.append(tenant) }
+                continue
             }
-            guard let key = picked else { return next() }
-            queued[key] = nil
-            running.insert(key)
-            runningPerTenant[tenant, default: 0] += 1
-            return key
+            let lane = LaneKey(tenant, best.item.kind)
+            _ = lanes[lane]?.popFirst()
+            if lanes[lane]?.isEmpty == true { lanes[lane] = nil }
+            // The tenant goes to the back of the line; back in front of nobody when it has nothing left.
+            rotation.removeAll { $0 == tenant }
+            if WorkKind.allCases.contains(where: { lanes[LaneKey(tenant, $0)] != nil }) { rotation.append(tenant) }
+            let key = best.item.key
+            queued[best.item] = nil
+            // The same device queued for another kind waits for this run to end (one run per device at a time).
+            for other in WorkKind.allCases where other != best.item.kind {
+                if queued.removeValue(forKey: WorkItem(key, kind: other)) != nil { rerun.insert(WorkItem(key, kind: other)) }
+            }
+            running[key] = best.item.kind
+            runningPerLane[lane, default: 0] += 1
+            return best.item
         }
         return nil
     }
 
-    /// The run of `key` is over; queues it again if it was enqueued meanwhile.
+    /// The run of `key` is over; queues its work again if it was enqueued meanwhile.
     public mutating func finished(_ key: DeviceKey) {
-        guard running.remove(key) != nil else { return }
-        let count = runningPerTenant[key.tenant, default: 1] - 1
-        runningPerTenant[key.tenant] = count > 0 ? count : nil
-        if rerun.remove(key) != nil { enqueue(key) }
+        guard let kind = running.removeValue(forKey: key) else { return }
+        let lane = LaneKey(key.tenant, kind)
+        let count = runningPerLane[lane, default: 1] - 1
+        runningPerLane[lane] = count > 0 ? count : nil
+        for kind in WorkKind.allCases where rerun.remove(WorkItem(key, kind: kind)) != nil { enqueue(key, kind: kind) }
     }
 
-    /// Forgets a waiting device (deleted or suspended). A running one finishes its run but is not
+    /// Forgets the waiting work of a device (deleted or suspended). A running one finishes its run but is not
     /// run again.
     public mutating func remove(_ key: DeviceKey) {
-        queued[key] = nil
-        rerun.remove(key)
+        for kind in WorkKind.allCases {
+            queued[WorkItem(key, kind: kind)] = nil
+            rerun.remove(WorkItem(key, kind: kind))
+        }
     }
 
     /// Forgets every waiting device of a tenant.
     public mutating func remove(tenant: String) {
-        for key in queued.keys where key.tenant == tenant { queued[key] = nil }
-        rerun = rerun.filter { $0.tenant != tenant }
-        lanes[tenant] = nil
+        for item in queued.keys where item.key.tenant == tenant { queued[item] = nil }
+        rerun = rerun.filter { $0.key.tenant != tenant }
+        for kind in WorkKind.allCases { lanes[LaneKey(tenant, kind)] = nil }
         rotation.removeAll { $0 == tenant }
+    }
+
+    /// The oldest live entry of a lane; stale entries in front are dropped on the way.
+    private mutating func front(_ lane: LaneKey) -> (item: WorkItem, ticket: UInt64)? {
+        guard var entries = lanes[lane] else { return nil }
+        defer { lanes[lane] = entries.isEmpty ? nil : entries }
+        while let (item, ticket) = entries.first {
+            if queued[item] == ticket { return (item, ticket) }
+            _ = entries.popFirst()
+        }
+        return nil
     }
 }
 
-/// A FIFO of (device, ticket) with amortized O(1) pops.
+private struct LaneKey: Hashable, Sendable {
+    var tenant: String
+    var kind: WorkKind
+
+    init(_ tenant: String, _ kind: WorkKind) {
+        self.tenant = tenant
+        self.kind = kind
+    }
+}
+
+/// A FIFO of (work, ticket) with amortized O(1) pops.
 private struct Lane: Sendable {
-    private var items: [(DeviceKey, UInt64)] = []
+    private var items: [(WorkItem, UInt64)] = []
     private var head = 0
 
     var isEmpty: Bool { head >= items.count }
+    var first: (WorkItem, UInt64)? { head < items.count ? items[head] : nil }
 
-    mutating func append(_ key: DeviceKey, ticket: UInt64) { items.append((key, ticket)) }
+    mutating func append(_ item: WorkItem, ticket: UInt64) { items.append((item, ticket)) }
 
-    mutating func popFirst() -> (DeviceKey, UInt64)? {
+    mutating func popFirst() -> (WorkItem, UInt64)? {
         guard head < items.count else { return nil }
         let item = items[head]
         head += 1

@@ -73,7 +73,7 @@ public enum SimModel {
     }
 
     /// The state data of `<get>`, shaped as config nodes holding `state` containers (merged into running).
-    static func state(
+    public static func state(
         identity: DeviceIdentity, uptime: TimeInterval, bootID: Int, address: String, running: XMLElement, now: Date
     ) -> [XMLElement] {
         let seconds = Int(max(0, uptime))

@@ -1,3 +1,4 @@
+import CMSModel
 import Foundation
 
 /// Aligned text columns for terminals: widths measured in display cells (a Japanese character takes
@@ -107,7 +108,7 @@ struct TextTable {
     static func sanitize(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            if ControlCharacters.isControl(scalar) {
                 out += "?"
             } else {
                 out.unicodeScalars.append(scalar)

@@ -6,7 +6,7 @@ import Testing
 
 /// The example tenant declares a CRP secret (`crpSecret: {env: CMS_CRP_SECRET_CENTURY}`): announcements that are
 /// unsigned or signed with another secret must never make `cmsd` contact anything (docs/crp.md §3).
-@Suite(.serialized) struct CRPSecretTests {
+@Suite(.serialized, .tags(.peer)) struct CRPSecretTests {
     @Test func unsignedAndWronglySignedAnnouncementsAreRefusedWhileSignedOnesConnect() async throws {
         let harness = try ReconcileHarness()
         defer { Task { await harness.stop() } }

@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// End to end on loopback: a real git repository, an in-process cmsd, an in-process NXRSim fleet.
-@Suite(.serialized) struct ConvergeTests {
+@Suite(.serialized, .tags(.peer)) struct ConvergeTests {
     @Test func devicesAnnounceAreIdentifiedAndACommittedBaselineChangeIsAppliedAndVerified() async throws {
         let harness = try ReconcileHarness()
         defer { Task { await harness.stop() } }

@@ -10,7 +10,7 @@ import Testing
 
 /// `kill -9` of a real `cmsd` process in the middle of an apply, then a restart: the device converges, the
 /// interrupted apply is found from its durable intent, and every event recorded before the kill is still there.
-@Suite(.serialized) struct CrashRecoveryTests {
+@Suite(.serialized, .tags(.peer)) struct CrashRecoveryTests {
     static var binary: String { ReconcileHarness.packageRoot.appendingPathComponent(".build/debug/cmsd").path }
 
     @Test func killingCmsdMidApplyThenRestartingConvergesWithoutLosingEvents() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// `limits.maxDevices`: the server manages at most that many devices; the rest are named in an event and never
 /// contacted.
-@Suite(.serialized) struct DeviceLimitTests {
+@Suite(.serialized, .tags(.peer)) struct DeviceLimitTests {
     @Test func devicesOverTheServerLimitAreReportedAndNeverContacted() async throws {
         let harness = try ReconcileHarness()
         defer { Task { await harness.stop() } }

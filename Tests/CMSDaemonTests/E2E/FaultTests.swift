@@ -10,7 +10,7 @@ import Testing
 
 /// End to end with misbehaving devices: failures stay on their device, nothing is left half-applied, drift is
 /// corrected, suspended devices are not contacted.
-@Suite(.serialized) struct FaultTests {
+@Suite(.serialized, .tags(.peer)) struct FaultTests {
     static func head(_ harness: ReconcileHarness) throws -> String {
         try harness.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -13,7 +13,7 @@ import Testing
 /// IPsec distribution end to end: the real daemon on loopback, a real git repository (examples/tenant-repo: the
 /// guide's mesh nxr01–nxr03 and star star_center + star_backup + star_nxr01–04) and an in-process NXRSim fleet
 /// whose devices announce themselves and report `get-ipsec-status` from the policies they really hold.
-@Suite("IPsec on a simulated fleet", .serialized)
+@Suite("IPsec on a simulated fleet", .serialized, .tags(.peer))
 struct IPsecFleetTests {
     static let mesh = ["nxr01", "nxr02", "nxr03"]
     static let spokes = ["star_nxr01", "star_nxr02", "star_nxr03", "star_nxr04"]

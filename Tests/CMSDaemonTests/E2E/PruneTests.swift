@@ -6,7 +6,7 @@ import Testing
 
 /// Devices that disappear from git: safe prune refuses a large deletion unless the commit allows it; an allowed
 /// deletion closes the sessions and drops the records.
-@Suite(.serialized) struct PruneTests {
+@Suite(.serialized, .tags(.peer)) struct PruneTests {
     static let star = ["star_backup", "star_center", "star_nxr01", "star_nxr02", "star_nxr03", "star_nxr04"]
 
     @Test func aLargeDeletionIsRefusedUntilTheCommitAllowsItThenTheDevicesAreDropped() async throws {

@@ -1,0 +1,29 @@
+import CMSModel
+import NETCONFClient
+
+/// What ``Daemon`` takes from the world besides its configuration: how sessions are opened, the clock its
+/// timers sleep on, the wall clock for event times and the jitter draw. ``live`` in production; tests give an
+/// in-memory device connector and a manual clock, so the whole daemon runs without sockets and without
+/// waiting for real time.
+public struct DaemonEnvironment: Sendable {
+    /// nil: NETCONF over SSH on the daemon's own client loop.
+    public var connect: DeviceConnector?
+    public var clock: any Clock<Duration>
+    public var now: @Sendable () -> Timestamp
+    /// A draw in 0...1 for backoff jitter.
+    public var jitter: @Sendable () -> Double
+
+    public init(
+        connect: DeviceConnector? = nil, clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+    ) {
+        self.connect = connect
+        self.clock = clock
+        self.now = now
+        self.jitter = jitter
+    }
+
+    /// Real sockets, the continuous clock, the system time, a random jitter.
+    public static var live: DaemonEnvironment { DaemonEnvironment() }
+}
