@@ -136,9 +136,11 @@ import Testing
         func policy(peer: String, local: String, remote: String) -> String {
             """
             <edit-config><target><running/></target><config><ipsec xmlns="\(SimModel.namespace)">\
-            <ike-policy><name>cms-g-peer</name><peer-address>\(peer)</peer-address></ike-policy>\
+            <ike-policy><name>cms-g-peer</name><local-id><type>fqdn</type><value>a.example</value></local-id>\
+            <remote-id><type>fqdn</type><value>b.example</value></remote-id><peer-address>\(peer)</peer-address>\
+            </ike-policy>\
             <ipsec-policy><name>cms-g-peer</name><ike-policy>cms-g-peer</ike-policy>\
-            <local-network>\(local)</local-network><remote-network>\(remote)</remote-network></ipsec-policy>\
+            <local-interface>ethernet1</local-interface><local-network>\(local)</local-network><remote-network>\(remote)</remote-network></ipsec-policy>\
             </ipsec></config></edit-config>
             """
         }
