@@ -18,7 +18,7 @@ code: bench
 name: converge benchmark
 timeZone: UTC
 drift: correct
-crpSecret: {env: CMS_CRP_SECRET_BENCH}
+crpSecret: {env: CMS_BENCH_CRP_SECRET}
 rollout:
   maxConcurrent: 40
 """

@@ -48,8 +48,8 @@ git -C "$REPO" -c user.name=Bench -c user.email=bench@example.invalid commit -q 
 swift build -c release --product cms >&2
 "$BIN/cms" tenant pubkey --data "$DATA" --tenant bench --out "$WORK/bench.pub" >/dev/null 2>&1
 (umask 077; head -c 24 /dev/urandom | base64 | tr -d '\n=' >"$WORK/crp-secret")
-export CMS_CRP_SECRET_BENCH
-CMS_CRP_SECRET_BENCH=$(cat "$WORK/crp-secret")
+export CMS_BENCH_CRP_SECRET
+CMS_BENCH_CRP_SECRET=$(cat "$WORK/crp-secret")
 CRP=127.0.0.1:$(free_port udp)
 API=127.0.0.1:$(free_port tcp)
 

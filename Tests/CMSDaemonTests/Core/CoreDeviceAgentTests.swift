@@ -123,13 +123,20 @@ import Testing
     @Test func thePeriodicRefreshReadsHealthWhenTheIntervalPasses() async throws {
         let setup = Setup()
         let device = await setup.device("naha1", address: "127.78.0.5")
+        // The notification subscription goes out on its own task: count the RPCs only once it has,
+        // else it may land after the count and read as an early refresh.
+        let subscribed = Locked(false)
+        await device.setAfterRPC { name in
+            if name == "create-subscription" { subscribed.withLockedValue { $0 = true } }
+        }
         let agent = DeviceAgent(
             expectation: DeviceExpectation(code: "naha1", product: .nxr120), suspended: false,
             context: setup.context(refreshInterval: .seconds(300)))
         await agent.announce(ControlAddress(host: device.address, port: device.port))
         #expect(await settled { await agent.info().state == .connected })
-        let rpcs = await device.rpcsReceived
+        #expect(await settled { subscribed.withLockedValue { $0 } })
         #expect(await setup.clock.waitForSleepers(1))
+        let rpcs = await device.rpcsReceived
         await setup.clock.advance(by: .seconds(299))
         #expect(await device.rpcsReceived == rpcs, "no refresh before the interval")
         await setup.clock.advance(by: .seconds(1))
