@@ -64,12 +64,15 @@ import Testing
         defer { Task { await fleet.stop() } }
         let device = try await fleet.start(code: "openssh3")
         let knownHosts = try await fleet.knownHosts(for: device)
-        let description = String(repeating: "x", count: 300_000)
+        // ~110 kB of configuration a router accepts (schemas/nxr.yang: descriptions ≤ 64 characters), so the
+        // simulator's YANG validation commits it: 1,000 interfaces with a 56-character run each.
+        let run = String(repeating: "x", count: 56)
+        let interfaces = (1...1_000).map { "<interface><name>ethernet\($0)</name><description>\(run)-\($0)</description></interface>" }
         let edit = Self.rpc(
             1,
             """
-            <edit-config><target><running/></target><config><system xmlns="\(SimModel.namespace)">\
-            <description>\(description)</description></system></config></edit-config>
+            <edit-config><target><running/></target><config><interfaces xmlns="\(SimModel.namespace)">\
+            \(interfaces.joined())</interfaces></config></edit-config>
             """)
         let input =
             Self.hello + edit + Self.rpc(2, "<get-config><source><running/></source></get-config>")
@@ -78,8 +81,8 @@ import Testing
             fleet, device, knownHosts: knownHosts, cipher: "aes128-ctr", mac: "hmac-sha2-256", input: input)
         #expect(result.status == 0, "ssh failed: \(result.stderr)")
         #expect(
-            result.stdout.components(separatedBy: description).count == 2,
-            "the 300 kB leaf did not come back intact: \(result.stdout.suffix(1200))")
+            result.stdout.components(separatedBy: run).count == 1_001 && result.stdout.contains("\(run)-1000<"),
+            "the 110 kB configuration did not come back intact: \(result.stdout.suffix(1200))")
     }
 
     @Test func anUnknownKeyIsRejected() async throws {

@@ -101,7 +101,9 @@ final class CoreHarness: Sendable {
     }
 
     /// A CRP announcement of `code` from its address (or `address`), routed as the listener would.
-    func announce(_ code: String, from address: String? = nil) async throws {
+    /// `authenticated`: as if the announcement's signature verified with the tenant's CRP secret (an
+    /// unsigned one never moves a connected device off its session: docs/security.md, CRP listener).
+    func announce(_ code: String, from address: String? = nil, authenticated: Bool = false) async throws {
         let device = try #require(devices[code])
         let host = address ?? device.address
         let number = sequence.withLockedValue { value -> UInt64 in
@@ -112,7 +114,7 @@ final class CoreHarness: Sendable {
             customerID: Self.tenant, cpeID: code, product: device.identity.product,
             advertise: .init(address: try #require(IPAddress(host)), port: UInt16(device.port)), bootID: 1,
             sequence: number)
-        await directory.route(announcement, from: host)
+        await directory.route(announcement, from: host, authenticated: authenticated)
     }
 
     /// Moves the manual clock (and so every timer of the daemon) forward.

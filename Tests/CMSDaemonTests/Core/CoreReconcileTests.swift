@@ -71,9 +71,10 @@ import Testing
             changed.withLockedValue { $0 = true }
             _ = await nxr02.changeOutOfBand([CoreHarness.mtuEdit(1200)])
         }
-        // nxr03 comes back from another address: its peers' policies follow (same revision).
+        // nxr03 comes back from another address with a signed announcement (an unsigned one would only make
+        // the agent check its healthy session): its peers' policies follow (same revision).
         await harness.fleet.add(nxr03, at: "127.77.1.99")
-        try await harness.announce("nxr03", from: "127.77.1.99")
+        try await harness.announce("nxr03", from: "127.77.1.99", authenticated: true)
         #expect(await harness.settle { changed.withLockedValue { $0 } })
         #expect(
             await harness.settle {

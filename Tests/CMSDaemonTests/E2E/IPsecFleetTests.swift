@@ -149,7 +149,11 @@ struct IPsecFleetTests {
         #expect(await Self.quiet(harness, Self.mesh))
         // A policy made by hand on nxr01.
         let ns = NXRNamespace.uri
-        let hand = IKEPolicy(name: "office", peer: .address("192.0.2.50"), preSharedKey: "by-hand")
+        // Valid by schemas/nxr.yang (IKE IDs mandatory, a key of 8-128 characters): the simulator validates the whole datastore at
+        // each commit, so an invalid hand-made policy would make every later commit on nxr01 fail.
+        let hand = IKEPolicy(
+            name: "office", localID: IKEID(value: "office.example"), remoteID: IKEID(value: "peer.example"),
+            peer: .address("192.0.2.50"), preSharedKey: "made-by-hand")
         let handIPsec = IPsecPolicy(
             name: "office", ikePolicy: "office", localInterface: "ethernet1", localNetwork: .prefix("192.168.0.0/24"),
             remoteNetwork: .prefix("192.168.50.0/24"))
