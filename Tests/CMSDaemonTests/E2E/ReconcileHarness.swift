@@ -128,25 +128,7 @@ final class ReconcileHarness: @unchecked Sendable {
     func writeBaseline(_ code: String, mtu: Int, description: String = "pppoe") throws {
         let folder = repo.appendingPathComponent("configs/\(code)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let xml = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">
-              <system xmlns="urn:cms:nxr:1.0">
-                <hostname>\(code)</hostname>
-              </system>
-              <interfaces xmlns="urn:cms:nxr:1.0">
-                <interface>
-                  <name>ethernet0</name>
-                  <description>LAN</description>
-                </interface>
-                <interface>
-                  <name>ppp0</name>
-                  <description>\(description)</description>
-                  <mtu>\(mtu)</mtu>
-                </interface>
-              </interfaces>
-            </config>
-            """
+        let xml = CoreHarness.baseline(code, mtu: mtu, description: description)
         try xml.write(to: folder.appendingPathComponent("baseline.xml"), atomically: true, encoding: .utf8)
     }
 
