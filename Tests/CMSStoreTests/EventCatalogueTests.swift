@@ -123,6 +123,7 @@ struct EventCatalogueTests {
         ("apply interrupted by a cmsd crash (issue 18)", "gitops.apply.interrupted"),
         ("safe prune refused a mass deletion", "gitops.prune.refused"),
         ("devices over the server device limit (SPEC §2 limits)", "gitops.device-limit.exceeded"),
+        ("kinds the linter accepts that cmsd does not carry out yet (issue 10)", "gitops.not-carried-out"),
         ("host key pinned", "device.host-key.pinned"),
         ("host key mismatch", "device.host-key.mismatch"),
     ]

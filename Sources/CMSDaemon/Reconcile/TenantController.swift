@@ -223,6 +223,15 @@ public actor TenantController {
         }
         pruneRefusal = nil
         inForce = revision
+        let ignored = NotCarriedOut.kinds(in: snapshot)
+        if !ignored.isEmpty {
+            logger.warning("the revision declares what cmsd does not carry out yet", metadata: ["kinds": "\(ignored)"])
+            await append([
+                Event(
+                    time: now(), tenant: code, type: .gitNotCarriedOut, user: revision.user, revision: revision.commit,
+                    details: ["kinds": ignored.joined(separator: "; ")])
+            ])
+        }
         if let problem = crpSecrets?.update(tenant: code, reference: snapshot.tenant.crpSecret) {
             logger.error(
                 "the tenant's CRP secret cannot be read: its announcements are refused until it can",

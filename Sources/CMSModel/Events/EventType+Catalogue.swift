@@ -478,6 +478,10 @@ extension EventType {
                 .error, .gitops,
                 "Revision {revision} declares {count} device(s) over the server's device limit ({limit}); "
                     + "those are not managed")
+        case .gitNotCarriedOut:
+            EventDescriptor(
+                .warning, .gitops,
+                "Revision {revision} declares what cmsd does not carry out yet: {kinds}; it is accepted and ignored")
         }
     }
 }

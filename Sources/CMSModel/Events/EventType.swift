@@ -144,6 +144,9 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case gitApplyFailed = "gitops.apply.failed"
     /// `cmsd` stopped (crash, `kill -9`, power loss) between an apply's start and its outcome; recorded at the next start.
     case gitApplyInterrupted = "gitops.apply.interrupted"
+    /// A revision declares kinds `cms-lint` accepts but `cmsd` does not carry out yet (firmware, schedules, …):
+    /// said once per adopted revision, so nothing the linter accepts is ignored silently.
+    case gitNotCarriedOut = "gitops.not-carried-out"
     case gitPruneRefused = "gitops.prune.refused"
     case gitDeviceLimitExceeded = "gitops.device-limit.exceeded"
 
