@@ -124,34 +124,20 @@ public struct DeviceLifecycle: Sendable, Hashable {
     public mutating func hostKeyMismatch(presented: String, jitter: Double = 0.5) -> [LifecycleAction] {
         if isDeleted { return [.ignored(.deleted)] }
         guard state == .identifying else { return [.ignored(.notConnecting)] }
+        var details = [
+            "fingerprint": presented, "expected": expectation.hostKey ?? "", "address": address?.description ?? "",
+        ]
         if !addressTrusted {
-            let actions =
-                cancelPending() + [
-                    .closeSession,
-                    emit(
-                        .deviceHostKeyMismatch,
-                        [
-                            "fingerprint": presented, "expected": expectation.hostKey ?? "",
-                            "address": address?.description ?? "", "announcement": "unsigned",
-                            "outcome": "address discarded; the device is not blocked",
-                        ]),
-                ]
+            details["announcement"] = "unsigned"
+            details["outcome"] = "address discarded; the device is not blocked"
+            let actions = cancelPending() + [.closeSession, emit(.deviceHostKeyMismatch, details)]
             step = nil
             address = nil
             addressTrusted = false
             return actions + retryElsewhere(jitter: jitter)
         }
         hostKeyBlocked = true
-        let actions =
-            cancelPending() + [
-                .closeSession,
-                emit(
-                    .deviceHostKeyMismatch,
-                    [
-                        "fingerprint": presented, "expected": expectation.hostKey ?? "",
-                        "address": address?.description ?? "",
-                    ]),
-            ]
+        let actions = cancelPending() + [.closeSession, emit(.deviceHostKeyMismatch, details)]
         state = .disconnected
         step = nil
         return actions
