@@ -41,6 +41,8 @@ public actor TenantController {
     var loops: [Task<Void, Never>] = []
     /// Runs in progress, per device, counted by the worker itself (more than 1 would be a device run twice at once).
     var inFlight: [String: Int] = [:]
+    /// Disruptive operations waiting for their turn on the queue, one per device (``submitDisruptive(_:_:)``).
+    var pendingOperations: [String: DisruptiveOperation] = [:]
     /// Baseline parts of the revision in force, parsed once per device and revision (not on every run and drift tick).
     var baselineParts: (revision: String?, byDevice: [String: (parts: [any ManagedPart], error: String?)]) = (nil, [:])
     var stopped = false
@@ -389,7 +391,7 @@ public actor TenantController {
         defer { inFlight[device] = inFlight[device].map { $0 - 1 }.flatMap { $0 > 0 ? $0 : nil } }
         switch kind {
         case .config: handle(await runDevice(device), device: device)
-        case .disruptive: break  // no disruptive operation yet (firmware: issue 11); the cap is in place
+        case .disruptive: await runDisruptive(device)
         }
     }
 
