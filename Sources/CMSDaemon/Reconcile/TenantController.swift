@@ -117,7 +117,7 @@ public actor TenantController {
                 let revision = try await source.load(revision: commit)
                 if revision.isApplicable {
                     tracker = DesiredStateTracker(tenant: code, lastApplied: revision)
-                    await adopt(revision)
+                    await adopt(revision, restoring: true)
                 }
             }
         } catch {
@@ -208,7 +208,8 @@ public actor TenantController {
     }
 
     /// Puts a lint-clean revision in force: safe prune, agents added / updated / removed, every device enqueued.
-    func adopt(_ revision: Revision) async {
+    /// `restoring`: the revision already in force before a restart (its group changes were recorded then).
+    func adopt(_ revision: Revision, restoring: Bool = false) async {
         guard let snapshot = revision.snapshot else { return }
         let next = Set(snapshot.devices.map(\.code))
         let previous = Set(agents.keys)
@@ -224,6 +225,7 @@ public actor TenantController {
             return
         }
         pruneRefusal = nil
+        let groupChanges = restoring ? [] : GroupChange.between(inForce?.snapshot?.groups, snapshot.groups)
         inForce = revision
         let ignored = NotCarriedOut.kinds(in: snapshot)
         if !ignored.isEmpty {
@@ -306,6 +308,11 @@ public actor TenantController {
             await save(record)
         }
         await directory.setDevices(tenant: code, agents: agents, serials: serials, suspended: suspended)
+        newEvents += groupChanges.map {
+            Event(
+                time: now(), tenant: code, type: $0.type, device: $0.device, group: $0.group, user: revision.user,
+                revision: revision.commit)
+        }
         await append(newEvents)
         await recompileIPsec(enqueueChanged: false, revision: revision)
         for device in admitted where !device.suspended { enqueue(device.code, user: revision.user) }

@@ -139,4 +139,64 @@ import Testing
         #expect(try await harness.interfaceLeaf("nxr01", "ppp0", "mtu") == "1400")
         await harness.stop()
     }
+
+    @Test func groupChangesAreRecordedOnceAsTheOriginalsGroupEvents() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        let added = try await harness.events(.groupAdded)
+        #expect(Set(added.compactMap(\.group)).isSuperset(of: ["nxr120-sites", "chuo-line", "star-centers", "IPsec-mesh"]))
+        #expect(added.allSatisfy { $0.revision == first && $0.user?.hasPrefix("Alice") == true })
+        let joined = try await harness.events(.groupMemberJoined).filter { $0.group == "chuo-line" }
+        #expect(joined.compactMap(\.device).sorted() == ["ichigaya", "iidabashi", "kichijoji"])
+
+        // kichijoji leaves chuo-line; the IPv6 lab group is deleted (nothing else refers to it).
+        let lab = try #require(try await harness.events(.groupMemberJoined).filter { $0.group == "ipv6-lab" }.first)
+        harness.files.withLockedValue { files in
+            files["groups/plain.yaml"] = files["groups/plain.yaml"]?.replacingOccurrences(of: "  - device: kichijoji\n", with: "")
+            files["groups/ipv6-lab.yaml"] = nil
+        }
+        let second = await harness.commit("kichijoji leaves the Chuo line")
+        await harness.controller.refresh()
+        #expect(await harness.settle { await harness.converged(at: second) })
+        let left = try await harness.events(.groupMemberLeft).filter { $0.revision == second }
+        #expect(left.contains { $0.group == "chuo-line" && $0.device == "kichijoji" })
+        #expect(left.contains { $0.group == "ipv6-lab" && $0.device == lab.device })
+        #expect(left.allSatisfy { $0.group == "chuo-line" || $0.group == "ipv6-lab" })
+        #expect(try await harness.events(.groupDeleted).compactMap(\.group) == ["ipv6-lab"])
+        #expect(try await harness.events(.groupAdded).count == added.count, "nothing is added twice")
+        await harness.stop()
+    }
+
+
+    @Test func aPlanOfAChangeIsComputedAndRecordedWithoutApplyingIt() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        harness.setBaseline("nxr03", mtu: 1300)
+        let second = await harness.commit("nxr03 smaller MTU")
+        let plan = try await harness.controller.plan(revision: second, native: false)
+        #expect(plan.devices.map(\.device) == ["nxr03"])
+        #expect(try await harness.interfaceLeaf("nxr03", "ppp0", "mtu") == "1454", "a plan changes nothing")
+        let computed = try #require(try await harness.events(.gitPlanComputed).last)
+        #expect(computed.revision == second)
+        #expect(computed.details["changes"] == "1")
+        await harness.stop()
+    }
+
+    @Test func pairsWithoutAnyAnnouncedAddressAreIPsecWarnings() async throws {
+        let harness = try await CoreHarness(ipsec: true)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        // The star's devices never announce here: no end of a center–spoke pair has a known address.
+        let warnings = try await harness.events(.ipsecWarning)
+        #expect(
+            warnings.contains {
+                $0.details["group"] == "IPsec-star" && $0.details["kind"] == "ipsec.no-initiator"
+                    && $0.details["warning"]?.contains("star_center → star_nxr01") == true
+            })
+        #expect(warnings.allSatisfy { $0.details["group"]?.isEmpty == false })
+        await harness.stop()
+    }
+
 }
