@@ -48,7 +48,8 @@ extension TenantController {
             tenant: code, condition: condition, lastAppliedRevision: inForce?.commit,
             lastAttemptedRevision: tracker.lastAttemptedRevision, lintErrors: lintErrors,
             lastFetchError: tracker.lastFetchError, lastFetch: lastFetch,
-            counts: DeviceStateCounts(summaries.map(\.state)), ready: ready, reconciling: reconciling, stalled: stalled)
+            counts: DeviceStateCounts(summaries.map(\.state)), ready: ready, reconciling: reconciling, stalled: stalled,
+            notCarriedOut: inForce?.snapshot.map(NotCarriedOut.kinds(in:)) ?? [])
     }
 
     /// One page of devices.

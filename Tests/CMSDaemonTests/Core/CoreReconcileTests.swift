@@ -104,10 +104,14 @@ import Testing
         let said = try await harness.events(.gitNotCarriedOut)
         #expect(said.count == 1)
         #expect(said.first?.revision == revision)
-        let kinds = said.first?.details["kinds"] ?? ""
-        #expect(kinds.contains("firmware") && kinds.contains("issue 11"))
-        #expect(kinds.contains("schedules") && kinds.contains("issue 13"))
-        #expect(kinds.contains("mail alerts (issue 14)"))
+        // The same list shows in the tenant's status (`cms status`), each kind with the issue that carries it out.
+        let status = await harness.controller.status()
+        #expect(!status.notCarriedOut.isEmpty, "the example repository declares kinds not carried out yet")
+        #expect(said.first?.details["kinds"] == status.notCarriedOut.joined(separator: "; "))
+        #expect(status.notCarriedOut.allSatisfy { $0.contains("issue 1") })
+        // A refresh that finds no new revision does not say it again.
+        await harness.controller.refresh()
+        #expect(try await harness.events(.gitNotCarriedOut).count == 1)
         await harness.stop()
     }
 
