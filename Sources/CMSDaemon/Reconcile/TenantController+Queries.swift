@@ -209,7 +209,11 @@ extension TenantController {
             code: device.code, name: device.name, product: device.product.rawValue, note: device.note,
             state: state, sync: record.sync.condition.status, firmwareVersion: live?.firmwareVersion,
             serial: live?.serial ?? record.serial, hostname: live?.hostname,
-            controlAddress: info?.address?.description ?? record.lastAddress, groups: groups)
+            controlAddress: info?.address?.description ?? record.lastAddress, groups: groups,
+            lastSeen: live == nil
+                ? record.identity.map {
+                    DeviceSummary.LastSeen(firmwareVersion: $0.firmwareVersion, hostname: $0.hostname, at: record.lastSeen)
+                } : nil)
     }
 
     static func field(_ field: DeviceListQuery.Field, of summary: DeviceSummary) -> String {

@@ -461,7 +461,10 @@ public actor TenantController {
             current.sync.finished(result.record)
         }
         let info = await agent.info()
-        current.identity = info.identity ?? current.identity
+        if let identity = info.identity {
+            current.identity = identity
+            current.lastSeen = now()
+        }
         current.lastAddress = info.address?.description ?? current.lastAddress
         records[device] = current
         await save(current)

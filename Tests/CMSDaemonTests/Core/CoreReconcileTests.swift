@@ -203,4 +203,24 @@ import Testing
         await harness.stop()
     }
 
+
+    @Test func aSuspendedDeviceShowsWhatItReportedOnlyAsLastSeen() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        let connected = try await harness.controller.device("nxr01").summary
+        #expect(connected.firmwareVersion == "21.7.3" && connected.lastSeen == nil)
+        harness.files.withLockedValue { $0["devices/nxr01.yaml", default: ""] += "suspended: true\n" }
+        await harness.commit("suspend nxr01")
+        await harness.controller.refresh()
+        #expect(try await harness.settle { try await harness.controller.device("nxr01").summary.state == .suspended })
+        let suspended = try await harness.controller.device("nxr01").summary
+        #expect(suspended.firmwareVersion == nil && suspended.hostname == nil)
+        #expect(suspended.serial == connected.serial, "the registered serial stays")
+        let seen = try #require(suspended.lastSeen)
+        #expect(seen.firmwareVersion == "21.7.3" && seen.hostname == "nxr-nxr01")
+        #expect(seen.at != nil)
+        await harness.stop()
+    }
+
 }
