@@ -115,7 +115,10 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio"),
-                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               // Firmware (issue 11): image hashes, the download server.
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "NIOHTTP1", package: "swift-nio")],
                 swiftSettings: strict),
         .target(name: "CMSServer",
                 dependencies: ["CMSAPI", "CMSModel",

@@ -32,8 +32,12 @@ public final class Daemon: ControlPlane, Service, Sendable {
     public let fileDescriptors: FileDescriptorBudget
     private let loop: NETCONFClientLoop
     private let controllers: [String: TenantController]
-    private let logger: Logger
-    private let environment: DaemonEnvironment
+    let logger: Logger
+    let environment: DaemonEnvironment
+    /// Firmware rollouts per tenant, their journal, and the download server (bound by ``start()``).
+    let firmwareEngines: [String: FirmwareEngine]
+    let firmwareJournal: SQLiteFirmwareJournal
+    let firmwareDownloads = FirmwareDownloadsBox()
 
     /// Opens the stores and builds every tenant (keys are created on first start). Nothing listens yet.
     public init(configuration: DaemonConfiguration, logger: Logger, environment: DaemonEnvironment = .live) throws {
@@ -102,6 +106,10 @@ public final class Daemon: ControlPlane, Service, Sendable {
                 logger: tenantLogger, now: environment.now, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
         }
         self.controllers = controllers
+        firmwareJournal = try SQLiteFirmwareJournal(dataFolder: data)
+        firmwareEngines = try Self.firmwareEngines(
+            configuration: configuration, journal: firmwareJournal, events: events, environment: environment,
+            logger: logger)
     }
 
     /// One tenant's controller (tests).
@@ -116,6 +124,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             controllers.keys.sorted().map {
                 Event(time: now, tenant: $0, type: .systemStarted, details: ["version": Self.version])
             })
+        try await startFirmware()
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers.values { group.addTask { await controller.start() } }
         }
@@ -127,6 +136,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             for controller in controllers.values { group.addTask { await controller.shutdown() } }
         }
         await crp.stop()
+        await firmwareDownloads.close()
         let now = environment.now()
         _ = try? await events.append(
             controllers.keys.sorted().map { Event(time: now, tenant: $0, type: .systemStopped) })
@@ -222,6 +232,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             snapshot.durationCount += metrics.durationCount
             for index in snapshot.durationCounts.indices { snapshot.durationCounts[index] += metrics.durationCounts[index] }
         }
+        await firmwareMetrics(&snapshot)
         let counters = await directory.counters
         snapshot.announcements = [
             "routed": counters.routed, "rate-limited": counters.rateLimitedSource + counters.rateLimitedDevice,

@@ -12,6 +12,8 @@ public struct DaemonEnvironment: Sendable {
     public var now: @Sendable () -> Timestamp
     /// A draw in 0...1 for backoff jitter.
     public var jitter: @Sendable () -> Double
+    /// Firmware engine timing (ticks, polls, RPC timeout); tests shorten it.
+    public var firmware = FirmwareEngine.Settings()
 
     public init(
         connect: DeviceConnector? = nil, clock: any Clock<Duration> = ContinuousClock(),

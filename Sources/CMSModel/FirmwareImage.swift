@@ -6,6 +6,8 @@ public struct FirmwareImage: Sendable, Equatable, Hashable, Codable {
         case url(String)
         /// Repository-relative path.
         case file(String)
+        /// `cmsd`'s image store, found by sha256 (`cms firmware add`).
+        case store
     }
 
     public var name: String

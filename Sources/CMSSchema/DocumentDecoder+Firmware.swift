@@ -39,7 +39,8 @@ extension DocumentDecoder {
                 f.record("file")
             }
         case (nil, nil):
-            reader.report(.firmwareSource, at: f.position, "a firmware image needs `url` or `file`")
+            // Neither: the image comes from cmsd's image store, by its sha256 (`cms firmware add`).
+            source = .store
         default:
             reader.report(
                 .firmwareSource, at: f.keyPosition(of: "file"), "a firmware image takes `url` or `file`, not both")

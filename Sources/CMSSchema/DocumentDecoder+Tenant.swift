@@ -7,7 +7,7 @@ extension DocumentDecoder {
         guard
             let f = Fields(
                 root, path: "",
-                allowed: header(["code", "name", "timeZone", "drift", "crpSecret", "ike", "rollout"]), reader: reader)
+                allowed: header(["code", "name", "timeZone", "drift", "crpSecret", "ike", "rollout", "windows"]), reader: reader)
         else { return nil }
         let code = f.string("code", required: true)
         if let code, !Formats.isTenantCode(code) {
@@ -38,14 +38,15 @@ extension DocumentDecoder {
             }
         }
         var rollout = Tenant.Rollout(maxConcurrent: reader.limits.firmwareBatch)
-        if let r = f.mapping("rollout", allowed: ["maxConcurrent"]) {
-            rollout.maxConcurrent =
-                r.int("maxConcurrent", range: 1...max(1, reader.limits.firmwareBatch)) ?? rollout.maxConcurrent
+        if let r = f.mapping("rollout", allowed: rolloutKeys) {
+            rollout = decodeRollout(r, limits: reader.limits)
         }
+        let windows = decodeWindows(f)
+        checkRolloutWindows(rollout, windows: windows, reader: reader)
         guard let code else { return nil }
         f.record("code")
         return Tenant(
             code: code, name: name, timeZone: zone ?? "UTC", drift: drift, crpSecret: crpSecret, ike: ike,
-            rollout: rollout)
+            rollout: rollout, windows: windows)
     }
 }

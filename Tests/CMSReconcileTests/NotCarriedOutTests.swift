@@ -24,4 +24,12 @@ struct NotCarriedOutTests {
                 "mail alerts (issue 14)",
             ])
     }
+
+    @Test func firmwareIsCarriedOutSinceIssue11() {
+        let device = Device(code: "nxr01", product: .nxr230, firmware: FirmwareTarget(image: "v6"))
+        let image = FirmwareImage(
+            name: "v6", product: .nxr230, version: "6.0", source: .store, sha256: String(repeating: "a", count: 64))
+        let snapshot = TenantSnapshot(tenant: Self.tenant, devices: [device], firmware: [image])
+        #expect(NotCarriedOut.kinds(in: snapshot).isEmpty)
+    }
 }

@@ -28,9 +28,12 @@ struct ConfigurationParser {
             configuration.dataFolder = DaemonConfiguration.absolute(try string(node, "dataFolder"), base: base)
         }
         if let node = top["listen"] {
-            let listen = try mapping(node, "listen", allowed: ["crp", "api"])
+            let listen = try mapping(node, "listen", allowed: ["crp", "api", "firmware"])
             if let crp = listen["crp"] { configuration.crpListen = try hostPort(crp, "listen.crp") }
             if let api = listen["api"] { configuration.apiListen = try hostPort(api, "listen.api") }
+            if let firmware = listen["firmware"] {
+                configuration.firmwareListen = try hostPort(firmware, "listen.firmware")
+            }
         }
         if let node = top["limits"] {
             let limits = try mapping(node, "limits", allowed: ["maxDevices", "concurrency", "apiConnections"])

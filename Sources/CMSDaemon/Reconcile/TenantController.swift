@@ -48,6 +48,8 @@ public actor TenantController {
     var stopped = false
     /// Counters for `/metrics`.
     public private(set) var metrics = TenantMetrics()
+    /// Firmware rollouts (issue 11; nil when the daemon runs without them).
+    var firmware: FirmwareEngine?
     /// IPsec distribution (nil when the tenant's IPsec secret could not be had: `ipsecError` says why).
     var ipsec: TenantIPsec?
     var ipsecError: String?
@@ -169,6 +171,7 @@ public actor TenantController {
         for task in retryTimers.values { task.cancel() }
         loops = []
         retryTimers = [:]
+        await firmware?.shutdown()
         await work.shutdown(tenant: code)
         for agent in agents.values { await agent.shutdown() }
         await directory.removeTenant(code)
@@ -316,6 +319,7 @@ public actor TenantController {
         await append(newEvents)
         await recompileIPsec(enqueueChanged: false, revision: revision)
         for device in admitted where !device.suspended { enqueue(device.code, user: revision.user) }
+        await firmware?.adopted(revision)
     }
 
     func delete(_ device: String, revision: Revision) async {
