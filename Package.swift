@@ -101,6 +101,9 @@ let package = Package(
                 swiftSettings: strict),
 
         // The in-memory device: the simulator's pure engine behind the session port, for socketless tests.
+        // The per-tenant config archive (issue 12): a git repository written with libgit2, on its own thread.
+        .target(name: "ConfigArchive", dependencies: ["CLibGit2", "TenantSource"], swiftSettings: strict),
+
         .target(name: "NXRSimMemory",
                 dependencies: ["NXRSim", "NETCONF", "NETCONFClient",
                                .product(name: "Crypto", package: "swift-crypto")],
@@ -110,7 +113,7 @@ let package = Package(
         .target(name: "CMSDaemon",
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
                                "NETCONFClient", "CRP", "CRPTransport", "CMSStore", "TenantSource", "TenantKeys",
-                               "GitSource",
+                               "GitSource", "ConfigArchive",
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -193,11 +196,12 @@ let package = Package(
         .testTarget(name: "CMSDaemonTests",
                     dependencies: ["TestSupport", "CMSDaemon", "CMSAPI", "CMSModel", "CMSReconcile", "CMSPlan",
                                    "NXRSim", "NXRSimMemory", "NETCONF", "NXRModel", "NETCONFClient", "CRP", "CMSStore",
-                                   "GitSource", "CRPTransport",
+                                   "GitSource", "CRPTransport", "ConfigArchive",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "NIOCore", package: "swift-nio"),
                                    .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TenantKeysTests", dependencies: ["TestSupport", "TenantKeys"]),
+        .testTarget(name: "ConfigArchiveTests", dependencies: ["ConfigArchive", "TestSupport"]),
         .testTarget(name: "NXRSimTests", dependencies: ["TestSupport", "NXRSim", "NETCONF", "CRP", "NETCONFClient"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]

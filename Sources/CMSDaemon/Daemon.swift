@@ -117,6 +117,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
 
     /// Binds CRP and starts every tenant (restores state, fetches, resumes interrupted applies).
     public func start() async throws {
+        try await attachArchives()
         let bound = try await crp.start()
         logger.info("cmsd started", metadata: ["crp": "\(bound)", "tenants": "\(controllers.keys.sorted())"])
         let now = environment.now()

@@ -57,6 +57,7 @@ struct APIHandlers: Sendable {
             let native = try scope.query.bool("native") ?? false
             return APIResponses.json(try await controlPlane.plan(scope.tenant, revision: revision, native: native))
         }
+        registerConfigArchive(on: router)
         router.get("\(prefix)/tenants/:tenant/ipsec/:group") { request, context in
             let scope = try await scope(request, context, allowed: ["refresh"])
             let group = try Self.pathParameter(context, "group")

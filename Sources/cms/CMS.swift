@@ -15,6 +15,7 @@ struct CMS: AsyncParsableCommand {
             ReconcileCommand.self,
             RefreshCommand.self,
             IPsecCommand.self,
+            ConfigCommand.self,
             ImportCommand.self,
             NetconfCommand.self,
             TenantCommand.self,

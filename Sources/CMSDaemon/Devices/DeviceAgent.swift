@@ -60,6 +60,8 @@ public actor DeviceAgent {
     private var lastRefresh: Timestamp?
     private var lastAnnouncement: Timestamp?
     private var announcedFrom: String?
+    /// The boot id of the last authenticated CRP announcement (auto-config runs once per boot).
+    private var lastBootID: UInt32?
 
     private let outbox: AsyncStream<OutboxItem>.Continuation
     private let outboxTask: Task<Void, Never>
@@ -110,8 +112,12 @@ public actor DeviceAgent {
     /// `source` is the datagram's source address, recorded alongside (NAT). `authenticated` says
     /// whether its signature verified with the tenant's CRP secret: an unsigned one never drops
     /// a working session nor blocks the device (``DeviceLifecycle/crpReceived(_:authenticated:)``).
-    public func announce(_ address: ControlAddress, from source: String? = nil, authenticated: Bool = true) {
+    public func announce(
+        _ address: ControlAddress, from source: String? = nil, authenticated: Bool = true, bootID: UInt32? = nil
+    ) {
         guard !stopped else { return }
+        // Only a signed boot id counts (auto-config runs once per boot): an unsigned one could be forged.
+        if authenticated, let bootID { lastBootID = bootID }
         lastAnnouncement = context.now()
         if let source { announcedFrom = source }
         perform(lifecycle.crpReceived(address, authenticated: authenticated))
@@ -168,6 +174,9 @@ public actor DeviceAgent {
         guard !stopped else { return }
         await stop()
     }
+
+    /// The boot id the device last announced with a verified signature, if any.
+    public func bootID() -> UInt32? { lastBootID }
 
     /// A snapshot of what the agent knows.
     public func info() -> DeviceRuntimeInfo {
@@ -478,9 +487,10 @@ public actor DeviceAgent {
     private func received(_ notification: NETCONF.Notification, generation: UInt64) {
         guard generation == sessionGeneration, let session else { return }
         for content in notification.content {
-            guard case .configChange(.running, _, let sessionID, let targets)? = try? NXRNotification.parse(content),
-                targets.contains("interfaces")
+            guard case .configChange(.running, _, let sessionID, let targets)? = try? NXRNotification.parse(content)
             else { continue }
+            if sessionID == nil || sessionID != session.sessionID { context.onConfigChanged(code) }
+            guard targets.contains("interfaces") else { continue }
             if sessionID == nil || sessionID != session.sessionID {
                 outbox.yield(
                     .events([

@@ -24,6 +24,9 @@ public struct DeviceContext: Sendable {
     /// Persist what was learned: (code, pinned host key, registered serial). Called after every
     /// successful identification with both current values (nil = not known).
     public var onPin: @Sendable (String, String?, String?) async -> Void
+    /// Another session changed the device's running configuration (a `config-change` notification): the config
+    /// archive reads it again. Called with the device code.
+    public var onConfigChanged: @Sendable (String) -> Void = { _ in }
     /// Timing of the lifecycle: reconnect backoff, identification timeout, reboot windows.
     public var policy: LifecyclePolicy
     /// How often a connected device's health and interfaces are read again (SPEC §2, default 300 s).

@@ -43,6 +43,8 @@ public actor TenantController {
     var inFlight: [String: Int] = [:]
     /// Disruptive operations waiting for their turn on the queue, one per device (``submitDisruptive(_:_:)``).
     var pendingOperations: [String: DisruptiveOperation] = [:]
+    /// The tenant's config archive (``attachArchive(dataFolder:)``); nil until attached.
+    var archiver: TenantArchiver?
     /// Baseline parts of the revision in force, parsed once per device and revision (not on every run and drift tick).
     var baselineParts: (revision: String?, byDevice: [String: (parts: [any ManagedPart], error: String?)]) = (nil, [:])
     var stopped = false
@@ -442,6 +444,7 @@ public actor TenantController {
         if ipsecPart != nil { request.ipsecGroupNames = IPsecEvents.groupNames(snapshot.groups) }
         let result = await applier.run(request, agent: agent)
         ipsecRunFinished(device, part: ipsecPart, failure: result.errorClass == nil ? nil : result.record.message)
+        archiveAfterRun(device, result: result, user: user)
         guard var current = records[device] else { return .none }  // deleted meanwhile
         metrics.record(result)
         if result.errorClass == nil, let open = interrupted.removeValue(forKey: device) {
