@@ -82,3 +82,13 @@ public struct MailMessage: Sendable, Equatable {
         return words.joined(separator: "\r\n ")
     }
 }
+
+extension MailMessage {
+    /// The same rendered message with another `From:` (the server that sends it has its own sender address);
+    /// everything else, the Message-ID included, is unchanged.
+    public static func replacingFrom(_ data: [UInt8], with from: String) -> [UInt8] {
+        let prefix = Array("From: ".utf8)
+        guard data.starts(with: prefix), let end = data.firstIndex(of: 0x0D) else { return data }
+        return prefix + Array(from.utf8) + data[end...]
+    }
+}
