@@ -39,6 +39,8 @@ let package = Package(
                        providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CLibYang", path: "Sources/CLibYang", pkgConfig: "libyang",
                        providers: [.apt(["libyang2-dev"])]),
+        .systemLibrary(name: "CLibCurl", path: "Sources/CLibCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // ── Pure core: no sockets, files, clocks or threads ──
         .target(name: "CMSModel", swiftSettings: strict),
@@ -56,9 +58,14 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
 
+        // Mail alerts: RFC 5322 messages and the when-to-send policy as values (docs/mail.md).
+        .target(name: "CMSMail", dependencies: ["CMSModel"], swiftSettings: strict),
+
         // ── Adapters: each wraps one outside thing ──
+        // SMTP / SMTPS / STARTTLS / AUTH LOGIN, PLAIN / POP-before-SMTP with libcurl, on its own thread.
+        .target(name: "MailTransport", dependencies: ["CLibCurl"], swiftSettings: strict),
         .target(name: "CMSStore",
-                dependencies: ["CMSModel", "CMSReconcile", .product(name: "GRDB", package: "GRDB.swift")],
+                dependencies: ["CMSModel", "CMSReconcile", "CMSMail", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strict),
         .target(name: "GitSource", dependencies: ["CLibGit2"], swiftSettings: strict),
         .target(name: "TenantSource",
@@ -113,7 +120,7 @@ let package = Package(
         .target(name: "CMSDaemon",
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
                                "NETCONFClient", "CRP", "CRPTransport", "CMSStore", "TenantSource", "TenantKeys",
-                               "GitSource", "ConfigArchive",
+                               "GitSource", "ConfigArchive", "CMSMail", "MailTransport",
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import CMSAPI
+import CMSMail
 import CRP
 import CRPTransport
 import CMSModel
@@ -6,6 +7,7 @@ import CMSReconcile
 import CMSStore
 import Foundation
 import Logging
+import MailTransport
 import NETCONFClient
 import ServiceLifecycle
 import TenantKeys
@@ -38,6 +40,9 @@ public final class Daemon: ControlPlane, Service, Sendable {
     let firmwareEngines: [String: FirmwareEngine]
     let firmwareJournal: SQLiteFirmwareJournal
     let firmwareDownloads = FirmwareDownloadsBox()
+    /// Mail alerts per tenant (docs/mail.md), over `<data>/mail.sqlite`.
+    let mailers: [String: TenantMailer]
+    public let mailStore: SQLiteMailStore
 
     /// Opens the stores and builds every tenant (keys are created on first start). Nothing listens yet.
     public init(configuration: DaemonConfiguration, logger: Logger, environment: DaemonEnvironment = .live) throws {
@@ -77,13 +82,25 @@ public final class Daemon: ControlPlane, Service, Sendable {
         self.work = work
         let budget = DeviceBudget(limit: min(configuration.limits.maxDevices, fileDescriptors.devices))
         var controllers: [String: TenantController] = [:]
+        var mailers: [String: TenantMailer] = [:]
+        let mailStore = try SQLiteMailStore(path: data + "/" + SQLiteMailStore.fileName)
+        self.mailStore = mailStore
+        let mailSender = environment.mailSender ?? CurlMailSender()
         for tenant in configuration.tenants {
             let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
             let privateKey = try String(contentsOfFile: pair.privateKeyPath, encoding: .utf8)
             var tenantLogger = logger
             tenantLogger[metadataKey: "tenant"] = "\(tenant.code)"
             let timing = configuration.timing
-            let context = DeviceContext(
+            let tenantCode = tenant.code
+            let mailer = TenantMailer(
+                tenant: tenant.code, store: mailStore, sender: mailSender, events: events, clock: environment.clock,
+                now: environment.now, logger: tenantLogger,
+                readSecret: { reference, field in
+                    try SecretReader.read(reference, field: field, tenant: tenantCode, dataFolder: data)
+                })
+            mailers[tenant.code] = mailer
+            var context = DeviceContext(
                 tenant: tenant.code, username: tenant.username, authentication: .publicKey(privateKey: privateKey),
                 loop: loop,
                 timeouts: NETCONFTimeouts(connect: timing.connectTimeout, hello: timing.connectTimeout, rpc: timing.rpcTimeout),
@@ -92,6 +109,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
                     backoff: Backoff(base: timing.retryBase, cap: timing.retryCap),
                     identificationTimeout: timing.connectTimeout * 2),
                 now: environment.now, jitter: environment.jitter, connect: environment.connect, clock: environment.clock)
+            context.onEvents = { mailer.observe($0) }
             let source = TenantRepositorySource(
                 tenant: tenant.code, repository: tenant.repository, dataFolder: data, logger: tenantLogger)
             let ipsecSecret: [UInt8]
@@ -110,6 +128,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
         firmwareEngines = try Self.firmwareEngines(
             configuration: configuration, journal: firmwareJournal, events: events, environment: environment,
             logger: logger)
+        self.mailers = mailers
     }
 
     /// One tenant's controller (tests).
@@ -126,6 +145,10 @@ public final class Daemon: ControlPlane, Service, Sendable {
                 Event(time: now, tenant: $0, type: .systemStarted, details: ["version": Self.version])
             })
         try await startFirmware()
+        for (code, mailer) in mailers {
+            await mailer.start()
+            await controllers[code]?.observeAdoptions { await mailer.configure($0) }
+        }
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers.values { group.addTask { await controller.start() } }
         }
@@ -138,6 +161,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
         }
         await crp.stop()
         await firmwareDownloads.close()
+        for mailer in mailers.values { await mailer.shutdown() }
         let now = environment.now()
         _ = try? await events.append(
             controllers.keys.sorted().map { Event(time: now, tenant: $0, type: .systemStopped) })

@@ -17,9 +17,6 @@ public enum NotCarriedOut {
         if !snapshot.schedules.isEmpty {
             kinds.append("schedules (\(snapshot.schedules.count); issue 13)")
         }
-        if snapshot.mail != nil {
-            kinds.append("mail alerts (issue 14)")
-        }
         return kinds
     }
 }

@@ -19,6 +19,7 @@ struct APIHandlers: Sendable {
             return APIResponses.json(["status": "ok"])
         }
         router.get("/metrics") { request, _ in try await metrics(request) }
+        registerMail(on: router)
         router.get("\(prefix)/tenants") { request, _ in try await tenants(request) }
         router.get("\(prefix)/tenants/:tenant/status") { request, context in
             let scope = try await scope(request, context, allowed: [])

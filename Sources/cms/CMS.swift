@@ -20,6 +20,7 @@ struct CMS: AsyncParsableCommand {
             NetconfCommand.self,
             TenantCommand.self,
             FirmwareCommand.self, RolloutCommand.self,
+            MailCommand.self,
         ]
     )
 

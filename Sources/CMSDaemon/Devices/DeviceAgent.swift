@@ -92,6 +92,7 @@ public actor DeviceAgent {
                 case .events(let events):
                     do {
                         try await context.events.append(events)
+                        context.onEvents(events)
                     } catch {
                         context.logger.error(
                             "cannot record device events",

@@ -59,6 +59,13 @@ public actor TenantController {
     let crpSecrets: CRPSecrets?
     /// The server's device cap, shared with the other tenants (nil: no cap).
     let deviceBudget: DeviceBudget?
+    /// Told of every revision put in force (mail alerts read their settings and the monitor group here).
+    var adoptionObservers: [@Sendable (TenantSnapshot) async -> Void] = []
+
+    /// Calls `observer` with each revision's snapshot once it is in force (register before ``start()``).
+    public func observeAdoptions(_ observer: @escaping @Sendable (TenantSnapshot) async -> Void) {
+        adoptionObservers.append(observer)
+    }
 
     public init(
         configuration: TenantConfiguration, source: any DesiredStateSource, events: any EventStore,
@@ -232,6 +239,7 @@ public actor TenantController {
         pruneRefusal = nil
         let groupChanges = restoring ? [] : GroupChange.between(inForce?.snapshot?.groups, snapshot.groups)
         inForce = revision
+        for observer in adoptionObservers { await observer(snapshot) }
         let ignored = NotCarriedOut.kinds(in: snapshot)
         if !ignored.isEmpty {
             logger.warning("the revision declares what cmsd does not carry out yet", metadata: ["kinds": "\(ignored)"])
