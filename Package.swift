@@ -39,6 +39,8 @@ let package = Package(
                        providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CLibYang", path: "Sources/CLibYang", pkgConfig: "libyang",
                        providers: [.apt(["libyang2-dev"])]),
+        .systemLibrary(name: "CLibArchive", path: "Sources/CLibArchive", pkgConfig: "libarchive",
+                       providers: [.apt(["libarchive-dev"])]),
 
         // ── Pure core: no sockets, files, clocks or threads ──
         .target(name: "CMSModel", swiftSettings: strict),
@@ -196,6 +198,21 @@ let package = Package(
                                    .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TenantKeysTests", dependencies: ["TestSupport", "TenantKeys"]),
         .testTarget(name: "NXRSimTests", dependencies: ["TestSupport", "NXRSim", "NETCONF", "CRP", "NETCONFClient"], exclude: ["Scripts"]),
+
+        // ── Tenant backup and restore (issue 15, docs/backup.md) ──
+        // Pure core: manifest, member names, restore checks as values, sealing (swift-crypto).
+        .target(name: "CMSBackup",
+                dependencies: [.product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "_CryptoExtras", package: "swift-crypto")],
+                swiftSettings: strict),
+        // Adapters: the .tar.gz file (libarchive) with the tenant's parts, and SFTP (libssh2).
+        .target(name: "TenantBackup",
+                dependencies: ["CMSBackup", "CLibArchive", "CMSStore", "CMSModel", "CMSReconcile"],
+                swiftSettings: strict),
+        .target(name: "BackupSFTP", dependencies: ["CMSBackup", "CLibSSH2"], swiftSettings: strict),
+        .testTarget(name: "CMSBackupTests",
+                    dependencies: ["TestSupport", "CMSBackup", "TenantBackup", "BackupSFTP", "CMSStore", "CMSModel",
+                                   "CMSReconcile", "CLibArchive"]),
     ],
     swiftLanguageModes: [.v6]
 )
