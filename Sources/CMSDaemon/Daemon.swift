@@ -8,6 +8,7 @@ import Foundation
 import Logging
 import NETCONFClient
 import ServiceLifecycle
+import Synchronization
 import TenantKeys
 import TenantSource
 
@@ -31,9 +32,15 @@ public final class Daemon: ControlPlane, Service, Sendable {
     /// How the open-file limit is shared between the API, device sessions and the rest.
     public let fileDescriptors: FileDescriptorBudget
     private let loop: NETCONFClientLoop
-    private let controllers: [String: TenantController]
-    private let logger: Logger
-    private let environment: DaemonEnvironment
+    /// One controller per tenant; a restore replaces a tenant's controller (docs/backup.md).
+    let controllerTable: Mutex<[String: TenantController]>
+    var controllers: [String: TenantController] { controllerTable.withLock { $0 } }
+    /// Builds a tenant's controller from its files and stores (at start, and again after a restore).
+    let makeController: @Sendable (TenantConfiguration) throws -> TenantController
+    /// Tenants with a backup or restore running (one at a time per tenant).
+    let backupJobs = Mutex<Set<String>>([])
+    let logger: Logger
+    let environment: DaemonEnvironment
 
     /// Opens the stores and builds every tenant (keys are created on first start). Nothing listens yet.
     public init(configuration: DaemonConfiguration, logger: Logger, environment: DaemonEnvironment = .live) throws {
@@ -72,13 +79,12 @@ public final class Daemon: ControlPlane, Service, Sendable {
         let work = WorkQueue(globalLimit: configuration.limits.concurrency)
         self.work = work
         let budget = DeviceBudget(limit: min(configuration.limits.maxDevices, fileDescriptors.devices))
-        var controllers: [String: TenantController] = [:]
-        for tenant in configuration.tenants {
+        let timing = configuration.timing
+        let make: @Sendable (TenantConfiguration) throws -> TenantController = { [events, state, directory, loop] tenant in
             let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
             let privateKey = try String(contentsOfFile: pair.privateKeyPath, encoding: .utf8)
             var tenantLogger = logger
             tenantLogger[metadataKey: "tenant"] = "\(tenant.code)"
-            let timing = configuration.timing
             let context = DeviceContext(
                 tenant: tenant.code, username: tenant.username, authentication: .publicKey(privateKey: privateKey),
                 loop: loop,
@@ -96,12 +102,19 @@ public final class Daemon: ControlPlane, Service, Sendable {
             } else {
                 ipsecSecret = try TenantSecretStore(dataFolder: data).ipsecSecret(for: tenant.code)
             }
-            controllers[tenant.code] = TenantController(
+            return TenantController(
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
                 context: context, work: work, timing: timing,
                 logger: tenantLogger, now: environment.now, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
         }
-        self.controllers = controllers
+        makeController = make
+        // A restore cut off by a crash is rolled forward (or dropped) before any tenant runs.
+        try Self.recoverRestores(configuration: configuration, state: state, events: events, logger: logger)
+        var controllers: [String: TenantController] = [:]
+        for tenant in configuration.tenants {
+            controllers[tenant.code] = try make(tenant)
+        }
+        controllerTable = Mutex(controllers)
     }
 
     /// One tenant's controller (tests).
