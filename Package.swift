@@ -41,6 +41,8 @@ let package = Package(
                        providers: [.apt(["libyang2-dev"])]),
         .systemLibrary(name: "CLibCurl", path: "Sources/CLibCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibArchive", path: "Sources/CLibArchive", pkgConfig: "libarchive",
+                       providers: [.apt(["libarchive-dev"])]),
 
         // ── Pure core: no sockets, files, clocks or threads ──
         .target(name: "CMSModel", swiftSettings: strict),
@@ -120,7 +122,8 @@ let package = Package(
         .target(name: "CMSDaemon",
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
                                "NETCONFClient", "CRP", "CRPTransport", "CMSStore", "TenantSource", "TenantKeys",
-                               "GitSource", "ConfigArchive", "CMSMail", "MailTransport",
+                               "GitSource", "ConfigArchive", "CMSMail", "MailTransport", "CMSBackup", "TenantBackup",
+                               "BackupSFTP",
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -210,6 +213,21 @@ let package = Package(
         .testTarget(name: "TenantKeysTests", dependencies: ["TestSupport", "TenantKeys"]),
         .testTarget(name: "ConfigArchiveTests", dependencies: ["ConfigArchive", "TestSupport"]),
         .testTarget(name: "NXRSimTests", dependencies: ["TestSupport", "NXRSim", "NETCONF", "CRP", "NETCONFClient"], exclude: ["Scripts"]),
+
+        // ── Tenant backup and restore (issue 15, docs/backup.md) ──
+        // Pure core: manifest, member names, restore checks as values, sealing (swift-crypto).
+        .target(name: "CMSBackup",
+                dependencies: [.product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "_CryptoExtras", package: "swift-crypto")],
+                swiftSettings: strict),
+        // Adapters: the .tar.gz file (libarchive) with the tenant's parts, and SFTP (libssh2).
+        .target(name: "TenantBackup",
+                dependencies: ["CMSBackup", "CLibArchive", "CMSStore", "CMSModel", "CMSReconcile"],
+                swiftSettings: strict),
+        .target(name: "BackupSFTP", dependencies: ["CMSBackup", "CLibSSH2"], swiftSettings: strict),
+        .testTarget(name: "CMSBackupTests",
+                    dependencies: ["TestSupport", "CMSBackup", "TenantBackup", "BackupSFTP", "CMSStore", "CMSModel",
+                                   "CMSReconcile", "CLibArchive"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,6 +15,7 @@ PKGS=(
   netconfd           # yuma123 NETCONF server peer in tests
   libyang2-tools     # yanglint for schemas/nxr.yang
   libyang2-dev       # libyang: nxr-sim validates edits and commits against schemas/nxr.yang
+  libarchive-dev     # tenant backups: one .tar.gz written and read by libarchive (docs/backup.md)
   python3-ncclient   # independent NETCONF client checking nxr-sim
   python3-jsonschema # independent JSON Schema validator for schemas/
   python3-yaml

@@ -10,6 +10,7 @@ import Logging
 import MailTransport
 import NETCONFClient
 import ServiceLifecycle
+import Synchronization
 import TenantKeys
 import TenantSource
 
@@ -33,7 +34,14 @@ public final class Daemon: ControlPlane, Service, Sendable {
     /// How the open-file limit is shared between the API, device sessions and the rest.
     public let fileDescriptors: FileDescriptorBudget
     private let loop: NETCONFClientLoop
-    private let controllers: [String: TenantController]
+    /// One controller per tenant; a restore replaces a tenant's controller (docs/backup.md).
+    let controllerTable: Mutex<[String: TenantController]>
+    var controllers: [String: TenantController] { controllerTable.withLock { $0 } }
+    /// Builds a tenant's controller from its files and stores (at start, and again after a restore); the parts
+    /// that attach to a controller once it exists (archive, firmware, mail) are in ``attachParts(_:to:)``.
+    let makeController: @Sendable (TenantConfiguration) throws -> TenantController
+    /// Tenants with a backup or restore running (one at a time per tenant).
+    let backupJobs = Mutex<Set<String>>([])
     let logger: Logger
     let environment: DaemonEnvironment
     /// Firmware rollouts per tenant, their journal, and the download server (bound by ``start()``).
@@ -81,25 +89,29 @@ public final class Daemon: ControlPlane, Service, Sendable {
         let work = WorkQueue(globalLimit: configuration.limits.concurrency)
         self.work = work
         let budget = DeviceBudget(limit: min(configuration.limits.maxDevices, fileDescriptors.devices))
-        var controllers: [String: TenantController] = [:]
+        let timing = configuration.timing
         var mailers: [String: TenantMailer] = [:]
         let mailStore = try SQLiteMailStore(path: data + "/" + SQLiteMailStore.fileName)
         self.mailStore = mailStore
         let mailSender = environment.mailSender ?? CurlMailSender()
         for tenant in configuration.tenants {
-            let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
-            let privateKey = try String(contentsOfFile: pair.privateKeyPath, encoding: .utf8)
             var tenantLogger = logger
             tenantLogger[metadataKey: "tenant"] = "\(tenant.code)"
-            let timing = configuration.timing
             let tenantCode = tenant.code
-            let mailer = TenantMailer(
+            mailers[tenant.code] = TenantMailer(
                 tenant: tenant.code, store: mailStore, sender: mailSender, events: events, clock: environment.clock,
                 now: environment.now, logger: tenantLogger,
                 readSecret: { reference, field in
                     try SecretReader.read(reference, field: field, tenant: tenantCode, dataFolder: data)
                 })
-            mailers[tenant.code] = mailer
+        }
+        self.mailers = mailers
+        let make: @Sendable (TenantConfiguration) throws -> TenantController = {
+            [events, state, directory, loop, mailers] tenant in
+            let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
+            let privateKey = try String(contentsOfFile: pair.privateKeyPath, encoding: .utf8)
+            var tenantLogger = logger
+            tenantLogger[metadataKey: "tenant"] = "\(tenant.code)"
             var context = DeviceContext(
                 tenant: tenant.code, username: tenant.username, authentication: .publicKey(privateKey: privateKey),
                 loop: loop,
@@ -109,7 +121,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
                     backoff: Backoff(base: timing.retryBase, cap: timing.retryCap),
                     identificationTimeout: timing.connectTimeout * 2),
                 now: environment.now, jitter: environment.jitter, connect: environment.connect, clock: environment.clock)
-            context.onEvents = { mailer.observe($0) }
+            if let mailer = mailers[tenant.code] { context.onEvents = { mailer.observe($0) } }
             let source = TenantRepositorySource(
                 tenant: tenant.code, repository: tenant.repository, dataFolder: data, logger: tenantLogger)
             let ipsecSecret: [UInt8]
@@ -118,17 +130,31 @@ public final class Daemon: ControlPlane, Service, Sendable {
             } else {
                 ipsecSecret = try TenantSecretStore(dataFolder: data).ipsecSecret(for: tenant.code)
             }
-            controllers[tenant.code] = TenantController(
+            return TenantController(
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
                 context: context, work: work, timing: timing,
                 logger: tenantLogger, now: environment.now, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
         }
-        self.controllers = controllers
+        makeController = make
+        // A restore cut off by a crash is rolled forward (or dropped) before any tenant runs.
+        try Self.recoverRestores(configuration: configuration, state: state, events: events, logger: logger)
+        var controllers: [String: TenantController] = [:]
+        for tenant in configuration.tenants {
+            controllers[tenant.code] = try make(tenant)
+        }
+        controllerTable = Mutex(controllers)
         firmwareJournal = try SQLiteFirmwareJournal(dataFolder: data)
         firmwareEngines = try Self.firmwareEngines(
             configuration: configuration, journal: firmwareJournal, events: events, environment: environment,
             logger: logger)
-        self.mailers = mailers
+    }
+
+    /// What attaches to a tenant's controller once it is built — at start, and again after a restore rebuilds it
+    /// (docs/backup.md): its config archive, its firmware engine, its mail alerts following each adopted revision.
+    func attachParts(_ code: String, to controller: TenantController) async throws {
+        try await controller.attachArchive(dataFolder: configuration.dataFolder)
+        if let engine = firmwareEngines[code] { await controller.setFirmware(engine) }
+        if let mailer = mailers[code] { await controller.observeAdoptions { await mailer.configure($0) } }
     }
 
     /// One tenant's controller (tests).
@@ -136,7 +162,6 @@ public final class Daemon: ControlPlane, Service, Sendable {
 
     /// Binds CRP and starts every tenant (restores state, fetches, resumes interrupted applies).
     public func start() async throws {
-        try await attachArchives()
         let bound = try await crp.start()
         logger.info("cmsd started", metadata: ["crp": "\(bound)", "tenants": "\(controllers.keys.sorted())"])
         let now = environment.now()
@@ -145,10 +170,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
                 Event(time: now, tenant: $0, type: .systemStarted, details: ["version": Self.version])
             })
         try await startFirmware()
-        for (code, mailer) in mailers {
-            await mailer.start()
-            await controllers[code]?.observeAdoptions { await mailer.configure($0) }
-        }
+        for mailer in mailers.values { await mailer.start() }
+        for (code, controller) in controllers { try await attachParts(code, to: controller) }
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers.values { group.addTask { await controller.start() } }
         }

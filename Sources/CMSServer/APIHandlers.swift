@@ -66,6 +66,7 @@ struct APIHandlers: Sendable {
             return APIResponses.json(try await controlPlane.ipsecStatus(scope.tenant, group: group, refresh: refresh))
         }
         registerFirmware(on: router)
+        registerBackup(on: router)
     }
 
     /// The checked caller of a tenant route.
