@@ -5,8 +5,6 @@ import Foundation
 
 /// The config archive and restore API (``ConfigArchiveControl``, docs/config-archive.md).
 extension Daemon: ConfigArchiveControl {
-    }
-
     private func archiver(_ tenant: String) async throws(APIError) -> (TenantController, TenantArchiver) {
         guard let controller = controller(tenant) else { throw APIError.notFound("tenant", tenant) }
         guard let archiver = await controller.configArchiver() else {
