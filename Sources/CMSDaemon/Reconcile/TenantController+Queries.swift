@@ -9,7 +9,7 @@ import NETCONFClient
 extension TenantController {
     /// The tenant's condition, revisions and counters.
     public func status() async -> TenantStatus {
-        let summaries = await allSummaries()
+        let summaries = statusRows()
         var condition: SyncCondition
         let lintErrors = Self.lintErrors(tracker.lastAttempted)
         let ready = summaries.count { $0.sync == .ready }
@@ -187,6 +187,21 @@ extension TenantController {
     }
 
     // MARK: - Helpers
+
+    /// Each managed device's state and sync status, from kept values only (the agents' posted states and the
+    /// records): no hop into the agents, so a status poll stays cheap at thousands of devices.
+    func statusRows() -> [(state: DeviceState, sync: SyncStatus)] {
+        guard let snapshot = inForce?.snapshot else { return [] }
+        let posted = states.snapshot()
+        var rows: [(state: DeviceState, sync: SyncStatus)] = []
+        rows.reserveCapacity(snapshot.devices.count)
+        for device in snapshot.devices {
+            guard let record = records[device.code] else { continue }
+            let state: DeviceState = device.suspended ? .suspended : (posted[device.code] ?? .awaitingAddress)
+            rows.append((state, record.sync.condition.status))
+        }
+        return rows
+    }
 
     func allSummaries() async -> [DeviceSummary] {
         guard let snapshot = inForce?.snapshot else { return [] }

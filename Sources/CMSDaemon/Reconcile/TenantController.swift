@@ -25,6 +25,8 @@ public actor TenantController {
     let logger: Logger
     let now: @Sendable () -> Timestamp
     var context: DeviceContext
+    /// The agents' lifecycle states as they post them (status reads these instead of asking every agent).
+    let states = DeviceStateBoard()
 
     var tracker: DesiredStateTracker
     /// The revision whose devices are managed now (lint-clean; nil before the first good one).
@@ -91,6 +93,8 @@ public actor TenantController {
         self.events = events
         self.state = state
         self.directory = directory
+        var context = context
+        context.stateBoard = states
         self.context = context
         self.work = work
         self.timing = timing

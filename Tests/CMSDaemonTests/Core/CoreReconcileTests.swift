@@ -1,3 +1,4 @@
+import CMSAPI
 import CMSDaemon
 import CMSModel
 import CMSReconcile
@@ -221,6 +222,23 @@ import Testing
         let seen = try #require(suspended.lastSeen)
         #expect(seen.firmwareVersion == "21.7.3" && seen.hostname == "nxr-nxr01")
         #expect(seen.at != nil)
+        await harness.stop()
+    }
+
+
+    @Test func theStatusCountsFromKeptStatesAgreeWithTheDeviceList() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        harness.files.withLockedValue { $0["devices/nxr02.yaml", default: ""] += "suspended: true\n" }
+        await harness.commit("suspend nxr02")
+        await harness.controller.refresh()
+        #expect(try await harness.settle { try await harness.controller.device("nxr02").summary.state == .suspended })
+        let status = await harness.controller.status()
+        let page = try await harness.controller.devices(DeviceListQuery(pageSize: 1000))
+        #expect(status.counts == DeviceStateCounts(page.devices.map(\.state)))
+        #expect(status.counts.suspended == 1)
+        #expect(status.counts.connected == 3, "ebisu, nxr01 and nxr03 are connected: \(status.counts)")
         await harness.stop()
     }
 
