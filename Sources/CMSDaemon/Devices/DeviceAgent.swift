@@ -238,7 +238,7 @@ public actor DeviceAgent {
         if lifecycle.isDeleted {
             context.stateBoard?.remove(code)
         } else {
-            context.stateBoard?.post(code, lifecycle.state)
+            context.stateBoard?.post(code, lifecycle.state, blocked: lifecycle.hostKeyBlocked, at: context.now())
         }
     }
 

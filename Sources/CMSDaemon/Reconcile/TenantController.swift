@@ -50,6 +50,10 @@ public actor TenantController {
     /// Baseline parts of the revision in force, parsed once per device and revision (not on every run and drift tick).
     var baselineParts: (revision: String?, byDevice: [String: (parts: [any ManagedPart], error: String?)]) = (nil, [:])
     var stopped = false
+    /// Why the tenant's CRP secret cannot be read (every announcement is refused meanwhile); nil when it can.
+    var crpSecretProblem: String?
+    /// The tenant's condition as last reported: its `since` moves only when the status or reason changes.
+    var lastCondition: SyncCondition?
     /// Counters for `/metrics`.
     public private(set) var metrics = TenantMetrics()
     /// Firmware rollouts (issue 11; nil when the daemon runs without them).
@@ -253,7 +257,8 @@ public actor TenantController {
                     details: ["kinds": ignored.joined(separator: "; ")])
             ])
         }
-        if let problem = crpSecrets?.update(tenant: code, reference: snapshot.tenant.crpSecret) {
+        crpSecretProblem = crpSecrets?.update(tenant: code, reference: snapshot.tenant.crpSecret)
+        if let problem = crpSecretProblem {
             logger.error(
                 "the tenant's CRP secret cannot be read: its announcements are refused until it can",
                 metadata: ["error": "\(problem)"])
@@ -440,6 +445,15 @@ public actor TenantController {
         guard !stopped, let revision = inForce, let snapshot = revision.snapshot,
             let desired = snapshot.device(device), let agent = agents[device], var record = records[device]
         else { return .none }
+        if states.posting(device)?.state == .awaitingAddress {
+            // Never announced: nothing to try and nothing failed. Its first announcement enqueues it (`onReady`).
+            if record.sync.condition.reason != SyncReason.awaitingAnnouncement.rawValue {
+                record.sync.awaitingAnnouncement(at: now())
+                records[device] = record
+                await save(record)
+            }
+            return .none
+        }
         let user = requestedBy.removeValue(forKey: device) ?? revision.user
         let (parts, partsError, ipsecPart) = managedParts(for: desired, revision: revision)
         // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds

@@ -242,4 +242,43 @@ import Testing
         await harness.stop()
     }
 
+
+    /// Issue 17 "status that tells the truth": devices that never announced are waiting, not failed; the tenant's
+    /// `since` is when its condition last changed; a host-key block shows as `HostKeyMismatch`.
+    @Test func startUpStatusSaysWaitingNotFailedAndABlockedDeviceIsHostKeyMismatch() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        // kichijoji (declared, never announced here) is waiting: no failed run, no failure counted.
+        let waiting = try #require(await harness.sync("kichijoji"))
+        #expect(waiting.condition.status == .reconciling)
+        #expect(waiting.condition.reason == SyncReason.awaitingAnnouncement.rawValue)
+        #expect(waiting.history.isEmpty && waiting.consecutiveFailures == 0)
+        let status = await harness.controller.status()
+        #expect(status.condition.status == .ready, "\(status.condition)")
+        #expect(status.condition.message.contains("waiting for their first announcement"))
+        await harness.advance(by: .seconds(5))
+        let again = await harness.controller.status()
+        #expect(again.condition.since == status.condition.since, "since moves only when the condition changes")
+
+        // nxr03's address is taken by a machine with another key: blocked, shown as HostKeyMismatch.
+        let nxr03 = try #require(harness.devices["nxr03"])
+        _ = await nxr03.rotateHostKey()
+        await nxr03.dropSessions()
+        for _ in 0..<4 {
+            if try await harness.controller.device("nxr03").hostKeyBlocked { break }
+            await harness.advance(by: .seconds(8))
+            _ = await harness.settle { (try? await harness.controller.device("nxr03").hostKeyBlocked) == true }
+        }
+        let detail = try await harness.controller.device("nxr03")
+        #expect(detail.hostKeyBlocked)
+        #expect(detail.condition.status == .stalled && detail.condition.reason == SyncReason.hostKeyMismatch.rawValue)
+        #expect(detail.summary.sync == .stalled)
+        let blocked = await harness.controller.status()
+        #expect(blocked.condition.status == .stalled)
+        #expect(blocked.condition.reason == SyncReason.hostKeyMismatch.rawValue, "\(blocked.condition)")
+        #expect(blocked.condition.since > status.condition.since)
+        await harness.stop()
+    }
+
 }
