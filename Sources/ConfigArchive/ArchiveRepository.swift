@@ -130,11 +130,20 @@ public final class ArchiveRepository: @unchecked Sendable {
                 var old = existing.pointee.id
                 if git_oid_cmp(&old, &oid) == 0 { continue }
             }
+            var blob = git_oid()
+            guard (bytes.withUnsafeBytes { git_blob_create_from_buffer(&blob, handle, $0.baseAddress, $0.count) }) == 0
+            else {
+                let detail = Self.lastError()
+                try? reloadIndex()
+                throw .git(operation: "write \(path)", detail: detail)
+            }
             var entry = git_index_entry()
             entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
+            entry.id = blob
+            entry.file_size = UInt32(truncatingIfNeeded: bytes.count)
             let status = path.withCString { cPath in
                 entry.path = cPath
-                return bytes.withUnsafeBytes { git_index_add_from_buffer(index, &entry, $0.baseAddress, $0.count) }
+                return git_index_add(index, &entry)
             }
             guard status == 0 else {
                 let detail = Self.lastError()
@@ -321,7 +330,7 @@ public final class ArchiveRepository: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         var remote: OpaquePointer?
-        guard git_remote_create_detached(&remote, target.url) == 0, let remote else {
+        guard git_remote_create_anonymous(&remote, handle, target.url) == 0, let remote else {
             throw .push(url: target.url, detail: Self.lastError())
         }
         defer { git_remote_free(remote) }

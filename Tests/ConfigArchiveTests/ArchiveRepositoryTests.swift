@@ -5,7 +5,7 @@ import Testing
 
 /// The archive against real git repositories on disk (libgit2 writes; the `git` CLI reads back where it is an
 /// independent witness).
-@Suite struct ConfigArchiveTests {
+@Suite struct ArchiveRepositoryTests {
     let folder: String
 
     init() throws {
@@ -133,7 +133,8 @@ import Testing
             path: folder + "/t8.git", push: ArchivePushTarget(url: remote, branch: "configs"))
         let first = try #require(
             try await archive.record(device: "nxr-1", files: [.xml: Self.xml], note: ArchiveNote(reason: .apply), time: 1))
-        #expect(await archive.lastPushError == nil)
+        let pushError = await archive.lastPushError
+        #expect(pushError == nil, "\(pushError ?? "")")
         var tip = try runProcess("/usr/bin/git", ["-C", remote, "rev-parse", "refs/heads/configs"])
         #expect(tip.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == first.id)
         let second = try #require(
