@@ -32,6 +32,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
     public let fileDescriptors: FileDescriptorBudget
     private let loop: NETCONFClientLoop
     private let controllers: [String: TenantController]
+    /// One scheduler per tenant (SPEC §8), its ledger in `<data>/schedules.sqlite`.
+    let schedulers: [String: TenantScheduler]
     private let logger: Logger
     private let environment: DaemonEnvironment
 
@@ -73,6 +75,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
         self.work = work
         let budget = DeviceBudget(limit: min(configuration.limits.maxDevices, fileDescriptors.devices))
         var controllers: [String: TenantController] = [:]
+        var schedulers: [String: TenantScheduler] = [:]
+        let ledger = try SQLiteScheduleLedger(path: data + "/" + SQLiteScheduleLedger.fileName)
         for tenant in configuration.tenants {
             let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
             let privateKey = try String(contentsOfFile: pair.privateKeyPath, encoding: .utf8)
@@ -100,8 +104,12 @@ public final class Daemon: ControlPlane, Service, Sendable {
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
                 context: context, work: work, timing: timing,
                 logger: tenantLogger, now: environment.now, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
+            schedulers[tenant.code] = TenantScheduler(
+                controller: controllers[tenant.code]!, ledger: ledger, events: events, clock: environment.clock,
+                now: environment.now, logger: tenantLogger)
         }
         self.controllers = controllers
+        self.schedulers = schedulers
     }
 
     /// One tenant's controller (tests).
@@ -116,6 +124,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
             controllers.keys.sorted().map {
                 Event(time: now, tenant: $0, type: .systemStarted, details: ["version": Self.version])
             })
+        // Schedulers first: they follow every revision their controller puts in force.
+        for scheduler in schedulers.values { await scheduler.start() }
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers.values { group.addTask { await controller.start() } }
         }
@@ -123,6 +133,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
 
     /// Stops tenants (waits for running applies), closes sessions and the CRP socket, records the stop.
     public func shutdown() async {
+        for scheduler in schedulers.values { await scheduler.shutdown() }
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers.values { group.addTask { await controller.shutdown() } }
         }

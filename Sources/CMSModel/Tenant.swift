@@ -23,10 +23,13 @@ public struct Tenant: Sendable, Equatable, Hashable, Codable {
     public var crpSecret: SecretRef?
     public var ike: IKESettings
     public var rollout: Rollout
+    /// Scheduler settings: grace period, maintenance windows.
+    public var schedules: ScheduleSettings
 
     public init(
         code: String, name: String = "", timeZone: String, drift: DriftPolicy = .correct,
-        crpSecret: SecretRef? = nil, ike: IKESettings = IKESettings(), rollout: Rollout = Rollout()
+        crpSecret: SecretRef? = nil, ike: IKESettings = IKESettings(), rollout: Rollout = Rollout(),
+        schedules: ScheduleSettings = ScheduleSettings()
     ) {
         self.code = code
         self.name = name
@@ -35,5 +38,6 @@ public struct Tenant: Sendable, Equatable, Hashable, Codable {
         self.crpSecret = crpSecret
         self.ike = ike
         self.rollout = rollout
+        self.schedules = schedules
     }
 }

@@ -7,7 +7,8 @@ extension DocumentDecoder {
         guard
             let f = Fields(
                 root, path: "",
-                allowed: header(["code", "name", "timeZone", "drift", "crpSecret", "ike", "rollout"]), reader: reader)
+                allowed: header(["code", "name", "timeZone", "drift", "crpSecret", "ike", "rollout", "schedules"]),
+                reader: reader)
         else { return nil }
         let code = f.string("code", required: true)
         if let code, !Formats.isTenantCode(code) {
@@ -42,10 +43,16 @@ extension DocumentDecoder {
             rollout.maxConcurrent =
                 r.int("maxConcurrent", range: 1...max(1, reader.limits.firmwareBatch)) ?? rollout.maxConcurrent
         }
+        var schedules = ScheduleSettings()
+        if let s = f.mapping("schedules", allowed: ["graceMinutes", "respectMaintenanceWindows"]) {
+            schedules.graceMinutes = s.int("graceMinutes", range: 0...1440) ?? schedules.graceMinutes
+            schedules.respectMaintenanceWindows =
+                s.bool("respectMaintenanceWindows") ?? schedules.respectMaintenanceWindows
+        }
         guard let code else { return nil }
         f.record("code")
         return Tenant(
             code: code, name: name, timeZone: zone ?? "UTC", drift: drift, crpSecret: crpSecret, ike: ike,
-            rollout: rollout)
+            rollout: rollout, schedules: schedules)
     }
 }

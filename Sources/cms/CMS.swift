@@ -18,6 +18,7 @@ struct CMS: AsyncParsableCommand {
             ImportCommand.self,
             NetconfCommand.self,
             TenantCommand.self,
+            SchedulesCommand.self,
         ]
     )
 

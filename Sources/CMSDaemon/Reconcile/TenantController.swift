@@ -43,6 +43,8 @@ public actor TenantController {
     var inFlight: [String: Int] = [:]
     /// Disruptive operations waiting for their turn on the queue, one per device (``submitDisruptive(_:_:)``).
     var pendingOperations: [String: DisruptiveOperation] = [:]
+    /// Told of each revision put in force, after its devices (the scheduler: ``observeAdoptions(_:)``).
+    var adoptionObservers: [@Sendable (Revision) async -> Void] = []
     /// Baseline parts of the revision in force, parsed once per device and revision (not on every run and drift tick).
     var baselineParts: (revision: String?, byDevice: [String: (parts: [any ManagedPart], error: String?)]) = (nil, [:])
     var stopped = false
@@ -309,6 +311,7 @@ public actor TenantController {
         await append(newEvents)
         await recompileIPsec(enqueueChanged: false, revision: revision)
         for device in admitted where !device.suspended { enqueue(device.code, user: revision.user) }
+        for observer in adoptionObservers { await observer(revision) }
     }
 
     func delete(_ device: String, revision: Revision) async {

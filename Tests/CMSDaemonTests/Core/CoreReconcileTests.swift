@@ -106,7 +106,7 @@ import Testing
         #expect(said.first?.revision == revision)
         let kinds = said.first?.details["kinds"] ?? ""
         #expect(kinds.contains("firmware") && kinds.contains("issue 11"))
-        #expect(kinds.contains("schedules") && kinds.contains("issue 13"))
+        #expect(kinds.contains("schedule commands") && kinds.contains("fetch-syslog: issue 13"))
         #expect(kinds.contains("mail alerts (issue 14)"))
         await harness.stop()
     }
