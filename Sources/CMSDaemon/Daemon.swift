@@ -51,6 +51,11 @@ public final class Daemon: ControlPlane, Service, Sendable {
     /// Mail alerts per tenant (docs/mail.md), over `<data>/mail.sqlite`.
     let mailers: [String: TenantMailer]
     public let mailStore: SQLiteMailStore
+    /// One scheduler per tenant (SPEC §8), its ledger in `<data>/schedules.sqlite`; made for each controller by
+    /// ``attachParts(_:to:)`` (again after a restore).
+    let schedulerTable = Mutex<[String: TenantScheduler]>([:])
+    var schedulers: [String: TenantScheduler] { schedulerTable.withLock { $0 } }
+    let scheduleLedger: SQLiteScheduleLedger
 
     /// Opens the stores and builds every tenant (keys are created on first start). Nothing listens yet.
     public init(configuration: DaemonConfiguration, logger: Logger, environment: DaemonEnvironment = .live) throws {
@@ -94,6 +99,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
         let mailStore = try SQLiteMailStore(path: data + "/" + SQLiteMailStore.fileName)
         self.mailStore = mailStore
         let mailSender = environment.mailSender ?? CurlMailSender()
+        scheduleLedger = try SQLiteScheduleLedger(path: data + "/" + SQLiteScheduleLedger.fileName)
         for tenant in configuration.tenants {
             var tenantLogger = logger
             tenantLogger[metadataKey: "tenant"] = "\(tenant.code)"
@@ -154,7 +160,23 @@ public final class Daemon: ControlPlane, Service, Sendable {
     func attachParts(_ code: String, to controller: TenantController) async throws {
         try await controller.attachArchive(dataFolder: configuration.dataFolder)
         if let engine = firmwareEngines[code] { await controller.setFirmware(engine) }
-        if let mailer = mailers[code] { await controller.observeAdoptions { await mailer.configure($0) } }
+        if let mailer = mailers[code] {
+            await controller.observeAdoptions { revision in
+                if let snapshot = revision.snapshot { await mailer.configure(snapshot) }
+            }
+        }
+        // Schedulers first: they follow every revision their controller puts in force.
+        var tenantLogger = logger
+        tenantLogger[metadataKey: "tenant"] = "\(code)"
+        let scheduler = TenantScheduler(
+            controller: controller, ledger: scheduleLedger, events: events, clock: environment.clock,
+            now: environment.now, logger: tenantLogger)
+        let previous = schedulerTable.withLock { table in
+            defer { table[code] = scheduler }
+            return table[code]
+        }
+        await previous?.shutdown()
+        await scheduler.start()
     }
 
     /// One tenant's controller (tests).
@@ -179,6 +201,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
 
     /// Stops tenants (waits for running applies), closes sessions and the CRP socket, records the stop.
     public func shutdown() async {
+        for scheduler in schedulers.values { await scheduler.shutdown() }
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers.values { group.addTask { await controller.shutdown() } }
         }

@@ -67,6 +67,7 @@ struct APIHandlers: Sendable {
         }
         registerFirmware(on: router)
         registerBackup(on: router)
+        registerSchedules(on: router)
     }
 
     /// The checked caller of a tenant route.

@@ -21,6 +21,7 @@ struct CMS: AsyncParsableCommand {
             TenantCommand.self,
             FirmwareCommand.self, RolloutCommand.self,
             MailCommand.self,
+            SchedulesCommand.self,
         ]
     )
 

@@ -33,3 +33,28 @@ struct NotCarriedOutTests {
         #expect(NotCarriedOut.kinds(in: snapshot).isEmpty)
     }
 }
+
+@Suite("Schedules: only the commands cmsd does not carry out are named")
+struct NotCarriedOutScheduleTests {
+    @Test func rebootSchedulesAreCarriedOutTheOthersAreNamedWithTheirIssues() {
+        let when = ScheduleTime.weekday(.sun, hour: 4, minute: 30)
+        let reboot = Schedule(name: "r", command: .reboot, when: when)
+        var tenant = Tenant(code: "century", timeZone: "Asia/Tokyo")
+        #expect(NotCarriedOut.kinds(in: TenantSnapshot(tenant: tenant, schedules: [reboot])).isEmpty)
+        let others = [
+            Schedule(name: "f", command: .firmwareUpdate, firmware: "fw", when: when),
+            Schedule(name: "s", command: .fetchSyslog, when: when),
+            Schedule(name: "s2", command: .fetchSyslog, when: .weekday(.mon, hour: 1, minute: 0)),
+        ]
+        #expect(
+            NotCarriedOut.kinds(in: TenantSnapshot(tenant: tenant, schedules: [reboot] + others)) == [
+                "schedule commands (3 schedule(s): fetch-syslog: issue 13, firmware-update: issue 11; "
+                    + "aborted with an event at fire time)"
+            ])
+        tenant.schedules.respectMaintenanceWindows = true
+        #expect(
+            NotCarriedOut.kinds(in: TenantSnapshot(tenant: tenant, schedules: [reboot])) == [
+                "maintenance windows for schedules (none can be declared yet; issue 11)"
+            ])
+    }
+}

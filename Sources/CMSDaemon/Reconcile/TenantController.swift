@@ -65,13 +65,9 @@ public actor TenantController {
     let crpSecrets: CRPSecrets?
     /// The server's device cap, shared with the other tenants (nil: no cap).
     let deviceBudget: DeviceBudget?
-    /// Told of every revision put in force (mail alerts read their settings and the monitor group here).
-    var adoptionObservers: [@Sendable (TenantSnapshot) async -> Void] = []
-
-    /// Calls `observer` with each revision's snapshot once it is in force (register before ``start()``).
-    public func observeAdoptions(_ observer: @escaping @Sendable (TenantSnapshot) async -> Void) {
-        adoptionObservers.append(observer)
-    }
+    /// Told of every revision put in force, after its devices are set up (mail alerts read their settings and the
+    /// monitor group, the scheduler its schedules): ``observeAdoptions(_:)``.
+    var adoptionObservers: [@Sendable (Revision) async -> Void] = []
 
     public init(
         configuration: TenantConfiguration, source: any DesiredStateSource, events: any EventStore,
@@ -247,7 +243,6 @@ public actor TenantController {
         pruneRefusal = nil
         let groupChanges = restoring ? [] : GroupChange.between(inForce?.snapshot?.groups, snapshot.groups)
         inForce = revision
-        for observer in adoptionObservers { await observer(snapshot) }
         let ignored = NotCarriedOut.kinds(in: snapshot)
         if !ignored.isEmpty {
             logger.warning("the revision declares what cmsd does not carry out yet", metadata: ["kinds": "\(ignored)"])
@@ -339,6 +334,7 @@ public actor TenantController {
         await recompileIPsec(enqueueChanged: false, revision: revision)
         for device in admitted where !device.suspended { enqueue(device.code, user: revision.user) }
         await firmware?.adopted(revision)
+        for observer in adoptionObservers { await observer(revision) }
     }
 
     func delete(_ device: String, revision: Revision) async {
