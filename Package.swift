@@ -206,12 +206,14 @@ let package = Package(
         .testTarget(name: "CMSDaemonTests",
                     dependencies: ["TestSupport", "CMSDaemon", "CMSAPI", "CMSModel", "CMSReconcile", "CMSPlan",
                                    "NXRSim", "NXRSimMemory", "NETCONF", "NXRModel", "NETCONFClient", "CRP", "CMSStore",
-                                   "GitSource", "CRPTransport", "ConfigArchive",
+                                   "GitSource", "CRPTransport", "ConfigArchive", "CMSMail", "MailTransport", "CMSSchema",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "NIOCore", package: "swift-nio"),
-                                   .product(name: "NIOPosix", package: "swift-nio")]),
+                                   .product(name: "NIOPosix", package: "swift-nio")],
+                    exclude: ["Mail/Scripts"]),
         .testTarget(name: "TenantKeysTests", dependencies: ["TestSupport", "TenantKeys"]),
         .testTarget(name: "ConfigArchiveTests", dependencies: ["ConfigArchive", "TestSupport"]),
+        .testTarget(name: "CMSMailTests", dependencies: ["CMSMail", "CMSModel"]),
         .testTarget(name: "NXRSimTests", dependencies: ["TestSupport", "NXRSim", "NETCONF", "CRP", "NETCONFClient"], exclude: ["Scripts"]),
 
         // ── Tenant backup and restore (issue 15, docs/backup.md) ──

@@ -106,12 +106,13 @@ public actor TenantMailer {
     }
 
     private func loadPolicy() async {
-        guard !loaded else { return }
-        do {
-            policy = try await store.policy(tenant: tenant)
-            loaded = true
-        } catch {
-            logger.error("cannot read the mail policy", metadata: ["error": "\(error)"])
+        if !loaded {
+            do {
+                policy = try await store.policy(tenant: tenant)
+                loaded = true
+            } catch {
+                logger.error("cannot read the mail policy", metadata: ["error": "\(error)"])
+            }
         }
         if policy == nil, let mail { policy = AlertPolicy(interval: .seconds(mail.minInterval)) }
     }
@@ -171,12 +172,11 @@ public actor TenantMailer {
         guard !stopped else { return }
         if let wake, wake.at <= at { return }
         wake?.task.cancel()
-        let delay = at - now()
-        let clock = self.clock
+        // The deadline is taken on the clock now, not when the task starts: a clock moved meanwhile must not
+        // push the wake later.
+        let sleep = clock.sleeper(after: max(at - now(), .zero))
         let task = Task { [weak self] in
-            if delay > .zero {
-                do { try await clock.sleep(for: delay) } catch { return }
-            }
+            do { try await sleep() } catch { return }
             await self?.fire()
         }
         wake = (at, task)
@@ -209,7 +209,8 @@ public actor TenantMailer {
 
     /// Arms the wake for the batch's due time and the earliest retry.
     private func reschedule() async {
-        guard !stopped, mail != nil else { return }
+        // A delivery in progress reschedules when it ends (a due retry must not wake us while it runs).
+        guard !stopped, !delivering, mail != nil else { return }
         var times: [Timestamp] = []
         if let due = policy?.dueAt { times.append(due) }
         if let pending = try? await store.pending(tenant: tenant) { times += pending.map(\.nextAttempt) }
@@ -411,5 +412,13 @@ public actor TenantMailer {
         return MailQueueStatus(
             configured: configured, monitored: monitored.count, batchedEvents: policy?.pending.count ?? 0,
             batchDue: policy?.dueAt, pending: pending.map(entry), recent: sent.map(entry))
+    }
+}
+
+extension Clock where Duration == Swift.Duration {
+    /// A sleep until `delay` from now, with "now" read at once (not when the returned closure runs).
+    fileprivate func sleeper(after delay: Duration) -> @Sendable () async throws -> Void {
+        let deadline = now.advanced(by: delay)
+        return { try await self.sleep(until: deadline, tolerance: nil) }
     }
 }
