@@ -90,9 +90,8 @@ final class TarGzReader {
             archive_read_support_format_tar(archive) == ARCHIVE_OK,
             archive_read_open_filename(archive, path, 64 * 1024) == ARCHIVE_OK
         else {
-            let message = TarGzWriter.error(archive)
-            archive_read_free(archive)
-            throw .corrupt("not a .tar.gz backup (\(message))")
+            // deinit frees the reader (every stored property is set, so it runs after a throwing init).
+            throw .corrupt("not a .tar.gz backup (\(TarGzWriter.error(archive)))")
         }
     }
 
