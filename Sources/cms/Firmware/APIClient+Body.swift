@@ -17,12 +17,12 @@ extension APIClient {
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        let result: Result<(Data, URLResponse), any Error> = await withCheckedContinuation { continuation in
+        let result: Result<(Data, URLResponse?), any Error> = await withCheckedContinuation { continuation in
             let done: @Sendable (Data?, URLResponse?, (any Error)?) -> Void = { data, response, error in
                 if let error {
                     continuation.resume(returning: .failure(error))
                 } else {
-                    continuation.resume(returning: .success((data ?? Data(), response ?? URLResponse())))
+                    continuation.resume(returning: .success((data ?? Data(), response)))
                 }
             }
             let task =
@@ -34,7 +34,7 @@ extension APIClient {
             task.resume()
         }
         let data: Data
-        let response: URLResponse
+        let response: URLResponse?
         switch result {
         case .failure(let error): throw unreachable(error)
         case .success(let pair): (data, response) = pair

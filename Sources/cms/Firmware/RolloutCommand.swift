@@ -35,9 +35,8 @@ struct RolloutStatusCommand: AsyncParsableCommand {
                 let text =
                     format == .json ? try Output.json(list) : Self.render(list, all: all, terminal: terminal)
                 if text != last {
-                    if watch && terminal { print("\u{1B}[H\u{1B}[2J", terminator: "") }
-                    print(text)
-                    fflush(stdout)
+                    // Unbuffered (FileHandle): a --watch piped into another program sees each update at once.
+                    Output.write((watch && terminal ? "\u{1B}[H\u{1B}[2J" : "") + text + "\n")
                     last = text
                 }
                 let active = list.rollouts.contains { $0.phase != "finished" }
