@@ -5,7 +5,7 @@ extension DocumentDecoder {
     static func decodeFirmware(_ root: Node, _ reader: DocumentReader) -> FirmwareImage? {
         guard
             let f = Fields(
-                root, path: "", allowed: header(["name", "product", "version", "url", "file", "sha256", "size"]),
+                root, path: "", allowed: header(["name", "product", "version", "url", "file", "sha256", "size", "password"]),
                 reader: reader)
         else { return nil }
         let name = f.string("name", required: true, maxLength: 32, nonEmpty: true)
@@ -52,11 +52,16 @@ extension DocumentDecoder {
                 hint: "compute it with `sha256sum <image>`")
         }
         let size = f.int("size", range: 1...Int.max)
+        let password = f.secret("password")
+        if password != nil, !(url?.hasPrefix("ssh://") ?? false) {
+            reader.report(
+                .firmwareSource, at: f.keyPosition(of: "password"), "`password` goes with an ssh:// url only")
+        }
         guard let name, let product else { return nil }
         f.record("name")
         f.record("product")
         return FirmwareImage(
             name: name, product: product, version: version, source: source ?? .url(""), sha256: sha?.lowercased() ?? "",
-            size: size)
+            size: size, password: password)
     }
 }

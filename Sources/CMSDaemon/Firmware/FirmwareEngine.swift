@@ -116,7 +116,7 @@ public actor FirmwareEngine {
                 await perform(actions, rollout: index, user: revision.user)
             }
         }
-        await plan()
+        await plan(announce: true)
         if loops.isEmpty { startLoops() }
         await tick()
     }
@@ -136,7 +136,7 @@ public actor FirmwareEngine {
             while !Task.isCancelled {
                 try? await clock.sleep(for: planEvery)
                 guard !Task.isCancelled, let self else { return }
-                await self.plan()
+                await self.plan(announce: false)
             }
         })
     }
@@ -178,8 +178,10 @@ public actor FirmwareEngine {
     func windowOpen() -> Bool { calendar.isOpen(at: now()) }
 
     /// New rollouts for devices whose desired image differs from what they report; pending devices of rollouts whose
-    /// image is no longer desired are skipped.
-    func plan() async {
+    /// image is no longer desired are skipped. `announce` (the plan of a newly adopted revision) reports devices
+    /// already on the version or of another product once; the periodic plans that pick up late-identified devices
+    /// stay quiet about them.
+    func plan(announce: Bool) async {
         guard !stopped, !planning, let revision, let snapshot = revision.snapshot, let controller else { return }
         planning = true
         defer { planning = false }
@@ -207,13 +209,13 @@ public actor FirmwareEngine {
                 image: item.image, product: identity.product, reportedVersion: identity.firmwareVersion)
             {
             case .sameVersion(let version):
-                if noted.insert(key).inserted {
+                if announce, noted.insert(key).inserted {
                     await emit(
                         .firmwareTransferSkippedSameVersion, device: item.device, user: revision.user,
                         details: ["version": version, "image": item.image.name])
                 }
             case .productMismatch(let reason):
-                if noted.insert(key).inserted {
+                if announce, noted.insert(key).inserted {
                     await emit(
                         .firmwareUpdateNotUpdated, device: item.device, user: revision.user,
                         details: ["reason": reason, "image": item.image.name])
@@ -371,6 +373,21 @@ public actor FirmwareEngine {
         }
     }
 
+    /// The password of an `ssh://` image, read from the tenant's secret namespace (never logged).
+    func password(for image: FirmwareImage) throws(FirmwareEngineError) -> String? {
+        guard case .url(let url) = image.source, url.hasPrefix("ssh://") else { return nil }
+        guard let reference = image.password else {
+            throw FirmwareEngineError(
+                "image \(image.name) comes from an ssh:// url but names no `password: {env: CMS_…}` or `{file: …}`")
+        }
+        do {
+            return try SecretReader.read(
+                reference, field: "firmware \(image.name).password", tenant: tenant, dataFolder: store.dataFolder)
+        } catch {
+            throw FirmwareEngineError("the password of image \(image.name): \(error.message)")
+        }
+    }
+
     /// Where the device fetches the image.
     func url(for image: FirmwareImage) async throws(FirmwareEngineError) -> String {
         switch image.source {
@@ -411,8 +428,10 @@ public actor FirmwareEngine {
         guard !stopped, let index = index(of: id) else { return }
         let user = rollouts[index].user
         let url: String
+        let password: String?
         do {
             url = try await self.url(for: image)
+            password = try self.password(for: image)
         } catch {
             await emit(.firmwareTransferFailed, device: device, user: user, details: ["error": error.message])
             await finish(device, rollout: id, .failed(error.message))
@@ -440,7 +459,8 @@ public actor FirmwareEngine {
             }
         await emit(started, device: device, user: user, details: ["version": image.version, "image": image.name])
         let rpc = NXRRPC.firmwareUpdate(
-            NXRRPC.FirmwareUpdate(url: url, sha256: image.sha256, mode: FirmwareMode(rawValue: mode.rawValue) ?? .normal))
+            NXRRPC.FirmwareUpdate(
+                url: url, password: password, sha256: image.sha256, mode: FirmwareMode(rawValue: mode.rawValue) ?? .normal))
         let timeout = settings.rpcTimeout
         let output: NXRRPCOutput
         do {

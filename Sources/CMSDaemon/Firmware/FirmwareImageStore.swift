@@ -18,12 +18,14 @@ public actor FirmwareImageStore {
     static let executor = BlockingExecutor(name: "cms-firmware-store")
 
     public let tenant: String
+    public nonisolated let dataFolder: String
     public let folder: URL
     public let limit: Int
     private var index: [StoredFirmwareImage]
 
     public init(dataFolder: String, tenant: String, limit: Int = 3) throws {
         self.tenant = tenant
+        self.dataFolder = dataFolder
         self.limit = limit
         folder = URL(fileURLWithPath: dataFolder).appendingPathComponent("tenants/\(tenant)/firmware")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,

@@ -47,10 +47,11 @@ import Testing
         #expect(try await h.events(.firmwareUpdateStarted).count == 12)
         #expect(try await h.events(.firmwareRolloutFinished).count == 1)
         #expect(try await h.events(.firmwareRolloutBatchDone).count == 3)
-        #expect(try await h.events(.firmwareRolloutStarted).first?.user == "Fiona", "the commit author")
+        #expect(try await h.events(.firmwareRolloutStarted).first?.user?.hasPrefix("Fiona") == true, "the commit author")
         // Every device rebooted, inside the expected window (state `rebooting`): no DOWN (`device.disconnected`).
         #expect(h.codes.allSatisfy { sims[$0]!.bootCount == bootsBefore[$0]! + 1 }, "one reboot each")
-        #expect(try await h.events(.deviceDisconnected).isEmpty)
+        let downs = try await h.events(.deviceDisconnected)
+        #expect(downs.isEmpty, "\(downs.map { "\($0.device ?? "") \($0.details)" })")
 
         // A new commit: every device already runs 6.0.1 → skipped with the event, nothing flashed again.
         try h.write("devices/fw1.yaml", "apiVersion: cms/v1\nkind: Device\ncode: fw1\nname: first\nproduct: NXR-230\n")
@@ -71,6 +72,27 @@ import Testing
         }
     }
 
+    /// The issue's proof: 200 devices, canary 5, batches of 20%, maxConcurrent 40; every device verified on the new
+    /// version and flashed once.
+    @Test func twoHundredDevicesWithCanaryFiveAndBatchesOfTwentyPercentAllEndOnTheNewVersion() async throws {
+        let h = try FirmwareHarness(count: 200)
+        defer { Task { await h.stop() } }
+        try await h.startDaemon()
+        try await h.startFleet()
+        _ = try await Self.prepare(
+            h, rollout: "maxConcurrent: 40\ncanary: 5\nsoak: 1s\nbatchSize: 20%\nmaxFailures: 0")
+        #expect(await eventuallyTrue(timeout: .seconds(600)) {
+            try await h.rollouts().rollouts.first?.phase == "finished"
+        })
+        let rollout = try #require(try await h.rollouts().rollouts.first)
+        #expect(rollout.batches.map(\.devices.count) == [5, 40, 40, 40, 40, 35])
+        #expect(rollout.counts["done"] == 200, "\(rollout.counts) \(rollout.failed)")
+        let sims = try await h.snapshots()
+        #expect(sims.values.filter { $0.identity.firmwareVersion == "6.0.1" }.count == 200)
+        #expect(sims.values.allSatisfy { $0.firmwareFlashes == 1 })
+        #expect(try await h.events(.firmwareUpdateSucceeded).count == 200)
+    }
+
     @Test func failuresOverTheThresholdStopTheRolloutListingExactlyTheFailedDevices() async throws {
         let h = try FirmwareHarness(count: 8)
         defer { Task { await h.stop() } }
@@ -89,8 +111,8 @@ import Testing
         let rollout = try #require(try await h.rollouts().rollouts.first)
         #expect(rollout.failed.keys.sorted() == ["fw2", "fw5"])
         #expect(rollout.reason?.hasSuffix("fw2, fw5") == true, "\(rollout.reason ?? "")")
+        #expect(await eventuallyTrue(timeout: .seconds(10)) { try await h.events(.firmwareRolloutStalled).count == 1 })
         let stalled = try await h.events(.firmwareRolloutStalled)
-        #expect(stalled.count == 1)
         #expect(stalled.first?.details["devices"] == "fw2,fw5")
         // A failed transfer never reboots the device, and was tried again once (transferRetries: 1).
         let sims = try await h.snapshots()
