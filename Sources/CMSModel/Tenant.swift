@@ -55,11 +55,14 @@ public struct Tenant: Sendable, Equatable, Hashable, Codable {
     public var rollout: Rollout
     /// Maintenance windows (shared by firmware rollouts and schedules).
     public var windows: [MaintenanceWindow]
+    /// Scheduler settings: grace period, maintenance windows.
+    public var schedules: ScheduleSettings
 
     public init(
         code: String, name: String = "", timeZone: String, drift: DriftPolicy = .correct,
         crpSecret: SecretRef? = nil, ike: IKESettings = IKESettings(), rollout: Rollout = Rollout(),
-        windows: [MaintenanceWindow] = []
+        windows: [MaintenanceWindow] = [],
+        schedules: ScheduleSettings = ScheduleSettings()
     ) {
         self.windows = windows
         self.code = code
@@ -69,5 +72,6 @@ public struct Tenant: Sendable, Equatable, Hashable, Codable {
         self.crpSecret = crpSecret
         self.ike = ike
         self.rollout = rollout
+        self.schedules = schedules
     }
 }

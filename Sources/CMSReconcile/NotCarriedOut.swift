@@ -14,11 +14,13 @@ public enum NotCarriedOut {
                 "config files other than enforced baselines (\(files.count) file(s), \(autoConfig) flagged "
                     + "auto-config; issue 12)")
         }
-        if !snapshot.schedules.isEmpty {
-            kinds.append("schedules (\(snapshot.schedules.count); issue 13)")
-        }
-        if snapshot.mail != nil {
-            kinds.append("mail alerts (issue 14)")
+        let waiting = snapshot.schedules.filter { !ScheduleCommands.carriedOut.contains($0.command) }
+        if !waiting.isEmpty {
+            let commands = Set(waiting.map(\.command)).sorted { $0.rawValue < $1.rawValue }
+                .map { "\($0.rawValue): issue \(ScheduleCommands.issue(of: $0))" }
+            kinds.append(
+                "schedule commands (\(waiting.count) schedule(s): \(commands.joined(separator: ", ")); "
+                    + "aborted with an event at fire time)")
         }
         return kinds
     }

@@ -7,7 +7,8 @@ extension DocumentDecoder {
         guard
             let f = Fields(
                 root, path: "",
-                allowed: header(["code", "name", "timeZone", "drift", "crpSecret", "ike", "rollout", "windows"]), reader: reader)
+                allowed: header(["code", "name", "timeZone", "drift", "crpSecret", "ike", "rollout", "windows", "schedules"]),
+                reader: reader)
         else { return nil }
         let code = f.string("code", required: true)
         if let code, !Formats.isTenantCode(code) {
@@ -43,10 +44,16 @@ extension DocumentDecoder {
         }
         let windows = decodeWindows(f)
         checkRolloutWindows(rollout, windows: windows, reader: reader)
+        var schedules = ScheduleSettings()
+        if let s = f.mapping("schedules", allowed: ["graceMinutes", "respectMaintenanceWindows"]) {
+            schedules.graceMinutes = s.int("graceMinutes", range: 0...1440) ?? schedules.graceMinutes
+            schedules.respectMaintenanceWindows =
+                s.bool("respectMaintenanceWindows") ?? schedules.respectMaintenanceWindows
+        }
         guard let code else { return nil }
         f.record("code")
         return Tenant(
             code: code, name: name, timeZone: zone ?? "UTC", drift: drift, crpSecret: crpSecret, ike: ike,
-            rollout: rollout, windows: windows)
+            rollout: rollout, windows: windows, schedules: schedules)
     }
 }

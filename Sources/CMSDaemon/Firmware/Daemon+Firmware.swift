@@ -46,10 +46,8 @@ extension Daemon: FirmwareControl {
             host: listen.host, port: listen.port, group: MultiThreadedEventLoopGroup.singleton, now: environment.now)
         firmwareDownloads.server.withLock { $0 = server }
         logger.info("firmware downloads listening", metadata: ["address": "\(listen.host):\(server.port)"])
-        for (code, engine) in firmwareEngines {
-            await engine.setDownloads(server)
-            await controller(code)?.setFirmware(engine)
-        }
+        // Each engine is attached to its tenant's controller by ``attachParts(_:to:)``.
+        for engine in firmwareEngines.values { await engine.setDownloads(server) }
     }
 
     /// The firmware series of `/metrics`.

@@ -42,7 +42,8 @@ struct APIClient: Sendable {
 
     /// Sends a request; returns the body of a 2xx answer, or fails with a message for the operator.
     func send(
-        _ method: String, _ segments: [String], query: [(String, String)] = [], accept: String = "application/json"
+        _ method: String, _ segments: [String], query: [(String, String)] = [], accept: String = "application/json",
+        body: Data? = nil
     ) async throws(CLIFailure) -> Data {
         let text = url(segments, query: query)
         guard let url = URL(string: text) else { throw CLIFailure("cannot build a URL from \(text)") }
@@ -50,6 +51,10 @@ struct APIClient: Sendable {
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue(accept, forHTTPHeaderField: "Accept")
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
         let data: Data
         let response: URLResponse
         do {
