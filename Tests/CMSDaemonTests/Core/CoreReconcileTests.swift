@@ -236,7 +236,7 @@ import Testing
         await harness.controller.refresh()
         #expect(try await harness.settle { try await harness.controller.device("nxr02").summary.state == .suspended })
         let status = await harness.controller.status()
-        let page = try await harness.controller.devices(DeviceListQuery(pageSize: 1000))
+        let page = try await harness.controller.devices(DeviceListQuery(pageSize: 512))
         #expect(status.counts == DeviceStateCounts(page.devices.map(\.state)))
         #expect(status.counts.suspended == 1)
         #expect(status.counts.connected == 3, "ebisu, nxr01 and nxr03 are connected: \(status.counts)")
