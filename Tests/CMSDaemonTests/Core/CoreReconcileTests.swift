@@ -114,7 +114,8 @@ import Testing
         await harness.controller.refresh()
         #expect(try await harness.events(.gitNotCarriedOut).count == 1)
         #expect(!status.notCarriedOut.contains { $0.contains("mail") }, "mail alerts are carried out (issue 14)")
-        #expect(!status.notCarriedOut.contains { $0.contains("firmware") }, "firmware is carried out (issue 11)")
+        // Desired firmware is carried out (issue 11); a schedule's firmware command may still be named.
+        #expect(!status.notCarriedOut.contains { $0.hasPrefix("firmware") }, "firmware is carried out (issue 11)")
         await harness.stop()
     }
 
