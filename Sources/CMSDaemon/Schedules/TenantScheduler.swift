@@ -139,7 +139,9 @@ public actor TenantScheduler {
             let at = now()
             let outcome = ScheduleBook.due(
                 snapshot.schedules, ledger: entries, zone: zone, grace: settings.grace, now: at,
-                respectWindows: settings.respectMaintenanceWindows, windows: windows)
+                respectWindows: settings.respectMaintenanceWindows,
+                // The tenant's maintenance windows (tenant.yaml `windows:`, issue 11) unless a gate was injected.
+                windows: windows ?? WindowCalendar(windows: snapshot.tenant.windows, defaultZone: snapshot.tenant.timeZone))
             nextWake = outcome.wake
             // Durable first: a crash after this line never runs these due times again.
             guard await store(outcome) else { return }

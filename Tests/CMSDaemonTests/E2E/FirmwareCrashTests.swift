@@ -63,14 +63,18 @@ import Testing
 
         // kill -9 at random moments while the rollout runs, restarting at once each time.
         var generator = SystemRandomNumberGenerator()
+        var midRollout = 0
         for round in 1...kills {
             try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500, using: &generator)))
+            let flashed = try await h.snapshots().values.filter { $0.firmwareFlashes > 0 }.count
+            if flashed > 0 && flashed < h.count { midRollout += 1 }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal)
             process = try CrashRecoveryTests.launch(
                 config: config.path, log: h.folder.appendingPathComponent("cmsd-\(round).log"))
         }
+        #expect(midRollout >= 3, "kills landed while the rollout was under way (\(midRollout) of \(kills))")
         #expect(await eventuallyTrue(timeout: .seconds(240)) {
             try await h.snapshots().values.allSatisfy { $0.identity.firmwareVersion == "6.0.1" }
         })

@@ -133,6 +133,29 @@ import Testing
         #expect(try await h.snapshots().values.allSatisfy { $0.firmwareFlashes <= 1 })
     }
 
+    @Test func aDeviceThatDoesNotComeBackWithinTheDeadlineFailsAndStopsTheRollout() async throws {
+        let h = try FirmwareHarness(count: 3)
+        defer { Task { await h.stop() } }
+        try await h.startDaemon()
+        try await h.startFleet()
+        #expect(await eventuallyTrue(timeout: .seconds(120)) { try await h.connectedCount() == h.count })
+        // fw2 keeps its session but accepts no new one: after the update's reboot it cannot be reached.
+        var faults = DeviceFaults()
+        faults.refuseConnections = true
+        try await #require(h.fleet.device("fw2")).setFaults(faults).get()
+        _ = try await Self.prepare(h, rollout: "maxConcurrent: 40\nmaxFailures: 0\nrebootDeadline: 30s")
+        #expect(await eventuallyTrue(timeout: .seconds(90)) {
+            try await h.rollouts().rollouts.first?.phase == "stalled"
+        })
+        let rollout = try #require(try await h.rollouts().rollouts.first)
+        #expect(rollout.failed.keys.sorted() == ["fw2"])
+        #expect(rollout.failed["fw2"]?.contains("did not come back within the deadline") == true, "\(rollout.failed)")
+        #expect(rollout.counts["done"] == 2)
+        #expect(try await h.events(.firmwareUpdateFailed).map(\.device) == ["fw2"])
+        // While it was away it was `rebooting`, never DOWN.
+        #expect(try await h.events(.deviceDisconnected).filter { $0.device == "fw2" }.isEmpty)
+    }
+
     @Test func aClosedWindowStartsNothingAndShowsTheNextWindow() async throws {
         let h = try FirmwareHarness(count: 3)
         defer { Task { await h.stop() } }
