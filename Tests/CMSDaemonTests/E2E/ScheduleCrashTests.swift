@@ -17,7 +17,6 @@ import Testing
             FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary),
             "build cmsd first (swift build --build-tests)")
         let harness = try ReconcileHarness()
-        defer { try? FileManager.default.removeItem(at: harness.folder) }
         let crpPort = try LoopbackPort.free()
         let apiPort = try LoopbackPort.free()
         let config = harness.folder.appendingPathComponent("cmsd.yaml")
@@ -100,7 +99,12 @@ import Testing
             }.count
         }
         // The restarted process fires it; kill -9 as soon as the orders are out, restart again.
-        #expect(await eventuallyTrue(timeout: .seconds(60)) { try await count(.scheduleRebootAllStarted) == 1 })
+        let orders = await eventuallyTrue(timeout: .seconds(60)) { try await count(.scheduleRebootAllStarted) == 1 }
+        if !orders {
+            let all = try await events.search(EventQuery(tenant: "century", order: .ascending, limit: 100_000))
+            let lines = all.suffix(60).map { "\($0.type.rawValue) \($0.device ?? "") \($0.details)" }
+            Issue.record("no all-started; folder \(harness.folder.path)\n\(lines.joined(separator: "\n"))")
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         process = try CrashRecoveryTests.launch(
