@@ -17,6 +17,7 @@ import Testing
             FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary),
             "build cmsd first (swift build --build-tests)")
         let harness = try ReconcileHarness()
+        defer { try? FileManager.default.removeItem(at: harness.folder) }
         let crpPort = try LoopbackPort.free()
         let apiPort = try LoopbackPort.free()
         let config = harness.folder.appendingPathComponent("cmsd.yaml")
@@ -103,7 +104,7 @@ import Testing
         if !orders {
             let all = try await events.search(EventQuery(tenant: "century", order: .ascending, limit: 100_000))
             let lines = all.suffix(60).map { "\($0.type.rawValue) \($0.device ?? "") \($0.details)" }
-            Issue.record("no all-started; folder \(harness.folder.path)\n\(lines.joined(separator: "\n"))")
+            Issue.record("no all-started; the last events:\n\(lines.joined(separator: "\n"))")
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
