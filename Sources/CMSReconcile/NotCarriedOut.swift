@@ -7,12 +7,6 @@ public enum NotCarriedOut {
     /// One readable entry per kind present in `snapshot`, in a fixed order; empty when everything is carried out.
     public static func kinds(in snapshot: TenantSnapshot) -> [String] {
         var kinds: [String] = []
-        let firmwareTargets =
-            snapshot.devices.filter { $0.firmware != nil }.count + snapshot.groups.filter { $0.firmware != nil }.count
-        if !snapshot.firmware.isEmpty || firmwareTargets > 0 {
-            kinds.append(
-                "firmware (\(snapshot.firmware.count) image(s), \(firmwareTargets) desired version(s); issue 11)")
-        }
         let files = snapshot.devices.flatMap(\.configs).filter { !$0.enforce }
         let autoConfig = snapshot.devices.flatMap(\.configs).filter(\.autoConfig).count
         if !files.isEmpty || autoConfig > 0 {
@@ -30,9 +24,6 @@ public enum NotCarriedOut {
         }
         if snapshot.tenant.schedules.respectMaintenanceWindows, !snapshot.schedules.isEmpty {
             kinds.append("maintenance windows for schedules (none can be declared yet; issue 11)")
-        }
-        if snapshot.mail != nil {
-            kinds.append("mail alerts (issue 14)")
         }
         return kinds
     }
