@@ -22,9 +22,6 @@ public enum NotCarriedOut {
                 "schedule commands (\(waiting.count) schedule(s): \(commands.joined(separator: ", ")); "
                     + "aborted with an event at fire time)")
         }
-        if snapshot.tenant.schedules.respectMaintenanceWindows, !snapshot.schedules.isEmpty {
-            kinds.append("maintenance windows for schedules (none can be declared yet; issue 11)")
-        }
         return kinds
     }
 }

@@ -164,7 +164,8 @@ public actor TenantScheduler {
             let at = now()
             let outcome = ScheduleBook.due(
                 snapshot.schedules, ledger: entries, zone: zone, grace: settings.grace, now: at,
-                respectWindows: settings.respectMaintenanceWindows, windows: windows)
+                respectWindows: settings.respectMaintenanceWindows,
+                windows: windows ?? WindowCalendar(windows: snapshot.tenant.windows, defaultZone: snapshot.tenant.timeZone))
             nextWake = outcome.wake
             // Durable first: a crash after this line never runs these due times again.
             guard await store(outcome) else { return }
