@@ -51,7 +51,7 @@ struct NotCarriedOutScheduleTests {
                 "schedule commands (3 schedule(s): fetch-syslog: issue 13, firmware-update: issue 11; "
                     + "aborted with an event at fire time)"
             ])
-        // Maintenance windows exist since issue 11 (tenant.yaml `windows:`): respecting them is carried out.
+        // Maintenance windows exist (tenant.yaml `windows:`): respecting them is carried out.
         tenant.schedules.respectMaintenanceWindows = true
         #expect(NotCarriedOut.kinds(in: TenantSnapshot(tenant: tenant, schedules: [reboot])).isEmpty)
     }

@@ -23,6 +23,12 @@ public actor TenantScheduler {
     var entries: [ScheduleLedgerEntry] = []
     var loaded = false
     var loop: Task<Void, Never>?
+    /// The loop's current sleep; cancelled to wake it early (a new revision may bring an earlier due time).
+    var sleeper: Task<Void, Never>?
+    /// Before this instant (start + `catchUpDelay`) nothing fires: devices get a chance to reconnect after a restart
+    /// before due times missed during the downtime are caught up (else they would all be skipped as not connected).
+    var quietUntil: Timestamp?
+    let catchUpDelay: Duration
     var ticking = false
     var tickAgain = false
     var stopped = false
@@ -36,8 +42,10 @@ public actor TenantScheduler {
     public init(
         controller: TenantController, ledger: any ScheduleLedgerStore, events: any EventStore,
         clock: any Clock<Duration>, now: @escaping @Sendable () -> Timestamp, runners: ScheduleRunners = .standard,
-        recheck: Duration = .seconds(60), windows: (any ScheduleWindowGate)? = nil, logger: Logger
+        recheck: Duration = .seconds(60), catchUpDelay: Duration = .seconds(20), windows: (any ScheduleWindowGate)? = nil,
+        logger: Logger
     ) {
+        self.catchUpDelay = catchUpDelay
         tenant = controller.code
         self.controller = controller
         self.ledger = ledger
@@ -52,6 +60,7 @@ public actor TenantScheduler {
 
     /// Reads the ledger and follows the controller's revisions; call before the controller starts.
     public func start() async {
+        quietUntil = now() + catchUpDelay
         do {
             entries = try await ledger.entries(tenant: tenant)
             loaded = true
@@ -81,7 +90,7 @@ public actor TenantScheduler {
             while !Task.isCancelled {
                 guard let self else { return }
                 let delay = await self.tickAndDelay()
-                try? await clock.sleep(for: delay)
+                await self.sleep(for: delay, on: clock)
             }
         }
     }
@@ -89,8 +98,19 @@ public actor TenantScheduler {
     public func shutdown() {
         stopped = true
         loop?.cancel()
+        sleeper?.cancel()
         loop = nil
     }
+
+    func sleep(for delay: Duration, on clock: any Clock<Duration>) async {
+        let task = Task<Void, Never> { _ = try? await clock.sleep(for: delay) }
+        sleeper = task
+        await task.value
+        sleeper = nil
+    }
+
+    /// Cuts the loop's sleep short: it ticks and computes its next wake again.
+    func wake() { sleeper?.cancel() }
 
     /// A revision was put in force: new, changed and deleted schedules are recorded, then whatever is due runs.
     func adopt(_ revision: Revision) async {
@@ -111,6 +131,7 @@ public actor TenantScheduler {
                 }
             })
         await tick()
+        wake()
     }
 
     func tickAndDelay() async -> Duration {
@@ -125,6 +146,10 @@ public actor TenantScheduler {
         guard !stopped, loaded, let revision, let snapshot = revision.snapshot else { return }
         guard !ticking else {
             tickAgain = true
+            return
+        }
+        if let quietUntil, now() < quietUntil {
+            nextWake = quietUntil
             return
         }
         ticking = true

@@ -233,6 +233,10 @@ import Testing
         let within = try await Rig(
             zone: "Asia/Tokyo", wall: "2027-01-15T08:04:00Z", schedules: schedules, ledger: withinLedger, grace: 10)
         try await within.start()
+        // Due times missed while down are caught up only after the devices had 20 s to reconnect.
+        await within.harness.advance(by: .seconds(19))
+        #expect(try await within.events(.scheduleFired).isEmpty)
+        await within.harness.advance(by: .seconds(1))
         #expect(await within.harness.settle { (try? await within.events(.scheduleRebootAllStarted).count) == 1 })
         #expect(try await within.events(.scheduleFired).map { $0.details["due"] } == ["2027-01-15T08:00:00Z"])
         // Only the never-announced devices of `all` are skipped; the schedule itself is not reported missed.
@@ -244,6 +248,7 @@ import Testing
         let late = try await Rig(
             zone: "Asia/Tokyo", wall: "2027-01-15T08:30:00Z", schedules: schedules, ledger: lateLedger, grace: 10)
         try await late.start()
+        await late.harness.advance(by: .seconds(20))
         #expect(await late.harness.settle { (try? await late.events(.scheduleAborted).count) == 1 })
         let missed = try await late.events(.scheduleAborted)
         #expect(missed.first?.details["due"] == "2027-01-15T08:00:00Z")

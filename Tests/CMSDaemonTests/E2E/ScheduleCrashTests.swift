@@ -100,7 +100,12 @@ import Testing
             }.count
         }
         // The restarted process fires it; kill -9 as soon as the orders are out, restart again.
-        #expect(await eventuallyTrue(timeout: .seconds(60)) { try await count(.scheduleRebootAllStarted) == 1 })
+        let orders = await eventuallyTrue(timeout: .seconds(60)) { try await count(.scheduleRebootAllStarted) == 1 }
+        if !orders {
+            let all = try await events.search(EventQuery(tenant: "century", order: .ascending, limit: 100_000))
+            let lines = all.suffix(60).map { "\($0.type.rawValue) \($0.device ?? "") \($0.details)" }
+            Issue.record("no all-started; the last events:\n\(lines.joined(separator: "\n"))")
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         process = try CrashRecoveryTests.launch(

@@ -178,4 +178,30 @@ import Testing
             windows: Closed())
         #expect(notAsked.fires.map(\.due) == [now])
     }
+
+    @Test func theTenantsMaintenanceWindowsGateTheFires() {
+        // Sundays 04:00-05:00 JST: the daily 04:30 fire passes on Sunday 17 January, not on Friday 15 January.
+        let windows = WindowCalendar(
+            windows: [
+                MaintenanceWindow(
+                    name: "sunday-night", recurrence: .weekly([.sun]), startHour: 4, startMinute: 0,
+                    durationSeconds: 3600)
+            ], defaultZone: "Asia/Tokyo")
+        let ledger = [
+            ScheduleLedgerEntry(
+                name: "daily-reboot", fingerprint: ScheduleBook.fingerprint(Self.daily),
+                since: Self.at("2027-01-14T00:00:00Z"))
+        ]
+        let friday = Self.at("2027-01-14T19:30:00Z")
+        let closed = ScheduleBook.due(
+            [Self.daily], ledger: ledger, zone: Self.tokyo, grace: Self.grace, now: friday, respectWindows: true,
+            windows: windows)
+        #expect(closed.actions == [.outsideWindow(Self.daily, due: friday)])
+        let sunday = Self.at("2027-01-16T19:30:00Z")
+        let open = ScheduleBook.due(
+            [Self.daily], ledger: Self.apply(closed, to: ledger), zone: Self.tokyo, grace: .seconds(86_400 * 2),
+            now: sunday, respectWindows: true, windows: windows)
+        #expect(open.fires.map(\.due) == [sunday])
+        #expect(WindowCalendar(windows: [], defaultZone: "UTC").allows(friday), "no window declared restricts nothing")
+    }
 }
