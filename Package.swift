@@ -39,6 +39,8 @@ let package = Package(
                        providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CLibYang", path: "Sources/CLibYang", pkgConfig: "libyang",
                        providers: [.apt(["libyang2-dev"])]),
+        // gzip at rest for collected syslogs (docs/diagnostics.md).
+        .systemLibrary(name: "CLibZ", path: "Sources/CLibZ", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // ── Pure core: no sockets, files, clocks or threads ──
         .target(name: "CMSModel", swiftSettings: strict),
@@ -110,7 +112,7 @@ let package = Package(
         .target(name: "CMSDaemon",
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
                                "NETCONFClient", "CRP", "CRPTransport", "CMSStore", "TenantSource", "TenantKeys",
-                               "GitSource",
+                               "GitSource", "CLibZ",
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),

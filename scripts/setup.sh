@@ -19,6 +19,7 @@ PKGS=(
   python3-jsonschema # independent JSON Schema validator for schemas/
   python3-yaml
   python3-prometheus-client # independent Prometheus text-format parser for /metrics tests
+  zlib1g-dev         # gzip at rest for collected syslogs (cmsd, CLibZ)
 )
 
 missing=()

@@ -30,6 +30,10 @@ public final class Daemon: ControlPlane, Service, Sendable {
     public let work: WorkQueue
     /// How the open-file limit is shared between the API, device sessions and the rest.
     public let fileDescriptors: FileDescriptorBudget
+    /// `cms exec` and syslog collection under their own cap (`diagnostics:` in cmsd.yaml; Daemon+Diagnostics.swift).
+    public let diagnostics: Diagnostics
+    /// Each tenant's syslog collector (what the schedules engine calls for "fetch syslog").
+    public let syslogCollectors: [String: SyslogCollector]
     private let loop: NETCONFClientLoop
     private let controllers: [String: TenantController]
     private let logger: Logger
@@ -102,6 +106,15 @@ public final class Daemon: ControlPlane, Service, Sendable {
                 logger: tenantLogger, now: environment.now, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
         }
         self.controllers = controllers
+        let diagnostics = Diagnostics(settings: configuration.diagnostics)
+        self.diagnostics = diagnostics
+        syslogCollectors = controllers.mapValues { controller in
+            SyslogCollector(
+                controller: controller,
+                store: SyslogStore(
+                    dataFolder: data, tenant: controller.code, keep: configuration.diagnostics.syslogKeep),
+                diagnostics: diagnostics)
+        }
     }
 
     /// One tenant's controller (tests).

@@ -63,6 +63,7 @@ struct APIHandlers: Sendable {
             let refresh = try scope.query.bool("refresh") ?? false
             return APIResponses.json(try await controlPlane.ipsecStatus(scope.tenant, group: group, refresh: refresh))
         }
+        registerDiagnostics(on: router)
     }
 
     /// The checked caller of a tenant route.

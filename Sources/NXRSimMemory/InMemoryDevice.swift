@@ -20,8 +20,8 @@ public actor InMemoryDevice {
 
     private var engine: NETCONFServerEngine
     private var hostKey: Curve25519.Signing.PrivateKey
-    private let now: @Sendable () -> Date
-    private let bootedAt: Date
+    let now: @Sendable () -> Date
+    let bootedAt: Date
     private var bootCount = 1
     private var online = true
     private var streams: [UInt32: AsyncStream<NETCONF.Notification>.Continuation] = [:]
@@ -30,6 +30,8 @@ public actor InMemoryDevice {
     /// the operation's name: tests put something between two steps of an apply (a console change right after
     /// edit-config).
     private var afterRPC: (@Sendable (String) async -> Void)?
+    /// What the diagnostic RPCs answer from (syslog lines, the size of `show tech-support`).
+    var diagnostics = InMemoryDiagnostics()
 
     /// A device with the factory configuration of `identity` (as `nxr-sim` makes it).
     public init(
@@ -177,7 +179,11 @@ public actor InMemoryDevice {
             case .runningChanged, .startupChanged:
                 break
             case .vendorRPC(let session, let messageID, let attributes, let operation):
-                // Vendor operations (reboot, firmware, IPsec status…) need the full simulator.
+                if let reply = diagnosticReply(messageID: messageID, attributes: attributes, operation: operation) {
+                    pending += engine.finishVendorRPC(session: session, reply: reply, now: now(), operational: operational)
+                    continue
+                }
+                // Other vendor operations (reboot, firmware, IPsec status…) need the full simulator.
                 let reply = Reply.errors(
                     messageID: messageID,
                     [RPCError.operationNotSupported("\(operation.name) (not simulated by the in-memory device)")],
@@ -197,7 +203,7 @@ public actor InMemoryDevice {
         streams.removeValue(forKey: session)?.finish()
     }
 
-    private var operational: (XMLElement) -> [XMLElement] {
+    var operational: (XMLElement) -> [XMLElement] {
         let (identity, address, time, booted, boot) = (identity, address, now(), bootedAt, bootCount)
         return { running in
             SimModel.state(

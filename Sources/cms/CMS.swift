@@ -18,6 +18,8 @@ struct CMS: AsyncParsableCommand {
             ImportCommand.self,
             NetconfCommand.self,
             TenantCommand.self,
+            ExecSubcommand.self,
+            SyslogSubcommand.self,
         ]
     )
 
