@@ -11,8 +11,11 @@ SIZE_MIB=${SIZE_MIB:-8}
 PY=/usr/bin/python3
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-for product in nxr-sim cmsd cms; do swift build -c "$CONFIG" --product "$product" >&2; done
-BIN=$(swift build -c "$CONFIG" --show-bin-path)
+# SWIFT_BUILD_FLAGS: extra flags for `swift build` (e.g. --ignore-lock).
+for product in nxr-sim cmsd cms; do
+    swift build -c "$CONFIG" ${SWIFT_BUILD_FLAGS:-} --product "$product" >&2
+done
+BIN=$(swift build -c "$CONFIG" ${SWIFT_BUILD_FLAGS:-} --show-bin-path)
 
 WORK=$(mktemp -d)
 PIDS=()

@@ -19,9 +19,10 @@ public struct SyslogRotation: Sendable, Equatable {
         names.compactMap { name in micros(of: name).map { (name, $0) } }.sorted { $0.1 > $1.1 }.map(\.0)
     }
 
-    /// After writing `new` beside `existing`: the files to delete (the oldest beyond `keep`).
+    /// After writing `new` beside `existing`: the files to delete (the oldest beyond `keep`). The new file is always
+    /// kept, even when the wall clock went back and older-looking names are on disk.
     public func deletions(existing: [String], new: String) -> [String] {
-        let all = Self.newestFirst(Array(Set(existing + [new])))
-        return Array(all.dropFirst(keep))
+        let others = Self.newestFirst(Array(Set(existing).subtracting([new])))
+        return Array(others.dropFirst(keep - 1))
     }
 }
