@@ -43,6 +43,8 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibArchive", path: "Sources/CLibArchive", pkgConfig: "libarchive",
                        providers: [.apt(["libarchive-dev"])]),
+        // gzip at rest for collected syslogs (docs/diagnostics.md).
+        .systemLibrary(name: "CLibZ", path: "Sources/CLibZ", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // ── Pure core: no sockets, files, clocks or threads ──
         .target(name: "CMSModel", swiftSettings: strict),
@@ -123,7 +125,7 @@ let package = Package(
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
                                "NETCONFClient", "CRP", "CRPTransport", "CMSStore", "TenantSource", "TenantKeys",
                                "GitSource", "ConfigArchive", "CMSMail", "MailTransport", "CMSBackup", "TenantBackup",
-                               "BackupSFTP",
+                               "BackupSFTP", "CLibZ",
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),

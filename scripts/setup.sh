@@ -24,6 +24,7 @@ PKGS=(
   python3-aiosmtpd   # real SMTP server (AUTH LOGIN/PLAIN, STARTTLS) in the mail tests
   dovecot-pop3d      # real POP3 server for POP-before-SMTP in the mail tests
   openssl            # the mail tests make a throwaway CA and server certificate
+  zlib1g-dev         # gzip at rest for collected syslogs (cmsd, CLibZ)
 )
 
 missing=()

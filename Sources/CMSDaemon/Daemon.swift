@@ -33,6 +33,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
     public let work: WorkQueue
     /// How the open-file limit is shared between the API, device sessions and the rest.
     public let fileDescriptors: FileDescriptorBudget
+    /// `cms exec` and syslog collection under their own cap (`diagnostics:` in cmsd.yaml; Daemon+Diagnostics.swift).
+    public let diagnostics: Diagnostics
     private let loop: NETCONFClientLoop
     /// One controller per tenant; a restore replaces a tenant's controller (docs/backup.md).
     let controllerTable: Mutex<[String: TenantController]>
@@ -153,6 +155,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
         firmwareEngines = try Self.firmwareEngines(
             configuration: configuration, journal: firmwareJournal, events: events, environment: environment,
             logger: logger)
+        diagnostics = Diagnostics(settings: configuration.diagnostics)
     }
 
     /// What attaches to a tenant's controller once it is built — at start, and again after a restore rebuilds it

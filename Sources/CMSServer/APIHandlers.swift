@@ -68,6 +68,7 @@ struct APIHandlers: Sendable {
         registerFirmware(on: router)
         registerBackup(on: router)
         registerSchedules(on: router)
+        registerDiagnostics(on: router)
     }
 
     /// The checked caller of a tenant route.

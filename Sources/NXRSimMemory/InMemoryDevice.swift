@@ -20,8 +20,8 @@ public actor InMemoryDevice {
 
     private var engine: NETCONFServerEngine
     private var hostKey: Curve25519.Signing.PrivateKey
-    private let now: @Sendable () -> Date
-    private let bootedAt: Date
+    let now: @Sendable () -> Date
+    let bootedAt: Date
     private var bootCount = 1
     /// Reboots ordered by a client's `reboot` RPC (carried out after its reply is delivered).
     public private(set) var reboots = 0
@@ -33,6 +33,8 @@ public actor InMemoryDevice {
     /// the operation's name: tests put something between two steps of an apply (a console change right after
     /// edit-config).
     private var afterRPC: (@Sendable (String) async -> Void)?
+    /// What the diagnostic RPCs answer from (syslog lines, the size of `show tech-support`).
+    var diagnostics = InMemoryDiagnostics()
 
     /// A device with the factory configuration of `identity` (as `nxr-sim` makes it).
     public init(
@@ -187,6 +189,10 @@ public actor InMemoryDevice {
             case .runningChanged, .startupChanged:
                 break
             case .vendorRPC(let session, let messageID, let attributes, let operation):
+                if let reply = diagnosticReply(messageID: messageID, attributes: attributes, operation: operation) {
+                    pending += engine.finishVendorRPC(session: session, reply: reply, now: now(), operational: operational)
+                    continue
+                }
                 // Vendor operations other than reboot (firmware, IPsec status…) need the full simulator.
                 let reply: [UInt8]
                 if operation.name == "reboot" {
@@ -213,7 +219,7 @@ public actor InMemoryDevice {
         streams.removeValue(forKey: session)?.finish()
     }
 
-    private var operational: (XMLElement) -> [XMLElement] {
+    var operational: (XMLElement) -> [XMLElement] {
         let (identity, address, time, booted, boot) = (identity, address, now(), bootedAt, bootCount)
         return { running in
             SimModel.state(

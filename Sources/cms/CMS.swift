@@ -22,6 +22,8 @@ struct CMS: AsyncParsableCommand {
             FirmwareCommand.self, RolloutCommand.self,
             MailCommand.self,
             SchedulesCommand.self,
+            ExecSubcommand.self,
+            SyslogSubcommand.self,
         ]
     )
 

@@ -134,6 +134,8 @@ struct EventCatalogueTests {
         ("rollout stopped over the failure threshold (issue 11)", "firmware.rollout.stalled"),
         ("rollout resumed (issue 11)", "firmware.rollout.resumed"),
         ("rollout finished (issue 11)", "firmware.rollout.finished"),
+        ("diagnostic command run through the API, with its user (SPEC §7, issue 13)", "device.exec.succeeded"),
+        ("diagnostic command failed (SPEC §7, issue 13)", "device.exec.failed"),
     ]
 
     /// Guide §5.4's event names, transcribed in its order (101 rows).
@@ -194,7 +196,9 @@ struct EventCatalogueTests {
             #expect(originals[name]?.count == 1, "guide §5.4 '\(name)' has \(originals[name]?.count ?? 0) event types")
         }
         #expect(originals.count == Self.guideNames.count)
-        for type in EventType.allCases where type.category == .gitops || type.rawValue.hasPrefix("device.host-key") {
+        for type in EventType.allCases where type.category == .gitops || type.rawValue.hasPrefix("device.host-key")
+            || type.rawValue.hasPrefix("device.exec")
+        {
             #expect(type.originalName == nil && type.originalMessage == nil, "\(type.rawValue) is new")
         }
         for type in EventType.allCases where type.originalName != nil {

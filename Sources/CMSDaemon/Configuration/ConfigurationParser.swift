@@ -22,7 +22,7 @@ struct ConfigurationParser {
         guard let root else {
             throw ConfigurationError(file: file, line: nil, field: "", message: "the file is empty; declare `tenants:`")
         }
-        let top = try mapping(root, "", allowed: ["dataFolder", "listen", "limits", "timing", "apiTokens", "tenants"])
+        let top = try mapping(root, "", allowed: ["dataFolder", "listen", "limits", "timing", "apiTokens", "tenants", "diagnostics"])
         var configuration = DaemonConfiguration(dataFolder: DaemonConfiguration.absolute("data", base: base), tenants: [])
         if let node = top["dataFolder"] {
             configuration.dataFolder = DaemonConfiguration.absolute(try string(node, "dataFolder"), base: base)
@@ -72,6 +72,29 @@ struct ConfigurationParser {
             if let value = timing["apiIdleTimeout"] {
                 configuration.timing.apiIdleTimeout = try duration(value, "timing.apiIdleTimeout")
             }
+        }
+        if let node = top["diagnostics"] {
+            let map = try mapping(
+                node, "diagnostics",
+                allowed: ["maxConcurrent", "maxWaiting", "timeout", "maxOutputBytes", "chunkBytes", "syslogKeep"])
+            var settings = configuration.diagnostics
+            if let value = map["maxConcurrent"] {
+                settings.maxConcurrent = try integer(value, "diagnostics.maxConcurrent", range: 1...10_000)
+            }
+            if let value = map["maxWaiting"] {
+                settings.maxWaiting = try integer(value, "diagnostics.maxWaiting", range: 0...100_000)
+            }
+            if let value = map["timeout"] { settings.timeout = try duration(value, "diagnostics.timeout") }
+            if let value = map["maxOutputBytes"] {
+                settings.maxOutputBytes = try integer(value, "diagnostics.maxOutputBytes", range: 1024...(1 << 30))
+            }
+            if let value = map["chunkBytes"] {
+                settings.chunkBytes = try integer(value, "diagnostics.chunkBytes", range: 512...(16 << 20))
+            }
+            if let value = map["syslogKeep"] {
+                settings.syslogKeep = try integer(value, "diagnostics.syslogKeep", range: 1...1000)
+            }
+            configuration.diagnostics = settings
         }
         if let node = top["apiTokens"] { configuration.apiTokens = try tokens(node, "apiTokens") }
         guard let tenantsNode = top["tenants"] else {

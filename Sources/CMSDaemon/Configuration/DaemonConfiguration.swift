@@ -38,6 +38,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var firmwareListen: HostPort?
     public var limits: DaemonLimits
     public var timing: DaemonTiming
+    /// `diagnostics:` — `cms exec` and syslog collection (docs/diagnostics.md).
+    public var diagnostics = DiagnosticsSettings()
     /// Tokens valid for every tenant.
     public var apiTokens: [APITokenConfiguration]
     public var tenants: [TenantConfiguration]

@@ -80,6 +80,10 @@ extension EventType {
                 .error, .device,
                 "SSH host key of {device} at {address} is {fingerprint}, pinned {expected}: "
                     + "management blocked")
+        case .deviceExecSucceeded:
+            EventDescriptor(.info, .device, "{user} ran `{command}` on {device}: {bytes} bytes")
+        case .deviceExecFailed:
+            EventDescriptor(.warning, .device, "{user} ran `{command}` on {device}: failed: {error}")
 
         // ── CRP ──
         case .crpAddressNotified:

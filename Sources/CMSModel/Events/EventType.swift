@@ -22,6 +22,8 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case deviceRequestFailed = "device.request.failed"
     case deviceHostKeyPinned = "device.host-key.pinned"
     case deviceHostKeyMismatch = "device.host-key.mismatch"
+    case deviceExecSucceeded = "device.exec.succeeded"
+    case deviceExecFailed = "device.exec.failed"
 
     // ── CRP ──
     case crpAddressNotified = "crp.address-notified"

@@ -18,6 +18,8 @@ public struct DeviceFaults: Sendable, Equatable, Codable {
     public var rebootLoop: Double?
     /// Firmware downloads fail.
     public var firmwareTransferFailure = false
+    /// `show tech-support` answers at least this many bytes (a test's multi-MiB diagnostic result); 0 = natural size.
+    public var techSupportBytes = 0
 
     public init() {}
 }
@@ -37,10 +39,15 @@ extension DeviceFaults {
         self.rebootLoop = try container.decodeIfPresent(Double.self, forKey: .rebootLoop)
         self.firmwareTransferFailure =
             try container.decodeIfPresent(Bool.self, forKey: .firmwareTransferFailure) ?? false
-        guard self.replyDelay >= 0, self.replyDelay <= 3600, (self.rebootLoop ?? 1) > 0 else {
+        self.techSupportBytes = try container.decodeIfPresent(Int.self, forKey: .techSupportBytes) ?? 0
+        guard self.replyDelay >= 0, self.replyDelay <= 3600, (self.rebootLoop ?? 1) > 0,
+            (0...(256 << 20)).contains(self.techSupportBytes)
+        else {
             throw DecodingError.dataCorrupted(
                 .init(
-                    codingPath: [], debugDescription: "replyDelay must be 0-3600 s and rebootLoop positive"))
+                    codingPath: [],
+                    debugDescription:
+                        "replyDelay must be 0-3600 s, rebootLoop positive and techSupportBytes 0-268435456"))
         }
     }
 }

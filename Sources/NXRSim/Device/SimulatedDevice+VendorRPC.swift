@@ -13,7 +13,6 @@ extension SimulatedDevice {
                     messageID: messageID, pairs.map { XMLElement($0.0, namespace: ns, text: $0.1) },
                     attributes: attributes))
         }
-        func text(_ output: String) { leaves([("text", output)]) }
         func fail(_ error: RPCError) {
             self.reply(session, Reply.errors(messageID: messageID, [error], attributes: attributes))
         }
@@ -39,51 +38,12 @@ extension SimulatedDevice {
             self.eventLoop.scheduleTask(in: .milliseconds(Int64(delay) * 1000 + 100)) {
                 self.reboot(reason: "netconf reboot")
             }
-        case "show":
-            let args = argument("args") ?? ""
-            guard (1...255).contains(args.count), args.allSatisfy({ $0.isASCII && !$0.isNewline }) else {
-                fail(ServerError.invalidValue("show args must be 1-255 printable ASCII characters"))
-                return
+        case "show", "ping", "traceroute", "packet-dump", "get-syslog":
+            switch DiagnosticText.reply(to: operation, self.diagnosticFacts()) {
+            case .success(let body)?: self.reply(session, Reply.body(messageID: messageID, body, attributes: attributes))
+            case .failure(let error)?: fail(error)
+            case nil: fail(ServerError.operationNotSupported(operation.name))
             }
-            switch self.show(args) {
-            case .success(let output): text(output)
-            case .failure(let error): fail(error)
-            }
-        case "ping":
-            guard let destination = argument("destination"), !destination.isEmpty else {
-                fail(ServerError.missingElement("destination", in: "ping"))
-                return
-            }
-            guard let count = number("count", default: 5, in: 1...60) else { return }
-            leaves([
-                (
-                    "text",
-                    Self.pingOutput(destination: destination, count: count, source: argument("source"), seed: self.name)
-                ),
-                ("transmitted", String(count)), ("received", String(count)),
-            ])
-        case "traceroute":
-            guard let destination = argument("destination"), !destination.isEmpty else {
-                fail(ServerError.missingElement("destination", in: "traceroute"))
-                return
-            }
-            text("traceroute to \(destination), 30 hops max\n 1  \(destination)  0.412 ms  0.388 ms  0.371 ms\n")
-        case "packet-dump":
-            guard let interface = argument("interface"), SimModel.isInterfaceName(interface) else {
-                fail(ServerError.invalidValue("packet-dump needs an interface (ethernetN, pppN or tunnelN)"))
-                return
-            }
-            guard number("duration", default: 10, in: 10...180) != nil,
-                let packets = number("packets", default: 100, in: 1...1000)
-            else { return }
-            let captured = min(packets, 2)
-            let lines = (0..<captured).map { index in
-                "12:00:00.\(String(format: "%06d", index * 420 + 1)) IP 192.168.0.20.51000 > 192.168.0.254.22: Flags [P.], length 36"
-            }
-            leaves([("text", lines.joined(separator: "\n") + "\n"), ("captured", String(captured))])
-        case "get-syslog":
-            guard let count = number("lines", default: Int.max, in: 1...Int.max) else { return }
-            text(self.syslog.suffix(count).joined(separator: "\n") + "\n")
         case "config-backup":
             let format = argument("format") ?? "xml"
             let content: [UInt8]
@@ -138,39 +98,13 @@ extension SimulatedDevice {
         }
     }
 
-    func show(_ args: String) -> Result<String, RPCError> {
-        let identity = self.settings.identity
-        let words = args.split(separator: " ").map(String.init)
-        switch words.first {
-        case "config":
-            return .success(Self.showConfig(self.engine.running))
-        case "version":
-            return .success(
-                "Century Systems \(identity.product) Series ver \(identity.firmwareVersion)\nSerial: \(identity.serial)\n"
-            )
-        case "uptime":
-            let up = Int(self.clock.now().timeIntervalSince(self.bootedAt))
-            return .success("up \(up / 86400) days, \(up % 86400 / 3600):\(String(format: "%02d", up % 3600 / 60))\n")
-        case "interface":
-            let lines = self.operationalState(running: self.engine.running)[1].elements.map { interface in
-                let state = interface.child("state")
-                let addresses =
-                    state?.children("address").map {
-                        "  IPv4 address: \($0.child("ip")?.text ?? "?")/\($0.child("prefix-length")?.text ?? "?")"
-                    } ?? []
-                return
-                    (["\(interface.child("name")?.text ?? "?") is \(state?.child("oper-status")?.text ?? "up")"]
-                    + addresses)
-                    .joined(separator: "\n")
-            }
-            return .success(lines.joined(separator: "\n") + "\n")
-        case "ip":
-            return .success("Codes: K - kernel, C - connected, S - static\nC>* 127.0.0.0/8 is directly connected, lo\n")
-        case "syslog":
-            return .success(self.syslog.joined(separator: "\n") + "\n")
-        default:
-            return .failure(ServerError.invalidValue("% Invalid input detected: show \(args)"))
-        }
+    /// What the diagnostic commands read (docs/diagnostics.md).
+    func diagnosticFacts() -> DiagnosticText.Facts {
+        DiagnosticText.Facts(
+            identity: self.settings.identity, address: self.settings.address,
+            state: self.operationalState(running: self.engine.running), running: self.engine.running,
+            syslog: self.syslog, uptime: Int(self.clock.now().timeIntervalSince(self.bootedAt)),
+            techSupportBytes: self.faults.techSupportBytes)
     }
 
     /// The running config in the NXR's `show config` text form.
@@ -190,19 +124,6 @@ extension SimulatedDevice {
         }
         for element in root.elements { walk(element, indent: "") }
         lines.append("!")
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func pingOutput(destination: String, count: Int, source: String?, seed: String) -> String {
-        var lines = ["PING \(destination) (\(destination))\(source.map { " from \($0)" } ?? ""): 56 data bytes"]
-        let base = Double(seed.utf8.reduce(0) { ($0 &+ Int($1)) % 97 }) / 100 + 0.3
-        for sequence in 1...count {
-            lines.append(
-                "64 bytes from \(destination): icmp_seq=\(sequence - 1) ttl=64 time=\(String(format: "%.1f", base + Double(sequence % 5) / 10)) ms"
-            )
-        }
-        lines.append("--- \(destination) ping statistics ---")
-        lines.append("\(count) packets transmitted, \(count) packets received, 0% packet loss")
         return lines.joined(separator: "\n") + "\n"
     }
 
