@@ -14,14 +14,18 @@ struct NotCarriedOutTests {
     }
 
     @Test func eachKindIsNamedWithItsIssue() {
+        let device = Device(code: "nxr01", product: .nxr120)
+        let kinds = NotCarriedOut.kinds(in: TenantSnapshot(tenant: Self.tenant, devices: [device], mail: Mail()))
+        #expect(kinds == ["mail alerts (issue 14)"])
+    }
+
+    @Test func configFilesAndAutoConfigAreCarriedOut() {
         let device = Device(
             code: "nxr01", product: .nxr120,
-            configs: [ConfigFileRef(file: "boot.tgz", type: .tgz, autoConfig: true)])
-        let kinds = NotCarriedOut.kinds(in: TenantSnapshot(tenant: Self.tenant, devices: [device], mail: Mail()))
-        #expect(
-            kinds == [
-                "config files other than enforced baselines (1 file(s), 1 flagged auto-config; issue 12)",
-                "mail alerts (issue 14)",
+            configs: [
+                ConfigFileRef(file: "boot.tgz", type: .tgz, autoConfig: true, autoConfigSave: true),
+                ConfigFileRef(file: "old.config", type: .showConfig),
             ])
+        #expect(NotCarriedOut.kinds(in: TenantSnapshot(tenant: Self.tenant, devices: [device])).isEmpty)
     }
 }

@@ -417,6 +417,8 @@ public actor TenantController {
         guard !stopped, let revision = inForce, let snapshot = revision.snapshot,
             let desired = snapshot.device(device), let agent = agents[device], var record = records[device]
         else { return .none }
+        // A device back from a restore is checked against the restored file before anything is applied to it.
+        await verifyPendingRestore(device)
         let user = requestedBy.removeValue(forKey: device) ?? revision.user
         let (parts, partsError, ipsecPart) = managedParts(for: desired, revision: revision)
         // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds
