@@ -68,8 +68,14 @@ extension TenantController {
         let answer: ConfigTransfer.RestoreAnswer
         do {
             answer = try await agent.withSession { session in
-                try await ConfigTransfer.restore(
-                    session, format: restore.format, content: source.content, url: source.url,
+                var content = source.content
+                // An archived file holds its secrets redacted: they come back from what the device has now.
+                if let redacted = content, ConfigRedaction.isRedacted(redacted) {
+                    let running = try await ConfigTransfer.backup(session, format: restore.format, timeout: timeout)
+                    content = try ConfigRedaction.unredact(redacted, format: restore.format, using: running)
+                }
+                return try await ConfigTransfer.restore(
+                    session, format: restore.format, content: content, url: source.url,
                     password: source.password, save: source.save, timeout: timeout)
             }
         } catch {
@@ -116,15 +122,17 @@ extension TenantController {
         let timeout = timing.rpcTimeout
         let running: [UInt8]
         do {
-            running = try await agent.withSession { session in
-                try await ConfigTransfer.backup(session, format: compared, timeout: timeout)
-            }
+            running = ConfigRedaction.redact(
+                try await agent.withSession { session in
+                    try await ConfigTransfer.backup(session, format: compared, timeout: timeout)
+                }, format: compared)
         } catch {
             return  // not readable now; the next run tries again
         }
         _ = await archiver.journal.finish(device)
         if let expected = restore.content, restore.format != .tgz {
-            guard ConfigComparison.same(restore.format, expected, running) else {
+            guard ConfigComparison.same(restore.format, ConfigRedaction.redact(expected, format: restore.format), running)
+            else {
                 await failed("the device came back running another config than the restored file")
                 return
             }

@@ -2,6 +2,7 @@ import CMSAPI
 import CMSDaemon
 import CMSModel
 import CMSReconcile
+import ConfigArchive
 import Foundation
 import NETCONF
 import NXRSim
@@ -60,6 +61,11 @@ import Testing
         }
         let xml = Self.text(try await daemon.configShow(Self.tenant, device: "nxr01", format: "xml", revision: nil))
         #expect(xml.contains("<mtu>1454</mtu>"), "the archive holds the running config as the device reports it")
+        let secrets = xml.components(separatedBy: "<pre-shared-key>").count + xml.components(separatedBy: "<secret>").count
+        let markers =
+            xml.components(separatedBy: "<pre-shared-key>cms-redacted:sha256:").count
+            + xml.components(separatedBy: "<secret>cms-redacted:sha256:").count
+        #expect(secrets == markers && xml.contains("cms-redacted:sha256:"), "no secret of the device in clear")
         let tgz = try await daemon.configShow(Self.tenant, device: "nxr01", format: "tgz", revision: nil)
         #expect(Data(base64Encoded: tgz.contentBase64)?.prefix(2) == Data([0x1f, 0x8b]), "tgz is kept as binary")
         let started = try await harness.events(.configBackupStarted).filter { $0.device == "nxr01" && $0.user == "alice" }
@@ -219,5 +225,69 @@ import Testing
         #expect(try await harness.events(.autoConfigNotRegistered).filter { $0.device == "nxr03" }.count == 1)
         #expect(try await harness.events(.autoConfigStarted).count == 1)
         #expect(try await harness.events(.autoConfigSaveStarted).count == 1)
+    }
+
+    @Test func aConfigGoesToAndComesBackFromAnSSHURLWithThePasswordOnlyAsASecretReference() async throws {
+        let server = try SFTPServer()
+        defer { server.stop() }
+        setenv("CMS_CENTURY_SFTP_PASSWORD", server.password, 1)
+        let harness = try ReconcileHarness()
+        defer { Task { await harness.stop() } }
+        try await harness.start()
+        #expect(await eventuallyTrue(timeout: .seconds(60)) { await harness.converged(at: try Self.head(harness)) })
+        let daemon = try #require(harness.daemon)
+        let url = server.url("backups/nxr03.config")
+        let secret = "env:CMS_CENTURY_SFTP_PASSWORD"
+        // (IPsec peers may still be settling: the upload and the inline read agree once they hold still.)
+        let same = await eventuallyTrue {
+            let uploaded = try await daemon.configPush(
+                Self.tenant, device: "nxr03", format: "show-config", url: url, passwordSecret: secret, user: "dave")
+            guard uploaded.source == url else { return false }
+            let onServer = try String(
+                contentsOf: server.files.appendingPathComponent("backups/nxr03.config"), encoding: .utf8)
+            let pulled = Self.text(
+                try await daemon.configPull(Self.tenant, device: "nxr03", format: "show-config", user: "dave"))
+            // The archive's copy has its secrets redacted; the external file is the device's own.
+            return String(decoding: ConfigRedaction.redact(Array(onServer.utf8), format: .showConfig), as: UTF8.self)
+                == pulled
+        }
+        #expect(same, "the device uploaded the same show-config it reports")
+        #expect(server.log().contains("Accepted password for \(SFTPServer.user)"), "sshd really served it")
+
+        let sim = try #require(harness.fleet.device("nxr03"))
+        #expect(try await sim.changeOutOfBand(Self.describe("before the restore")).get().isEmpty)
+        _ = try await daemon.configRestore(
+            Self.tenant, device: "nxr03",
+            request: ConfigRestoreRequest(format: "show-config", url: url, passwordSecret: secret), user: "dave")
+        #expect(
+            await eventuallyTrue {
+                try await harness.events(.configBackupSucceeded).contains {
+                    $0.device == "nxr03" && $0.details["reason"] == "restore"
+                }
+            })
+        #expect(try await harness.interfaceLeaf("nxr03", "ethernet1", "description") == "WAN")
+        let verified = try await harness.events(.configBackupSucceeded).first {
+            $0.device == "nxr03" && $0.details["reason"] == "restore"
+        }
+        #expect(verified?.details["verified"] == "not compared (ssh:// source)")
+        #expect(verified?.details["file"] == url)
+
+        // The password is in no event, not in the journal, and a reference outside the tenant is refused.
+        for event in try await harness.events() {
+            #expect(!event.message.contains(server.password) && !event.details.values.contains { $0.contains(server.password) })
+        }
+        let journal = String(
+            decoding: FileManager.default.contents(atPath: harness.data + "/archive/century.journal.json") ?? Data(),
+            as: UTF8.self)
+        #expect(!journal.contains(server.password))
+        await #expect(throws: APIError.self) {
+            try await daemon.configPush(
+                Self.tenant, device: "nxr03", format: "xml", url: url, passwordSecret: "env:HOME", user: "dave")
+        }
+        await #expect(throws: APIError.self) {
+            try await daemon.configPush(
+                Self.tenant, device: "nxr03", format: "xml", url: "ssh://cmsarchive:\(server.password)@127.0.0.1/x",
+                passwordSecret: nil, user: "dave")
+        }
     }
 }

@@ -81,6 +81,10 @@ import Testing
             try await events.search(EventQuery(tenant: "century", device: "nxr01", limit: 5000))
                 .contains { $0.type == .configRestoreStarted }
         })
+        // The device has the file (its reply is still on the way): now.
+        #expect(await eventuallyTrue(timeout: .seconds(30)) {
+            try await sim.syslogLines().get().contains { $0.contains("configuration restored") }
+        })
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
@@ -106,10 +110,14 @@ import Testing
         #expect(!after.contains("\"nxr01\":{"), "the verdict closed the journal entry: \(after)")
         let all = try await events.search(EventQuery(tenant: "century", device: "nxr01", limit: 5000))
         #expect(!all.contains { $0.type == .configRestoreFailed }, "\(all.filter { $0.type == .configRestoreFailed })")
-        let log = try JSONDecoder().decode(ConfigLog.self, from: Data(try curl([base + "/log?limit=10"]).utf8))
-        #expect(log.entries.map(\.subject).contains("nxr01: running config after a restore"))
         let verified = all.first { $0.type == .configBackupSucceeded && $0.details["reason"] == "restore" }
         #expect(verified?.details["verified"] == "running config matches the restored file")
         #expect(verified?.user != nil, "the API user who asked for the restore")
+        // The archive revision the verdict names holds what the device runs again (a commit only if it changed).
+        let revision = try #require(verified?.details["revision"])
+        let shown = try JSONDecoder().decode(
+            ConfigFile.self, from: Data(try curl([base + "/show?format=xml&rev=\(revision)"]).utf8))
+        let text = String(decoding: Data(base64Encoded: shown.contentBase64) ?? Data(), as: UTF8.self)
+        #expect(text.contains("<description>WAN</description>") && !text.contains("broken by hand"))
     }
 }
