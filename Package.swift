@@ -39,6 +39,10 @@ let package = Package(
                        providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CLibYang", path: "Sources/CLibYang", pkgConfig: "libyang",
                        providers: [.apt(["libyang2-dev"])]),
+        .systemLibrary(name: "CLibCurl", path: "Sources/CLibCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibArchive", path: "Sources/CLibArchive", pkgConfig: "libarchive",
+                       providers: [.apt(["libarchive-dev"])]),
 
         // ── Pure core: no sockets, files, clocks or threads ──
         .target(name: "CMSModel", swiftSettings: strict),
@@ -56,9 +60,14 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
 
+        // Mail alerts: RFC 5322 messages and the when-to-send policy as values (docs/mail.md).
+        .target(name: "CMSMail", dependencies: ["CMSModel"], swiftSettings: strict),
+
         // ── Adapters: each wraps one outside thing ──
+        // SMTP / SMTPS / STARTTLS / AUTH LOGIN, PLAIN / POP-before-SMTP with libcurl, on its own thread.
+        .target(name: "MailTransport", dependencies: ["CLibCurl"], swiftSettings: strict),
         .target(name: "CMSStore",
-                dependencies: ["CMSModel", "CMSReconcile", .product(name: "GRDB", package: "GRDB.swift")],
+                dependencies: ["CMSModel", "CMSReconcile", "CMSMail", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strict),
         .target(name: "GitSource", dependencies: ["CLibGit2"], swiftSettings: strict),
         .target(name: "TenantSource",
@@ -115,12 +124,16 @@ let package = Package(
         .target(name: "CMSDaemon",
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
                                "NETCONFClient", "CRP", "CRPTransport", "CMSStore", "TenantSource", "TenantKeys",
-                               "GitSource", "ConfigArchive",
+                               "GitSource", "ConfigArchive", "CMSMail", "MailTransport", "CMSBackup", "TenantBackup",
+                               "BackupSFTP",
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio"),
-                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               // Firmware (issue 11): image hashes, the download server.
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "NIOHTTP1", package: "swift-nio")],
                 swiftSettings: strict),
         .target(name: "CMSServer",
                 dependencies: ["CMSAPI", "CMSModel",
@@ -197,13 +210,33 @@ let package = Package(
         .testTarget(name: "CMSDaemonTests",
                     dependencies: ["TestSupport", "CMSDaemon", "CMSAPI", "CMSModel", "CMSReconcile", "CMSPlan",
                                    "NXRSim", "NXRSimMemory", "NETCONF", "NXRModel", "NETCONFClient", "CRP", "CMSStore",
-                                   "GitSource", "CRPTransport", "ConfigArchive",
+                                   "GitSource", "CRPTransport", "ConfigArchive", "CMSMail", "MailTransport", "CMSSchema",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "NIOCore", package: "swift-nio"),
-                                   .product(name: "NIOPosix", package: "swift-nio")]),
+                                   .product(name: "NIOPosix", package: "swift-nio")],
+                    exclude: ["Mail/Scripts"]),
         .testTarget(name: "TenantKeysTests", dependencies: ["TestSupport", "TenantKeys"]),
         .testTarget(name: "ConfigArchiveTests", dependencies: ["ConfigArchive", "TestSupport"]),
+        .testTarget(name: "CMSMailTests", dependencies: ["CMSMail", "CMSModel"]),
         .testTarget(name: "NXRSimTests", dependencies: ["TestSupport", "NXRSim", "NETCONF", "CRP", "NETCONFClient"], exclude: ["Scripts"]),
+
+        // ── Tenant backup and restore (issue 15, docs/backup.md) ──
+        // Pure core: manifest, member names, restore checks as values, sealing (swift-crypto).
+        .target(name: "CMSBackup",
+                dependencies: [.product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "_CryptoExtras", package: "swift-crypto")],
+                swiftSettings: strict),
+        // Adapters: the .tar.gz file (libarchive) with the tenant's parts, and SFTP (libssh2).
+        .target(name: "TenantBackup",
+                dependencies: ["CMSBackup", "CLibArchive", "CMSStore", "CMSModel", "CMSReconcile"],
+                swiftSettings: strict),
+        .target(name: "BackupSFTP", dependencies: ["CMSBackup", "CLibSSH2"], swiftSettings: strict),
+        .executableTarget(name: "backup-bench",
+                          dependencies: ["CMSBackup", "TenantBackup", "CMSStore", "CMSModel", "CMSReconcile"],
+                          path: "bench/backup/swift", swiftSettings: strict),
+        .testTarget(name: "CMSBackupTests",
+                    dependencies: ["TestSupport", "CMSBackup", "TenantBackup", "BackupSFTP", "CMSStore", "CMSModel",
+                                   "CMSReconcile", "CLibArchive"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import CMSAPI
+import CMSMail
 import CRP
 import CRPTransport
 import CMSModel
@@ -6,8 +7,10 @@ import CMSReconcile
 import CMSStore
 import Foundation
 import Logging
+import MailTransport
 import NETCONFClient
 import ServiceLifecycle
+import Synchronization
 import TenantKeys
 import TenantSource
 
@@ -31,9 +34,28 @@ public final class Daemon: ControlPlane, Service, Sendable {
     /// How the open-file limit is shared between the API, device sessions and the rest.
     public let fileDescriptors: FileDescriptorBudget
     private let loop: NETCONFClientLoop
-    private let controllers: [String: TenantController]
-    private let logger: Logger
-    private let environment: DaemonEnvironment
+    /// One controller per tenant; a restore replaces a tenant's controller (docs/backup.md).
+    let controllerTable: Mutex<[String: TenantController]>
+    var controllers: [String: TenantController] { controllerTable.withLock { $0 } }
+    /// Builds a tenant's controller from its files and stores (at start, and again after a restore); the parts
+    /// that attach to a controller once it exists (archive, firmware, mail) are in ``attachParts(_:to:)``.
+    let makeController: @Sendable (TenantConfiguration) throws -> TenantController
+    /// Tenants with a backup or restore running (one at a time per tenant).
+    let backupJobs = Mutex<Set<String>>([])
+    let logger: Logger
+    let environment: DaemonEnvironment
+    /// Firmware rollouts per tenant, their journal, and the download server (bound by ``start()``).
+    let firmwareEngines: [String: FirmwareEngine]
+    let firmwareJournal: SQLiteFirmwareJournal
+    let firmwareDownloads = FirmwareDownloadsBox()
+    /// Mail alerts per tenant (docs/mail.md), over `<data>/mail.sqlite`.
+    let mailers: [String: TenantMailer]
+    public let mailStore: SQLiteMailStore
+    /// One scheduler per tenant (SPEC §8), its ledger in `<data>/schedules.sqlite`; made for each controller by
+    /// ``attachParts(_:to:)`` (again after a restore).
+    let schedulerTable = Mutex<[String: TenantScheduler]>([:])
+    var schedulers: [String: TenantScheduler] { schedulerTable.withLock { $0 } }
+    let scheduleLedger: SQLiteScheduleLedger
 
     /// Opens the stores and builds every tenant (keys are created on first start). Nothing listens yet.
     public init(configuration: DaemonConfiguration, logger: Logger, environment: DaemonEnvironment = .live) throws {
@@ -72,14 +94,31 @@ public final class Daemon: ControlPlane, Service, Sendable {
         let work = WorkQueue(globalLimit: configuration.limits.concurrency)
         self.work = work
         let budget = DeviceBudget(limit: min(configuration.limits.maxDevices, fileDescriptors.devices))
-        var controllers: [String: TenantController] = [:]
+        let timing = configuration.timing
+        var mailers: [String: TenantMailer] = [:]
+        let mailStore = try SQLiteMailStore(path: data + "/" + SQLiteMailStore.fileName)
+        self.mailStore = mailStore
+        let mailSender = environment.mailSender ?? CurlMailSender()
+        scheduleLedger = try SQLiteScheduleLedger(path: data + "/" + SQLiteScheduleLedger.fileName)
         for tenant in configuration.tenants {
+            var tenantLogger = logger
+            tenantLogger[metadataKey: "tenant"] = "\(tenant.code)"
+            let tenantCode = tenant.code
+            mailers[tenant.code] = TenantMailer(
+                tenant: tenant.code, store: mailStore, sender: mailSender, events: events, clock: environment.clock,
+                now: environment.now, logger: tenantLogger,
+                readSecret: { reference, field in
+                    try SecretReader.read(reference, field: field, tenant: tenantCode, dataFolder: data)
+                })
+        }
+        self.mailers = mailers
+        let make: @Sendable (TenantConfiguration) throws -> TenantController = {
+            [events, state, directory, loop, mailers] tenant in
             let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
             let privateKey = try String(contentsOfFile: pair.privateKeyPath, encoding: .utf8)
             var tenantLogger = logger
             tenantLogger[metadataKey: "tenant"] = "\(tenant.code)"
-            let timing = configuration.timing
-            let context = DeviceContext(
+            var context = DeviceContext(
                 tenant: tenant.code, username: tenant.username, authentication: .publicKey(privateKey: privateKey),
                 loop: loop,
                 timeouts: NETCONFTimeouts(connect: timing.connectTimeout, hello: timing.connectTimeout, rpc: timing.rpcTimeout),
@@ -88,6 +127,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
                     backoff: Backoff(base: timing.retryBase, cap: timing.retryCap),
                     identificationTimeout: timing.connectTimeout * 2),
                 now: environment.now, jitter: environment.jitter, connect: environment.connect, clock: environment.clock)
+            if let mailer = mailers[tenant.code] { context.onEvents = { mailer.observe($0) } }
             let source = TenantRepositorySource(
                 tenant: tenant.code, repository: tenant.repository, dataFolder: data, logger: tenantLogger)
             let ipsecSecret: [UInt8]
@@ -96,12 +136,47 @@ public final class Daemon: ControlPlane, Service, Sendable {
             } else {
                 ipsecSecret = try TenantSecretStore(dataFolder: data).ipsecSecret(for: tenant.code)
             }
-            controllers[tenant.code] = TenantController(
+            return TenantController(
                 configuration: tenant, source: source, events: events, state: state, directory: directory,
                 context: context, work: work, timing: timing,
                 logger: tenantLogger, now: environment.now, ipsecSecret: ipsecSecret, crpSecrets: crpSecrets, deviceBudget: budget)
         }
-        self.controllers = controllers
+        makeController = make
+        // A restore cut off by a crash is rolled forward (or dropped) before any tenant runs.
+        try Self.recoverRestores(configuration: configuration, state: state, events: events, logger: logger)
+        var controllers: [String: TenantController] = [:]
+        for tenant in configuration.tenants {
+            controllers[tenant.code] = try make(tenant)
+        }
+        controllerTable = Mutex(controllers)
+        firmwareJournal = try SQLiteFirmwareJournal(dataFolder: data)
+        firmwareEngines = try Self.firmwareEngines(
+            configuration: configuration, journal: firmwareJournal, events: events, environment: environment,
+            logger: logger)
+    }
+
+    /// What attaches to a tenant's controller once it is built — at start, and again after a restore rebuilds it
+    /// (docs/backup.md): its config archive, its firmware engine, its mail alerts following each adopted revision.
+    func attachParts(_ code: String, to controller: TenantController) async throws {
+        try await controller.attachArchive(dataFolder: configuration.dataFolder)
+        if let engine = firmwareEngines[code] { await controller.setFirmware(engine) }
+        if let mailer = mailers[code] {
+            await controller.observeAdoptions { revision in
+                if let snapshot = revision.snapshot { await mailer.configure(snapshot) }
+            }
+        }
+        // Schedulers first: they follow every revision their controller puts in force.
+        var tenantLogger = logger
+        tenantLogger[metadataKey: "tenant"] = "\(code)"
+        let scheduler = TenantScheduler(
+            controller: controller, ledger: scheduleLedger, events: events, clock: environment.clock,
+            now: environment.now, logger: tenantLogger)
+        let previous = schedulerTable.withLock { table in
+            defer { table[code] = scheduler }
+            return table[code]
+        }
+        await previous?.shutdown()
+        await scheduler.start()
     }
 
     /// One tenant's controller (tests).
@@ -109,7 +184,6 @@ public final class Daemon: ControlPlane, Service, Sendable {
 
     /// Binds CRP and starts every tenant (restores state, fetches, resumes interrupted applies).
     public func start() async throws {
-        try await attachArchives()
         let bound = try await crp.start()
         logger.info("cmsd started", metadata: ["crp": "\(bound)", "tenants": "\(controllers.keys.sorted())"])
         let now = environment.now()
@@ -117,6 +191,9 @@ public final class Daemon: ControlPlane, Service, Sendable {
             controllers.keys.sorted().map {
                 Event(time: now, tenant: $0, type: .systemStarted, details: ["version": Self.version])
             })
+        try await startFirmware()
+        for mailer in mailers.values { await mailer.start() }
+        for (code, controller) in controllers { try await attachParts(code, to: controller) }
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers.values { group.addTask { await controller.start() } }
         }
@@ -124,10 +201,13 @@ public final class Daemon: ControlPlane, Service, Sendable {
 
     /// Stops tenants (waits for running applies), closes sessions and the CRP socket, records the stop.
     public func shutdown() async {
+        for scheduler in schedulers.values { await scheduler.shutdown() }
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers.values { group.addTask { await controller.shutdown() } }
         }
         await crp.stop()
+        await firmwareDownloads.close()
+        for mailer in mailers.values { await mailer.shutdown() }
         let now = environment.now()
         _ = try? await events.append(
             controllers.keys.sorted().map { Event(time: now, tenant: $0, type: .systemStopped) })
@@ -223,6 +303,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             snapshot.durationCount += metrics.durationCount
             for index in snapshot.durationCounts.indices { snapshot.durationCounts[index] += metrics.durationCounts[index] }
         }
+        await firmwareMetrics(&snapshot)
         let counters = await directory.counters
         snapshot.announcements = [
             "routed": counters.routed, "rate-limited": counters.rateLimitedSource + counters.rateLimitedDevice,

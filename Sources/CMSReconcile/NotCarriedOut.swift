@@ -7,19 +7,17 @@ public enum NotCarriedOut {
     /// One readable entry per kind present in `snapshot`, in a fixed order; empty when everything is carried out.
     public static func kinds(in snapshot: TenantSnapshot) -> [String] {
         var kinds: [String] = []
-        let firmwareTargets =
-            snapshot.devices.filter { $0.firmware != nil }.count + snapshot.groups.filter { $0.firmware != nil }.count
-        if !snapshot.firmware.isEmpty || firmwareTargets > 0 {
+        // Config files and auto-config are carried out (issue 12: docs/config-archive.md).
+        let waiting = snapshot.schedules.filter { !ScheduleCommands.carriedOut.contains($0.command) }
+        if !waiting.isEmpty {
+            let commands = Set(waiting.map(\.command)).sorted { $0.rawValue < $1.rawValue }
+                .map { "\($0.rawValue): issue \(ScheduleCommands.issue(of: $0))" }
             kinds.append(
-                "firmware (\(snapshot.firmware.count) image(s), \(firmwareTargets) desired version(s); issue 11)")
+                "schedule commands (\(waiting.count) schedule(s): \(commands.joined(separator: ", ")); "
+                    + "aborted with an event at fire time)")
         }
-        // Config files and auto-config are carried out (issue 12: docs/config-archive.md); a file's `schedule` flag
-        // is used by the schedules below.
-        if !snapshot.schedules.isEmpty {
-            kinds.append("schedules (\(snapshot.schedules.count); issue 13)")
-        }
-        if snapshot.mail != nil {
-            kinds.append("mail alerts (issue 14)")
+        if snapshot.tenant.schedules.respectMaintenanceWindows, !snapshot.schedules.isEmpty {
+            kinds.append("maintenance windows for schedules (none can be declared yet; issue 11)")
         }
         return kinds
     }

@@ -8,7 +8,7 @@ import GRDB
 /// One table `event`, indexed for the searches of SPEC §9 (period, per device / group / user, always
 /// within one tenant). The schema evolves through ``migrator``; never edit a released migration.
 public final class SQLiteEventStore: EventStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the event log at `path` and brings its schema up to date.
     public init(path: String) throws {

@@ -12,7 +12,7 @@ public final class SQLiteStateStore: StateStore {
     /// The file name inside the daemon's data folder.
     public static let fileName = "state.sqlite"
 
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the state store at `path` and brings its schema up to date.
     public init(path: String) throws {

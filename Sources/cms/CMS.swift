@@ -19,6 +19,9 @@ struct CMS: AsyncParsableCommand {
             ImportCommand.self,
             NetconfCommand.self,
             TenantCommand.self,
+            FirmwareCommand.self, RolloutCommand.self,
+            MailCommand.self,
+            SchedulesCommand.self,
         ]
     )
 

@@ -5,14 +5,6 @@ import Foundation
 
 /// The config archive and restore API (``ConfigArchiveControl``, docs/config-archive.md).
 extension Daemon: ConfigArchiveControl {
-    /// Opens every tenant's config archive; called by ``start()`` before the tenants start.
-    func attachArchives() async throws {
-        for code in await tenantCodes() {
-            guard let controller = controller(code) else { continue }
-            try await controller.attachArchive(dataFolder: configuration.dataFolder)
-        }
-    }
-
     private func archiver(_ tenant: String) async throws(APIError) -> (TenantController, TenantArchiver) {
         guard let controller = controller(tenant) else { throw APIError.notFound("tenant", tenant) }
         guard let archiver = await controller.configArchiver() else {

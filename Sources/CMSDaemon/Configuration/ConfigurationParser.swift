@@ -28,9 +28,12 @@ struct ConfigurationParser {
             configuration.dataFolder = DaemonConfiguration.absolute(try string(node, "dataFolder"), base: base)
         }
         if let node = top["listen"] {
-            let listen = try mapping(node, "listen", allowed: ["crp", "api"])
+            let listen = try mapping(node, "listen", allowed: ["crp", "api", "firmware"])
             if let crp = listen["crp"] { configuration.crpListen = try hostPort(crp, "listen.crp") }
             if let api = listen["api"] { configuration.apiListen = try hostPort(api, "listen.api") }
+            if let firmware = listen["firmware"] {
+                configuration.firmwareListen = try hostPort(firmware, "listen.firmware")
+            }
         }
         if let node = top["limits"] {
             let limits = try mapping(node, "limits", allowed: ["maxDevices", "concurrency", "apiConnections"])
@@ -94,7 +97,7 @@ struct ConfigurationParser {
             node, field,
             allowed: [
                 "code", "repo", "pollInterval", "keyType", "username", "driftInterval", "pruneMaxFraction",
-                "apiTokens", "ipsecSecret", "archive",
+                "apiTokens", "ipsecSecret", "archive", "backup",
             ])
         guard let codeNode = map["code"] else { throw error(node, field + ".code", "missing: the tenant code") }
         let code = try string(codeNode, field + ".code")
@@ -128,6 +131,7 @@ struct ConfigurationParser {
         if let value = map["apiTokens"] { tenant.apiTokens = try tokens(value, field + ".apiTokens") }
         if let value = map["ipsecSecret"] { tenant.ipsecSecret = try secret(value, field + ".ipsecSecret") }
         if let value = map["archive"] { tenant.archive = try archive(value, field + ".archive") }
+        if let value = map["backup"] { tenant.backup = try backup(value, field + ".backup") }
         return tenant
     }
 
@@ -140,6 +144,41 @@ struct ConfigurationParser {
         if let username = map["username"] { remote.username = try string(username, field + ".username") }
         if let credentials = map["credentials"] { remote.credentials = try secret(credentials, field + ".credentials") }
         return remote
+    }
+
+    /// `backup: {key, folder, ssh: {password | privateKey [+ passphrase], hostKey | knownHosts}}` (docs/backup.md).
+    private func backup(_ node: Node, _ field: String) throws(ConfigurationError) -> BackupConfiguration {
+        let map = try mapping(node, field, allowed: ["key", "folder", "ssh"])
+        var backup = BackupConfiguration()
+        if let value = map["key"] { backup.key = try secret(value, field + ".key") }
+        if let value = map["folder"] {
+            backup.folder = DaemonConfiguration.absolute(try string(value, field + ".folder"), base: base)
+        }
+        if let value = map["ssh"] {
+            let ssh = try mapping(value, field + ".ssh", allowed: ["password", "privateKey", "passphrase", "hostKey", "knownHosts"])
+            var settings = BackupSSHConfiguration()
+            if let node = ssh["password"] { settings.password = try secret(node, field + ".ssh.password") }
+            if let node = ssh["privateKey"] { settings.privateKey = try secret(node, field + ".ssh.privateKey") }
+            if let node = ssh["passphrase"] { settings.passphrase = try secret(node, field + ".ssh.passphrase") }
+            if let node = ssh["hostKey"] {
+                let text = try string(node, field + ".ssh.hostKey")
+                guard text.hasPrefix("SHA256:"), text.count >= 40 else {
+                    throw error(node, field + ".ssh.hostKey", "give the server's key as SHA256:… (ssh-keygen -l -E sha256)")
+                }
+                settings.hostKey = text
+            }
+            if let node = ssh["knownHosts"] {
+                settings.knownHosts = DaemonConfiguration.absolute(try string(node, field + ".ssh.knownHosts"), base: base)
+            }
+            guard (settings.password == nil) != (settings.privateKey == nil) else {
+                throw error(value, field + ".ssh", "give exactly one of password or privateKey (secret references)")
+            }
+            guard (settings.hostKey == nil) != (settings.knownHosts == nil) else {
+                throw error(value, field + ".ssh", "pin the server: give exactly one of hostKey (SHA256:…) or knownHosts (a file)")
+            }
+            backup.ssh = settings
+        }
+        return backup
     }
 
     private func repository(_ node: Node, _ field: String) throws(ConfigurationError) -> TenantRepository {

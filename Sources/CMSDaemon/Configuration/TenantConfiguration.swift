@@ -25,12 +25,16 @@ public struct TenantConfiguration: Sendable, Hashable {
     public var ipsecSecret: SecretRef?
     /// Where the tenant's config archive is pushed (`archive:`), if anywhere (docs/config-archive.md).
     public var archive: ArchiveRemote? = nil
+    /// Backup key, local folder and SSH server settings (docs/backup.md); nil = backups refused.
+    public var backup: BackupConfiguration?
 
     public init(
         code: String, repository: TenantRepository, pollInterval: Duration = .seconds(60),
         keyType: TenantKeyType = .ed25519, username: String = "cms", driftInterval: Duration = .seconds(300),
-        pruneMaxFraction: Double = 0.25, apiTokens: [APITokenConfiguration] = [], ipsecSecret: SecretRef? = nil
+        pruneMaxFraction: Double = 0.25, apiTokens: [APITokenConfiguration] = [], ipsecSecret: SecretRef? = nil,
+        backup: BackupConfiguration? = nil
     ) {
+        self.backup = backup
         self.code = code
         self.repository = repository
         self.pollInterval = pollInterval

@@ -82,7 +82,9 @@ public actor DeviceAgent {
         self.code = expectation.code
         self.tenant = context.tenant
         self.context = context
-        self.lifecycle = DeviceLifecycle(expectation: expectation, suspended: suspended, policy: context.policy)
+        let lifecycle = DeviceLifecycle(expectation: expectation, suspended: suspended, policy: context.policy)
+        self.lifecycle = lifecycle
+        context.stateBoard?.post(expectation.code, lifecycle.state)
         let (stream, continuation) = AsyncStream.makeStream(of: OutboxItem.self)
         self.outbox = continuation
         let code = expectation.code
@@ -92,6 +94,7 @@ public actor DeviceAgent {
                 case .events(let events):
                     do {
                         try await context.events.append(events)
+                        context.onEvents(events)
                     } catch {
                         context.logger.error(
                             "cannot record device events",
@@ -230,7 +233,17 @@ public actor DeviceAgent {
 
     // MARK: - Performing lifecycle actions
 
+    /// Posts the lifecycle state for the tenant's status (after every step; a removed device takes itself off).
+    private func postState() {
+        if lifecycle.isDeleted {
+            context.stateBoard?.remove(code)
+        } else {
+            context.stateBoard?.post(code, lifecycle.state, blocked: lifecycle.hostKeyBlocked, at: context.now())
+        }
+    }
+
     private func perform(_ actions: [LifecycleAction]) {
+        defer { postState() }
         var events: [Event] = []
         for action in actions {
             switch action {

@@ -41,6 +41,11 @@ public struct DeviceContext: Sendable {
     public var now: @Sendable () -> Timestamp
     /// The jitter draw for the backoff, in 0…1 (tests may fix it).
     public var jitter: @Sendable () -> Double
+    /// Sees every event the agents recorded, in order, after it was stored (mail alerts watch NETCONF UP/DOWN
+    /// here). Must not block.
+    public var onEvents: @Sendable ([Event]) -> Void = { _ in }
+    /// Where agents post their lifecycle state after every step (the tenant's status reads it); nil: not posted.
+    public var stateBoard: DeviceStateBoard?
 
     public init(
         tenant: String, username: String, authentication: SSHAuthentication,

@@ -88,7 +88,7 @@ struct APIClient: Sendable {
         }
     }
 
-    private func unreachable(_ error: any Error) -> CLIFailure {
+    func unreachable(_ error: any Error) -> CLIFailure {
         let reason: String
         if let urlError = error as? URLError {
             switch urlError.code {
@@ -108,7 +108,7 @@ struct APIClient: Sendable {
             """)
     }
 
-    private func failure(status: Int, body: Data) -> CLIFailure {
+    func failure(status: Int, body: Data) -> CLIFailure {
         guard let error = try? JSONDecoder().decode(APIError.self, from: body) else {
             let text = String(decoding: body.prefix(200), as: UTF8.self)
             return CLIFailure("\(server) answered HTTP \(status)\(text.isEmpty ? "" : ": \(text)")")

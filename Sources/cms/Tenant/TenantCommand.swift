@@ -4,7 +4,7 @@ import ArgumentParser
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant",
-        abstract: "Show a tenant's server-side material.",
-        subcommands: [TenantPubkeyCommand.self]
+        abstract: "Show, back up or restore a tenant's server-side material.",
+        subcommands: [TenantPubkeyCommand.self, TenantBackupCommand.self, TenantRestoreCommand.self]
     )
 }

@@ -1,0 +1,197 @@
+import CMSBackup
+import CMSStore
+import Foundation
+
+/// One file a part put in its snapshot folder.
+public struct PartFile: Sendable, Hashable {
+    /// Path relative to the part's folder (the member is `<part>/<path>`).
+    public var path: String
+    public var sealed: Bool
+    public var mode: Int
+
+    public init(path: String, sealed: Bool, mode: Int) {
+        self.path = path
+        self.sealed = sealed
+        self.mode = mode
+    }
+}
+
+/// A named piece of a tenant's runtime state that a backup carries (docs/backup.md "Parts"). The backup asks
+/// each part for a consistent snapshot into a folder of its own; a restore checks every part's staged folder
+/// before anything is replaced, then installs the parts one by one. `install` must be idempotent: after a crash
+/// during a restore, cmsd runs every part's install again from the staged folders (roll forward).
+///
+/// Today's parts: `keys`, `secrets`, `state`, `events`. The config archive (issue 12) and firmware image records
+/// (issue 11) add themselves by conforming and being listed in ``TenantBackupParts``.
+public protocol BackupPart: Sendable {
+    var name: String { get }
+    /// Writes a consistent snapshot into `folder` (fresh, empty). Blocking; never on the concurrency pool.
+    func snapshot(into folder: String) throws -> [PartFile]
+    /// Checks the staged folder (unpacked from a verified archive) before anything is replaced.
+    func check(staged folder: String) throws(RestoreProblem)
+    /// Puts the staged state in place of the live one; `folder` is nil when the backup does not hold this part.
+    func install(from folder: String?) throws
+}
+
+/// Files and folders under `<data>/tenants/<code>/`, copied as they are; `sealed` says which are secret.
+public struct TenantFilesPart: BackupPart {
+    public struct Item: Sendable, Hashable {
+        /// Relative to the tenant folder: `ssh`, `secrets`, `ipsec.secret`, `api.token`.
+        public var path: String
+        public var isFolder: Bool
+
+        public init(_ path: String, isFolder: Bool) {
+            self.path = path
+            self.isFolder = isFolder
+        }
+    }
+
+    public let name: String
+    public let tenantFolder: String
+    public let items: [Item]
+    /// Which files are sealed (relative path within the part).
+    public let isSecret: @Sendable (String) -> Bool
+
+    public init(name: String, tenantFolder: String, items: [Item], isSecret: @escaping @Sendable (String) -> Bool) {
+        self.name = name
+        self.tenantFolder = tenantFolder
+        self.items = items
+        self.isSecret = isSecret
+    }
+
+    /// The tenant's SSH key pair (`ssh/`): the private key sealed, the public key as is.
+    public static func keys(tenantFolder: String) -> TenantFilesPart {
+        TenantFilesPart(name: "keys", tenantFolder: tenantFolder, items: [Item("ssh", isFolder: true)]) {
+            !$0.hasSuffix(".pub")
+        }
+    }
+
+    /// Generated and stored secrets: `secrets/` (secret references' files), `ipsec.secret`, `api.token`; all sealed.
+    public static func secrets(tenantFolder: String) -> TenantFilesPart {
+        TenantFilesPart(
+            name: "secrets", tenantFolder: tenantFolder,
+            items: [Item("secrets", isFolder: true), Item("ipsec.secret", isFolder: false), Item("api.token", isFolder: false)]
+        ) { _ in true }
+    }
+
+    public func snapshot(into folder: String) throws -> [PartFile] {
+        var files: [PartFile] = []
+        for item in items {
+            let live = tenantFolder + "/" + item.path
+            var info = stat()
+            guard lstat(live, &info) == 0 else {
+                // Absent when backed up: a restore removes it.
+                try FileIO.write([], to: folder + "/" + item.path + Self.absentSuffix, mode: 0o600)
+                files.append(PartFile(path: item.path + Self.absentSuffix, sealed: false, mode: 0o600))
+                continue
+            }
+            if item.isFolder {
+                for relative in try FileIO.regularFiles(under: live) where !relative.contains(".tmp-") {
+                    let path = item.path + "/" + relative
+                    let mode = try FileIO.copy(live + "/" + relative, to: folder + "/" + path)
+                    files.append(PartFile(path: path, sealed: isSecret(path), mode: mode))
+                }
+            } else if info.st_mode & S_IFMT == S_IFREG {
+                let mode = try FileIO.copy(live, to: folder + "/" + item.path)
+                files.append(PartFile(path: item.path, sealed: isSecret(item.path), mode: mode))
+            }
+        }
+        return files
+    }
+
+    static let absentSuffix = ".absent"
+
+    public func check(staged folder: String) throws(RestoreProblem) {}
+
+    public func install(from folder: String?) throws {
+        guard let folder else { return }
+        for item in items {
+            let staged = folder + "/" + item.path
+            let live = tenantFolder + "/" + item.path
+            if FileManager.default.fileExists(atPath: staged + Self.absentSuffix) {
+                try? FileManager.default.removeItem(atPath: live)
+                continue
+            }
+            guard FileManager.default.fileExists(atPath: staged) else { continue }  // installed already
+            try FileIO.makeFolder(tenantFolder)
+            if item.isFolder {
+                let replaced = live + ".replaced"
+                try? FileManager.default.removeItem(atPath: replaced)
+                if FileManager.default.fileExists(atPath: live) { try FileIO.rename(live, to: replaced) }
+                try FileIO.rename(staged, to: live)
+                try? FileManager.default.removeItem(atPath: replaced)
+            } else {
+                try FileIO.rename(staged, to: live)
+            }
+            FileIO.syncFolder(tenantFolder)
+        }
+    }
+}
+
+/// The tenant's rows of the state store (pins, serials, sync status, apply intents, revisions).
+public struct StatePart: BackupPart {
+    public let name = "state"
+    public let store: SQLiteStateStore
+    public let tenant: String
+    static let file = "state.sqlite"
+
+    public init(store: SQLiteStateStore, tenant: String) {
+        self.store = store
+        self.tenant = tenant
+    }
+
+    public func snapshot(into folder: String) throws -> [PartFile] {
+        try FileIO.makeFolder(folder)
+        _ = try TenantStoreCopy.exportState(store, tenant: tenant, to: folder + "/" + Self.file)
+        return [PartFile(path: Self.file, sealed: false, mode: 0o600)]
+    }
+
+    public func check(staged folder: String) throws(RestoreProblem) {
+        do {
+            _ = try TenantStoreCopy.checkState(at: folder + "/" + Self.file, tenant: tenant)
+        } catch .otherTenant(let other) {
+            throw .notThisTenant(found: other, expected: tenant)
+        } catch {
+            throw .corrupt("state/\(Self.file): \(error)")
+        }
+    }
+
+    public func install(from folder: String?) throws {
+        guard let folder else { return }
+        try TenantStoreCopy.importState(store, tenant: tenant, from: folder + "/" + Self.file)
+    }
+}
+
+/// The tenant's event log, only when asked (`--include-events`). A restore without it erases the tenant's
+/// log (SPEC §11); with it, the log is the backup's.
+public struct EventsPart: BackupPart {
+    public let name = "events"
+    public let store: SQLiteEventStore
+    public let tenant: String
+    static let file = "events.sqlite"
+
+    public init(store: SQLiteEventStore, tenant: String) {
+        self.store = store
+        self.tenant = tenant
+    }
+
+    public func snapshot(into folder: String) throws -> [PartFile] {
+        try FileIO.makeFolder(folder)
+        _ = try TenantStoreCopy.exportEvents(store, tenant: tenant, to: folder + "/" + Self.file)
+        return [PartFile(path: Self.file, sealed: false, mode: 0o600)]
+    }
+
+    public func check(staged folder: String) throws(RestoreProblem) {
+        do {
+            _ = try TenantStoreCopy.checkEvents(at: folder + "/" + Self.file, tenant: tenant)
+        } catch .otherTenant(let other) {
+            throw .notThisTenant(found: other, expected: tenant)
+        } catch {
+            throw .corrupt("events/\(Self.file): \(error)")
+        }
+    }
+
+    public func install(from folder: String?) throws {
+        try TenantStoreCopy.importEvents(store, tenant: tenant, from: folder.map { $0 + "/" + Self.file })
+    }
+}
