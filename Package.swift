@@ -113,7 +113,9 @@ let package = Package(
 
         // The in-memory device: the simulator's pure engine behind the session port, for socketless tests.
         // The per-tenant config archive (issue 12): a git repository written with libgit2, on its own thread.
-        .target(name: "ConfigArchive", dependencies: ["CLibGit2", "TenantSource"], swiftSettings: strict),
+        .target(name: "ConfigArchive",
+                dependencies: ["CLibGit2", "TenantSource", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
 
         .target(name: "NXRSimMemory",
                 dependencies: ["NXRSim", "NETCONF", "NETCONFClient",
@@ -167,6 +169,8 @@ let package = Package(
                           path: "bench/validate/swift", swiftSettings: strict),
         .executableTarget(name: "netconf-sessions-bench", dependencies: ["NETCONF", "NETCONFClient"],
                           path: "bench/sessions/swift", swiftSettings: strict),
+        .executableTarget(name: "archive-bench", dependencies: ["ConfigArchive"], path: "bench/archive/swift",
+                          swiftSettings: strict),
         .executableTarget(name: "nxr-sim",
                           dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),

@@ -4,6 +4,10 @@ public protocol ConfigArchiveControl: Sendable {
     /// Fetches the running config from the device now, archives it (recorded with `user`), and returns it.
     func configPull(_ tenant: String, device: String, format: String, user: String?) async throws(APIError)
         -> ConfigFile
+    /// Has the device upload its running config in `format` to an external `ssh://account@host:port/path` with
+    /// the password of a secret reference (`env:CMS_<TENANT>_…` or `file:NAME`); nothing is archived.
+    func configPush(_ tenant: String, device: String, format: String, url: String, passwordSecret: String?, user: String?)
+        async throws(APIError) -> ConfigRestoreAccepted
     /// The archive commits that changed the device's files, newest first.
     func configLog(_ tenant: String, device: String, limit: Int) async throws(APIError) -> ConfigLog
     /// A unified diff of the device's files between two archive revisions (nil: the device's last two).

@@ -13,9 +13,15 @@ extension APIHandlers {
     func registerConfigArchive(on router: Router<Context>) {
         let base = "\(CMSServerInfo.apiPrefix)/tenants/:tenant/devices/:code/config"
         router.post("\(base)/pull") { request, context in
-            let scope = try await scope(request, context, allowed: ["format"])
+            let scope = try await scope(request, context, allowed: ["format", "url", "passwordSecret"])
             let code = try Self.pathParameter(context, "code")
             let format = try scope.query.single("format") ?? "xml"
+            if let url = try scope.query.single("url") {
+                let accepted = try await archiveControl().configPush(
+                    scope.tenant, device: code, format: format, url: url,
+                    passwordSecret: try scope.query.single("passwordSecret"), user: scope.grant.name)
+                return APIResponses.json(accepted)
+            }
             return APIResponses.json(
                 try await archiveControl().configPull(scope.tenant, device: code, format: format, user: scope.grant.name))
         }

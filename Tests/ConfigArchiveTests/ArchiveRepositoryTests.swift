@@ -160,3 +160,31 @@ import Testing
         #expect(await archive.head() == mine?.id)
     }
 }
+
+/// Secrets never enter the archive in clear; a restore puts them back from the device.
+@Suite struct ConfigRedactionTests {
+    static let xml = """
+        <data xmlns="urn:cms:nxr:1.0"><crp><secret>crp-secret-0123456789</secret></crp>
+        <ipsec><policy><name>cms-a</name><pre-shared-key>psk-AAAA</pre-shared-key></policy>
+        <policy><name>cms-b</name><nxr:pre-shared-key xmlns:nxr="urn:cms:nxr:1.0">psk-BBBB</nxr:pre-shared-key></policy></ipsec></data>
+        """
+    static let showConfig = "crp\n secret crp-secret-0123456789\nexit\nipsec policy cms-a\n  pre-shared-key psk-AAAA\nexit\n"
+
+    @Test(arguments: [(ArchiveFormat.xml, xml), (.showConfig, showConfig)])
+    func secretsAreReplacedByMarkersAndComeBackFromTheDevice(format: ArchiveFormat, text: String) throws {
+        let redacted = ConfigRedaction.redact(Array(text.utf8), format: format)
+        let shown = String(decoding: redacted, as: UTF8.self)
+        #expect(!shown.contains("psk-AAAA") && !shown.contains("psk-BBBB") && !shown.contains("crp-secret-0123456789"))
+        #expect(shown.contains(ConfigRedaction.marker("psk-AAAA")))
+        #expect(ConfigRedaction.redact(redacted, format: format) == redacted, "redacting twice changes nothing")
+        #expect(try ConfigRedaction.unredact(redacted, format: format, using: Array(text.utf8)) == Array(text.utf8))
+    }
+
+    @Test func aSecretTheDeviceNoLongerHasIsRefused() {
+        let redacted = ConfigRedaction.redact(Array(Self.showConfig.utf8), format: .showConfig)
+        let changed = Self.showConfig.replacingOccurrences(of: "psk-AAAA", with: "psk-NEW")
+        #expect(throws: ConfigRedaction.Failure.self) {
+            try ConfigRedaction.unredact(redacted, format: .showConfig, using: Array(changed.utf8))
+        }
+    }
+}

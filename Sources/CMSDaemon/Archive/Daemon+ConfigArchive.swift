@@ -28,6 +28,27 @@ extension Daemon: ConfigArchiveControl {
         return try await archiver.pull(device, format: try Self.format(format), user: user, revision: revision)
     }
 
+    public func configPush(
+        _ tenant: String, device: String, format: String, url: String, passwordSecret: String?, user: String?
+    ) async throws(APIError) -> ConfigRestoreAccepted {
+        let (controller, archiver) = try await archiver(tenant)
+        let target: SSHTarget
+        do {
+            target = try SSHTarget(url)
+        } catch {
+            throw APIError.badRequest("url: \(error.description)")
+        }
+        let password = try passwordSecret.map { reference throws(APIError) in
+            try Self.secret(reference, tenant: tenant, dataFolder: configuration.dataFolder)
+        }
+        let revision = await controller.inForce?.commit
+        try await archiver.upload(
+            device, format: try Self.format(format), target: target, password: password, user: user, revision: revision)
+        return ConfigRestoreAccepted(
+            device: device, format: format, source: target.description,
+            message: "\(device) uploaded its \(format) config to \(target)")
+    }
+
     public func configLog(_ tenant: String, device: String, limit: Int) async throws(APIError) -> ConfigLog {
         try await archiver(tenant).1.log(device, limit: limit)
     }

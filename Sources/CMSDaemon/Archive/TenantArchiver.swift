@@ -110,7 +110,8 @@ public actor TenantArchiver {
             files = try await agent.withSession { session in
                 var files: [ArchiveFormat: [UInt8]] = [:]
                 for format in formats {
-                    files[format] = try await ConfigTransfer.backup(session, format: format, timeout: timeout)
+                    files[format] = ConfigRedaction.redact(
+                        try await ConfigTransfer.backup(session, format: format, timeout: timeout), format: format)
                 }
                 return files
             }
@@ -154,9 +155,10 @@ public actor TenantArchiver {
         let timeout = rpcTimeout
         let bytes: [UInt8]
         do {
-            bytes = try await agent.withSession { session in
-                try await ConfigTransfer.backup(session, format: format, timeout: timeout)
-            }
+            bytes = ConfigRedaction.redact(
+                try await agent.withSession { session in
+                    try await ConfigTransfer.backup(session, format: format, timeout: timeout)
+                }, format: format)
         } catch {
             let message = Self.describe(error)
             await record(.configBackupFailed, device: device, note: note, details: ["format": format.rawValue, "error": message])
@@ -180,6 +182,31 @@ public actor TenantArchiver {
         return ConfigFile(
             device: device, format: format.rawValue, revision: head, changed: commit != nil, size: bytes.count,
             contentBase64: Data(bytes).base64EncodedString())
+    }
+
+    /// Has the device upload `format` to an external `ssh://` target (its transfer RPC); the password goes only
+    /// into the RPC, never into an event, a log line or the archive.
+    public func upload(
+        _ device: String, format: ArchiveFormat, target: SSHTarget, password: String?, user: String?,
+        revision: String?
+    ) async throws(APIError) {
+        guard let agent = await agentFor(device) else { throw APIError.notFound("device", device) }
+        let note = ArchiveNote(reason: .request, user: user, revision: revision)
+        let details = ["format": format.rawValue, "url": target.description]
+        await record(.configBackupStarted, device: device, note: note, details: details)
+        let timeout = rpcTimeout
+        do {
+            try await agent.withSession { session in
+                try await ConfigTransfer.backup(
+                    session, format: format, url: target.description, password: password, timeout: timeout)
+            }
+        } catch {
+            var message = Self.describe(error)
+            if let password, !password.isEmpty { message = message.replacingOccurrences(of: password, with: "***") }
+            await record(.configBackupFailed, device: device, note: note, details: details.merging(["error": message]) { $1 })
+            throw APIError(status: 502, code: "config-backup-failed", message: message)
+        }
+        await record(.configBackupSucceeded, device: device, note: note, details: details)
     }
 
     public func log(_ device: String, limit: Int) async throws(APIError) -> ConfigLog {
@@ -256,6 +283,7 @@ public actor TenantArchiver {
 
     static func describe(_ error: any Error) -> String {
         if let error = error as? ConfigTransferError { return error.description }
+        if let error = error as? ConfigRedaction.Failure { return error.description }
         if let error = error as? DeviceUnavailable { return error.description }
         return DeviceAgent.describe(error)
     }

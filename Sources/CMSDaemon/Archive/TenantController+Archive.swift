@@ -37,8 +37,10 @@ extension TenantController {
 
     /// The device connected (or came back): archive what it runs; then the restore and auto-config engines look.
     func deviceReadyForArchive(_ device: String) async {
-        // A device back from a restore is archived by the restore's verification (reason `restore`).
-        if await restoreDeviceReady(device) == false { requestArchive(device, reason: .connected, user: nil) }
+        // A device back from a restore is archived by the restore's verification (reason `restore`), which runs
+        // at the start of its next reconcile run, before anything is applied (``verifyPendingRestore(_:)``).
+        if let archiver, await archiver.journal.pending(device) != nil { return }
+        requestArchive(device, reason: .connected, user: nil)
         await autoConfigDeviceReady(device)
     }
 

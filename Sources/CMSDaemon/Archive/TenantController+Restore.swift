@@ -68,8 +68,14 @@ extension TenantController {
         let answer: ConfigTransfer.RestoreAnswer
         do {
             answer = try await agent.withSession { session in
-                try await ConfigTransfer.restore(
-                    session, format: restore.format, content: source.content, url: source.url,
+                var content = source.content
+                // An archived file holds its secrets redacted: they come back from what the device has now.
+                if let redacted = content, ConfigRedaction.isRedacted(redacted) {
+                    let running = try await ConfigTransfer.backup(session, format: restore.format, timeout: timeout)
+                    content = try ConfigRedaction.unredact(redacted, format: restore.format, using: running)
+                }
+                return try await ConfigTransfer.restore(
+                    session, format: restore.format, content: content, url: source.url,
                     password: source.password, save: source.save, timeout: timeout)
             }
         } catch {
@@ -85,48 +91,76 @@ extension TenantController {
     }
 
     /// The device is back: if a restore was sent to it, compare what it runs with the file, record the verdict,
-    /// and archive the result (reason `restore`). True when a restore was pending.
-    @discardableResult
-    func restoreDeviceReady(_ device: String) async -> Bool {
+    /// and archive the result (reason `restore`). Runs at the start of the device's reconcile run (the one queued
+    /// when it connected), so the comparison sees the device before the reconciler changes anything. Waits while
+    /// the device has not rebooted since the restore; gives up after the reboot window.
+    func verifyPendingRestore(_ device: String) async {
         guard let archiver, let restore = await archiver.journal.pending(device), let agent = agents[device] else {
-            return false
+            return
         }
-        let compared: ArchiveFormat = restore.format == .tgz ? .xml : restore.format
-        let timeout = timing.rpcTimeout
+        let info = await agent.info()
+        guard info.state == .connected || info.state == .communicating, let uptime = info.uptimeSeconds else { return }
+        let nowSeconds = now().microsecondsSince1970 / 1_000_000
         var details = ["file": restore.source, "format": restore.format.rawValue]
-        let verdict: String?
-        do {
-            let running = try await agent.withSession { session in
-                try await ConfigTransfer.backup(session, format: compared, timeout: timeout)
-            }
-            if let expected = restore.content, restore.format != .tgz {
-                verdict =
-                    ConfigComparison.same(restore.format, expected, running)
-                    ? nil : "the device came back running another config than the restored file"
-            } else {
-                verdict = nil
-                details["verified"] = restore.format == .tgz ? "not compared (tgz)" : "not compared (ssh:// source)"
-            }
-        } catch {
-            verdict = "the running config could not be read back: \(TenantArchiver.describe(error))"
-        }
-        _ = await archiver.journal.finish(device)
-        if let verdict {
+        func failed(_ message: String) async {
             await append([
                 Event(
                     time: now(), tenant: code, type: restore.autoConfig ? .autoConfigFailed : .configRestoreFailed,
                     device: device, user: restore.user, revision: inForce?.commit,
-                    details: details.merging(["error": verdict]) { $1 })
+                    details: details.merging(["error": message]) { $1 })
             ])
-        } else {
-            details["verified"] = details["verified"] ?? "running config matches the restored file"
-            await archiver.request(
-                device,
-                note: ArchiveNote(
-                    reason: .restore, user: restore.user, revision: inForce?.commit,
-                    details: ["Restored": restore.source, "Verified": details["verified"] ?? ""]))
         }
-        return true
+        // Booted before the restore was sent: not back from it (yet).
+        guard nowSeconds - uptime + 2 >= restore.started else {
+            if nowSeconds - restore.started > 600 {
+                _ = await archiver.journal.finish(device)
+                await failed("the device did not reboot into the restored config within 10 minutes")
+            }
+            return
+        }
+        let compared: ArchiveFormat = restore.format == .tgz ? .xml : restore.format
+        let timeout = timing.rpcTimeout
+        let running: [UInt8]
+        do {
+            running = ConfigRedaction.redact(
+                try await agent.withSession { session in
+                    try await ConfigTransfer.backup(session, format: compared, timeout: timeout)
+                }, format: compared)
+        } catch {
+            return  // not readable now; the next run tries again
+        }
+        _ = await archiver.journal.finish(device)
+        if let expected = restore.content, restore.format != .tgz {
+            guard ConfigComparison.same(restore.format, ConfigRedaction.redact(expected, format: restore.format), running)
+            else {
+                await failed("the device came back running another config than the restored file")
+                return
+            }
+            details["verified"] = "running config matches the restored file"
+        } else {
+            details["verified"] = restore.format == .tgz ? "not compared (tgz)" : "not compared (ssh:// source)"
+        }
+        let note = ArchiveNote(
+            reason: .restore, user: restore.user, revision: inForce?.commit,
+            details: ["Restored": restore.source, "Verified": details["verified"] ?? ""])
+        do throws(ArchiveError) {
+            let commit = try await archiver.archive.record(
+                device: device, files: [compared: running], note: note, time: nowSeconds)
+            if let commit {
+                details["revision"] = commit.id
+            } else {
+                details["revision"] = try await archiver.archive.read(device: device, format: compared).commit
+            }
+        } catch {
+            details["archive"] = error.description
+        }
+        details["reason"] = ArchiveReason.restore.rawValue
+        await append([
+            Event(
+                time: now(), tenant: code, type: .configBackupSucceeded, device: device, user: restore.user,
+                revision: inForce?.commit, details: details)
+        ])
+        if restore.autoConfig { await autoConfigDeviceReady(device) }
     }
 
     // MARK: - Auto-config

@@ -450,6 +450,8 @@ public actor TenantController {
             }
             return .none
         }
+        // A device back from a restore is checked against the restored file before anything is applied to it.
+        await verifyPendingRestore(device)
         let user = requestedBy.removeValue(forKey: device) ?? revision.user
         let (parts, partsError, ipsecPart) = managedParts(for: desired, revision: revision)
         // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds

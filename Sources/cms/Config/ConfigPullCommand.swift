@@ -19,14 +19,31 @@ struct ConfigPullCommand: AsyncParsableCommand {
     @Option(help: "Write the file here (default: standard output; tgz needs --out).")
     var out: String?
 
+    @Option(help: "Have the device upload it to ssh://account@host:port/path instead (nothing is archived).")
+    var url: String?
+
+    @Option(help: "The URL's password as a secret reference: env:CMS_<TENANT>_NAME or file:NAME (never the password).")
+    var passwordSecret: String?
+
     func validate() throws {
-        if format == .tgz, out == nil { throw ValidationError("a tgz config is binary: give --out FILE") }
+        if format == .tgz, out == nil, url == nil { throw ValidationError("a tgz config is binary: give --out FILE") }
+        if url != nil, out != nil { throw ValidationError("--url and --out exclude each other") }
+        if passwordSecret != nil, url == nil { throw ValidationError("--password-secret goes with --url") }
     }
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
             let client = try api.client()
             let tenant = try await api.tenant(using: client)
+            if let url {
+                var query = [("format", format.rawValue), ("url", url)]
+                if let passwordSecret { query.append(("passwordSecret", passwordSecret)) }
+                let data = try await client.send(
+                    "POST", ["tenants", tenant, "devices", device, "config", "pull"], query: query)
+                let done: ConfigRestoreAccepted = try client.decode(data)
+                print(done.message)
+                return 0
+            }
             let data = try await client.send(
                 "POST", ["tenants", tenant, "devices", device, "config", "pull"], query: [("format", format.rawValue)])
             let file: ConfigFile = try client.decode(data)
