@@ -39,6 +39,8 @@ let package = Package(
                        providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CLibYang", path: "Sources/CLibYang", pkgConfig: "libyang",
                        providers: [.apt(["libyang2-dev"])]),
+        .systemLibrary(name: "CLibCurl", path: "Sources/CLibCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibArchive", path: "Sources/CLibArchive", pkgConfig: "libarchive",
                        providers: [.apt(["libarchive-dev"])]),
 
@@ -58,9 +60,14 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
 
+        // Mail alerts: RFC 5322 messages and the when-to-send policy as values (docs/mail.md).
+        .target(name: "CMSMail", dependencies: ["CMSModel"], swiftSettings: strict),
+
         // ── Adapters: each wraps one outside thing ──
+        // SMTP / SMTPS / STARTTLS / AUTH LOGIN, PLAIN / POP-before-SMTP with libcurl, on its own thread.
+        .target(name: "MailTransport", dependencies: ["CLibCurl"], swiftSettings: strict),
         .target(name: "CMSStore",
-                dependencies: ["CMSModel", "CMSReconcile", .product(name: "GRDB", package: "GRDB.swift")],
+                dependencies: ["CMSModel", "CMSReconcile", "CMSMail", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strict),
         .target(name: "GitSource", dependencies: ["CLibGit2"], swiftSettings: strict),
         .target(name: "TenantSource",
@@ -103,6 +110,9 @@ let package = Package(
                 swiftSettings: strict),
 
         // The in-memory device: the simulator's pure engine behind the session port, for socketless tests.
+        // The per-tenant config archive (issue 12): a git repository written with libgit2, on its own thread.
+        .target(name: "ConfigArchive", dependencies: ["CLibGit2", "TenantSource"], swiftSettings: strict),
+
         .target(name: "NXRSimMemory",
                 dependencies: ["NXRSim", "NETCONF", "NETCONFClient",
                                .product(name: "Crypto", package: "swift-crypto")],
@@ -112,12 +122,16 @@ let package = Package(
         .target(name: "CMSDaemon",
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
                                "NETCONFClient", "CRP", "CRPTransport", "CMSStore", "TenantSource", "TenantKeys",
-                               "GitSource", "CMSBackup", "TenantBackup", "BackupSFTP",
+                               "GitSource", "ConfigArchive", "CMSMail", "MailTransport", "CMSBackup", "TenantBackup",
+                               "BackupSFTP",
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio"),
-                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               // Firmware (issue 11): image hashes, the download server.
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "NIOHTTP1", package: "swift-nio")],
                 swiftSettings: strict),
         .target(name: "CMSServer",
                 dependencies: ["CMSAPI", "CMSModel",
@@ -192,11 +206,14 @@ let package = Package(
         .testTarget(name: "CMSDaemonTests",
                     dependencies: ["TestSupport", "CMSDaemon", "CMSAPI", "CMSModel", "CMSReconcile", "CMSPlan",
                                    "NXRSim", "NXRSimMemory", "NETCONF", "NXRModel", "NETCONFClient", "CRP", "CMSStore",
-                                   "GitSource", "CRPTransport",
+                                   "GitSource", "CRPTransport", "ConfigArchive", "CMSMail", "MailTransport", "CMSSchema",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "NIOCore", package: "swift-nio"),
-                                   .product(name: "NIOPosix", package: "swift-nio")]),
+                                   .product(name: "NIOPosix", package: "swift-nio")],
+                    exclude: ["Mail/Scripts"]),
         .testTarget(name: "TenantKeysTests", dependencies: ["TestSupport", "TenantKeys"]),
+        .testTarget(name: "ConfigArchiveTests", dependencies: ["ConfigArchive", "TestSupport"]),
+        .testTarget(name: "CMSMailTests", dependencies: ["CMSMail", "CMSModel"]),
         .testTarget(name: "NXRSimTests", dependencies: ["TestSupport", "NXRSim", "NETCONF", "CRP", "NETCONFClient"], exclude: ["Scripts"]),
 
         // ── Tenant backup and restore (issue 15, docs/backup.md) ──

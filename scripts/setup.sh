@@ -20,6 +20,10 @@ PKGS=(
   python3-jsonschema # independent JSON Schema validator for schemas/
   python3-yaml
   python3-prometheus-client # independent Prometheus text-format parser for /metrics tests
+  libcurl4-openssl-dev # libcurl: SMTP, STARTTLS, AUTH LOGIN/PLAIN and POP3 of mail alerts (DESIGN §4)
+  python3-aiosmtpd   # real SMTP server (AUTH LOGIN/PLAIN, STARTTLS) in the mail tests
+  dovecot-pop3d      # real POP3 server for POP-before-SMTP in the mail tests
+  openssl            # the mail tests make a throwaway CA and server certificate
 )
 
 missing=()

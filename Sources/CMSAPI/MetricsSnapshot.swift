@@ -20,6 +20,12 @@ public struct MetricsSnapshot: Sendable, Hashable, Codable {
     /// (docs/crp.md §5); every reason is present, zero or not.
     public var crpDropped: [String: Int] = [:]
     public var sessionsOpen: Int
+    /// `cms_firmware_rollout_devices{tenant,state}`: devices of rollouts not finished, by state (issue 11);
+    /// `cms_firmware_rollouts{tenant,phase}`; `cms_firmware_downloads_active`, `cms_firmware_download_bytes_total`.
+    public var firmwareRolloutDevices: [String: [String: Int]] = [:]
+    public var firmwareRollouts: [String: [String: Int]] = [:]
+    public var firmwareDownloadsActive = 0
+    public var firmwareDownloadBytes: Int64 = 0
 
     public init(
         devicesByState: [String: [String: Int]] = [:], devicesBySync: [String: [String: Int]] = [:],

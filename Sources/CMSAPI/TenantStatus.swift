@@ -17,12 +17,15 @@ public struct TenantStatus: Sendable, Hashable, Codable {
     public var ready: Int
     public var reconciling: Int
     public var stalled: Int
+    /// What the revision in force declares that `cmsd` does not carry out yet, each with the issue that will
+    /// (`gitops.not-carried-out`); empty when everything it declares is carried out.
+    public var notCarriedOut: [String]
 
     public init(
         tenant: String, condition: SyncCondition, lastAppliedRevision: String? = nil,
         lastAttemptedRevision: String? = nil, lintErrors: [String] = [], lastFetchError: String? = nil,
         lastFetch: Timestamp? = nil, counts: DeviceStateCounts = DeviceStateCounts(), ready: Int = 0,
-        reconciling: Int = 0, stalled: Int = 0
+        reconciling: Int = 0, stalled: Int = 0, notCarriedOut: [String] = []
     ) {
         self.tenant = tenant
         self.condition = condition
@@ -35,5 +38,6 @@ public struct TenantStatus: Sendable, Hashable, Codable {
         self.ready = ready
         self.reconciling = reconciling
         self.stalled = stalled
+        self.notCarriedOut = notCarriedOut
     }
 }

@@ -1,4 +1,5 @@
 import CMSAPI
+import CMSMail
 import CRP
 import CRPTransport
 import CMSModel
@@ -6,6 +7,7 @@ import CMSReconcile
 import CMSStore
 import Foundation
 import Logging
+import MailTransport
 import NETCONFClient
 import ServiceLifecycle
 import Synchronization
@@ -35,12 +37,25 @@ public final class Daemon: ControlPlane, Service, Sendable {
     /// One controller per tenant; a restore replaces a tenant's controller (docs/backup.md).
     let controllerTable: Mutex<[String: TenantController]>
     var controllers: [String: TenantController] { controllerTable.withLock { $0 } }
-    /// Builds a tenant's controller from its files and stores (at start, and again after a restore).
+    /// Builds a tenant's controller from its files and stores (at start, and again after a restore); the parts
+    /// that attach to a controller once it exists (archive, firmware, mail) are in ``attachParts(_:to:)``.
     let makeController: @Sendable (TenantConfiguration) throws -> TenantController
     /// Tenants with a backup or restore running (one at a time per tenant).
     let backupJobs = Mutex<Set<String>>([])
     let logger: Logger
     let environment: DaemonEnvironment
+    /// Firmware rollouts per tenant, their journal, and the download server (bound by ``start()``).
+    let firmwareEngines: [String: FirmwareEngine]
+    let firmwareJournal: SQLiteFirmwareJournal
+    let firmwareDownloads = FirmwareDownloadsBox()
+    /// Mail alerts per tenant (docs/mail.md), over `<data>/mail.sqlite`.
+    let mailers: [String: TenantMailer]
+    public let mailStore: SQLiteMailStore
+    /// One scheduler per tenant (SPEC §8), its ledger in `<data>/schedules.sqlite`; made for each controller by
+    /// ``attachParts(_:to:)`` (again after a restore).
+    let schedulerTable = Mutex<[String: TenantScheduler]>([:])
+    var schedulers: [String: TenantScheduler] { schedulerTable.withLock { $0 } }
+    let scheduleLedger: SQLiteScheduleLedger
 
     /// Opens the stores and builds every tenant (keys are created on first start). Nothing listens yet.
     public init(configuration: DaemonConfiguration, logger: Logger, environment: DaemonEnvironment = .live) throws {
@@ -80,12 +95,30 @@ public final class Daemon: ControlPlane, Service, Sendable {
         self.work = work
         let budget = DeviceBudget(limit: min(configuration.limits.maxDevices, fileDescriptors.devices))
         let timing = configuration.timing
-        let make: @Sendable (TenantConfiguration) throws -> TenantController = { [events, state, directory, loop] tenant in
+        var mailers: [String: TenantMailer] = [:]
+        let mailStore = try SQLiteMailStore(path: data + "/" + SQLiteMailStore.fileName)
+        self.mailStore = mailStore
+        let mailSender = environment.mailSender ?? CurlMailSender()
+        scheduleLedger = try SQLiteScheduleLedger(path: data + "/" + SQLiteScheduleLedger.fileName)
+        for tenant in configuration.tenants {
+            var tenantLogger = logger
+            tenantLogger[metadataKey: "tenant"] = "\(tenant.code)"
+            let tenantCode = tenant.code
+            mailers[tenant.code] = TenantMailer(
+                tenant: tenant.code, store: mailStore, sender: mailSender, events: events, clock: environment.clock,
+                now: environment.now, logger: tenantLogger,
+                readSecret: { reference, field in
+                    try SecretReader.read(reference, field: field, tenant: tenantCode, dataFolder: data)
+                })
+        }
+        self.mailers = mailers
+        let make: @Sendable (TenantConfiguration) throws -> TenantController = {
+            [events, state, directory, loop, mailers] tenant in
             let pair = try TenantKeyStore(dataFolder: data).keyPair(for: tenant.code, type: tenant.keyType)
             let privateKey = try String(contentsOfFile: pair.privateKeyPath, encoding: .utf8)
             var tenantLogger = logger
             tenantLogger[metadataKey: "tenant"] = "\(tenant.code)"
-            let context = DeviceContext(
+            var context = DeviceContext(
                 tenant: tenant.code, username: tenant.username, authentication: .publicKey(privateKey: privateKey),
                 loop: loop,
                 timeouts: NETCONFTimeouts(connect: timing.connectTimeout, hello: timing.connectTimeout, rpc: timing.rpcTimeout),
@@ -94,6 +127,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
                     backoff: Backoff(base: timing.retryBase, cap: timing.retryCap),
                     identificationTimeout: timing.connectTimeout * 2),
                 now: environment.now, jitter: environment.jitter, connect: environment.connect, clock: environment.clock)
+            if let mailer = mailers[tenant.code] { context.onEvents = { mailer.observe($0) } }
             let source = TenantRepositorySource(
                 tenant: tenant.code, repository: tenant.repository, dataFolder: data, logger: tenantLogger)
             let ipsecSecret: [UInt8]
@@ -115,6 +149,34 @@ public final class Daemon: ControlPlane, Service, Sendable {
             controllers[tenant.code] = try make(tenant)
         }
         controllerTable = Mutex(controllers)
+        firmwareJournal = try SQLiteFirmwareJournal(dataFolder: data)
+        firmwareEngines = try Self.firmwareEngines(
+            configuration: configuration, journal: firmwareJournal, events: events, environment: environment,
+            logger: logger)
+    }
+
+    /// What attaches to a tenant's controller once it is built — at start, and again after a restore rebuilds it
+    /// (docs/backup.md): its config archive, its firmware engine, its mail alerts following each adopted revision.
+    func attachParts(_ code: String, to controller: TenantController) async throws {
+        try await controller.attachArchive(dataFolder: configuration.dataFolder)
+        if let engine = firmwareEngines[code] { await controller.setFirmware(engine) }
+        if let mailer = mailers[code] {
+            await controller.observeAdoptions { revision in
+                if let snapshot = revision.snapshot { await mailer.configure(snapshot) }
+            }
+        }
+        // Schedulers first: they follow every revision their controller puts in force.
+        var tenantLogger = logger
+        tenantLogger[metadataKey: "tenant"] = "\(code)"
+        let scheduler = TenantScheduler(
+            controller: controller, ledger: scheduleLedger, events: events, clock: environment.clock,
+            now: environment.now, logger: tenantLogger)
+        let previous = schedulerTable.withLock { table in
+            defer { table[code] = scheduler }
+            return table[code]
+        }
+        await previous?.shutdown()
+        await scheduler.start()
     }
 
     /// One tenant's controller (tests).
@@ -129,6 +191,9 @@ public final class Daemon: ControlPlane, Service, Sendable {
             controllers.keys.sorted().map {
                 Event(time: now, tenant: $0, type: .systemStarted, details: ["version": Self.version])
             })
+        try await startFirmware()
+        for mailer in mailers.values { await mailer.start() }
+        for (code, controller) in controllers { try await attachParts(code, to: controller) }
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers.values { group.addTask { await controller.start() } }
         }
@@ -136,10 +201,13 @@ public final class Daemon: ControlPlane, Service, Sendable {
 
     /// Stops tenants (waits for running applies), closes sessions and the CRP socket, records the stop.
     public func shutdown() async {
+        for scheduler in schedulers.values { await scheduler.shutdown() }
         await withTaskGroup(of: Void.self) { group in
             for controller in controllers.values { group.addTask { await controller.shutdown() } }
         }
         await crp.stop()
+        await firmwareDownloads.close()
+        for mailer in mailers.values { await mailer.shutdown() }
         let now = environment.now()
         _ = try? await events.append(
             controllers.keys.sorted().map { Event(time: now, tenant: $0, type: .systemStopped) })
@@ -235,6 +303,7 @@ public final class Daemon: ControlPlane, Service, Sendable {
             snapshot.durationCount += metrics.durationCount
             for index in snapshot.durationCounts.indices { snapshot.durationCounts[index] += metrics.durationCounts[index] }
         }
+        await firmwareMetrics(&snapshot)
         let counters = await directory.counters
         snapshot.announcements = [
             "routed": counters.routed, "rate-limited": counters.rateLimitedSource + counters.rateLimitedDevice,

@@ -1,4 +1,5 @@
 import CMSModel
+import MailTransport
 import NETCONFClient
 
 /// What ``Daemon`` takes from the world besides its configuration: how sessions are opened, the clock its
@@ -12,12 +13,17 @@ public struct DaemonEnvironment: Sendable {
     public var now: @Sendable () -> Timestamp
     /// A draw in 0...1 for backoff jitter.
     public var jitter: @Sendable () -> Double
+    /// Firmware engine timing (ticks, polls, RPC timeout); tests shorten it.
+    public var firmware = FirmwareEngine.Settings()
+    /// nil: libcurl on its own thread (``CurlMailSender``).
+    public var mailSender: (any MailSender)?
 
     public init(
         connect: DeviceConnector? = nil, clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Timestamp = DeviceContext.wallClock,
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }, mailSender: (any MailSender)? = nil
     ) {
+        self.mailSender = mailSender
         self.connect = connect
         self.clock = clock
         self.now = now

@@ -6,6 +6,8 @@ public struct FirmwareImage: Sendable, Equatable, Hashable, Codable {
         case url(String)
         /// Repository-relative path.
         case file(String)
+        /// `cmsd`'s image store, found by sha256 (`cms firmware add`).
+        case store
     }
 
     public var name: String
@@ -15,8 +17,14 @@ public struct FirmwareImage: Sendable, Equatable, Hashable, Codable {
     /// 64 lowercase hex digits.
     public var sha256: String
     public var size: Int?
+    /// The password of an `ssh://` source, as a secret reference (never in clear in git).
+    public var password: SecretRef?
 
-    public init(name: String, product: Product, version: String, source: Source, sha256: String, size: Int? = nil) {
+    public init(
+        name: String, product: Product, version: String, source: Source, sha256: String, size: Int? = nil,
+        password: SecretRef? = nil
+    ) {
+        self.password = password
         self.name = name
         self.product = product
         self.version = version

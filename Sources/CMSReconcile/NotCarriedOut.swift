@@ -7,12 +7,6 @@ public enum NotCarriedOut {
     /// One readable entry per kind present in `snapshot`, in a fixed order; empty when everything is carried out.
     public static func kinds(in snapshot: TenantSnapshot) -> [String] {
         var kinds: [String] = []
-        let firmwareTargets =
-            snapshot.devices.filter { $0.firmware != nil }.count + snapshot.groups.filter { $0.firmware != nil }.count
-        if !snapshot.firmware.isEmpty || firmwareTargets > 0 {
-            kinds.append(
-                "firmware (\(snapshot.firmware.count) image(s), \(firmwareTargets) desired version(s); issue 11)")
-        }
         let files = snapshot.devices.flatMap(\.configs).filter { !$0.enforce }
         let autoConfig = snapshot.devices.flatMap(\.configs).filter(\.autoConfig).count
         if !files.isEmpty || autoConfig > 0 {
@@ -20,11 +14,16 @@ public enum NotCarriedOut {
                 "config files other than enforced baselines (\(files.count) file(s), \(autoConfig) flagged "
                     + "auto-config; issue 12)")
         }
-        if !snapshot.schedules.isEmpty {
-            kinds.append("schedules (\(snapshot.schedules.count); issue 13)")
+        let waiting = snapshot.schedules.filter { !ScheduleCommands.carriedOut.contains($0.command) }
+        if !waiting.isEmpty {
+            let commands = Set(waiting.map(\.command)).sorted { $0.rawValue < $1.rawValue }
+                .map { "\($0.rawValue): issue \(ScheduleCommands.issue(of: $0))" }
+            kinds.append(
+                "schedule commands (\(waiting.count) schedule(s): \(commands.joined(separator: ", ")); "
+                    + "aborted with an event at fire time)")
         }
-        if snapshot.mail != nil {
-            kinds.append("mail alerts (issue 14)")
+        if snapshot.tenant.schedules.respectMaintenanceWindows, !snapshot.schedules.isEmpty {
+            kinds.append("maintenance windows for schedules (none can be declared yet; issue 11)")
         }
         return kinds
     }

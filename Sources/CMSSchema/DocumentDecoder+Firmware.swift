@@ -5,7 +5,7 @@ extension DocumentDecoder {
     static func decodeFirmware(_ root: Node, _ reader: DocumentReader) -> FirmwareImage? {
         guard
             let f = Fields(
-                root, path: "", allowed: header(["name", "product", "version", "url", "file", "sha256", "size"]),
+                root, path: "", allowed: header(["name", "product", "version", "url", "file", "sha256", "size", "password"]),
                 reader: reader)
         else { return nil }
         let name = f.string("name", required: true, maxLength: 32, nonEmpty: true)
@@ -39,7 +39,8 @@ extension DocumentDecoder {
                 f.record("file")
             }
         case (nil, nil):
-            reader.report(.firmwareSource, at: f.position, "a firmware image needs `url` or `file`")
+            // Neither: the image comes from cmsd's image store, by its sha256 (`cms firmware add`).
+            source = .store
         default:
             reader.report(
                 .firmwareSource, at: f.keyPosition(of: "file"), "a firmware image takes `url` or `file`, not both")
@@ -51,11 +52,16 @@ extension DocumentDecoder {
                 hint: "compute it with `sha256sum <image>`")
         }
         let size = f.int("size", range: 1...Int.max)
+        let password = f.secret("password")
+        if password != nil, !(url?.hasPrefix("ssh://") ?? false) {
+            reader.report(
+                .firmwareSource, at: f.keyPosition(of: "password"), "`password` goes with an ssh:// url only")
+        }
         guard let name, let product else { return nil }
         f.record("name")
         f.record("product")
         return FirmwareImage(
             name: name, product: product, version: version, source: source ?? .url(""), sha256: sha?.lowercased() ?? "",
-            size: size)
+            size: size, password: password)
     }
 }

@@ -2,8 +2,8 @@ import CMSModel
 import Yams
 
 extension DocumentDecoder {
-    static let mailKeys = ["subject", "minInterval", "servers", "addressBook", "monitorRecipients"]
-    static let serverKeys = ["name", "host", "port", "from", "auth", "user", "password", "pop"]
+    static let mailKeys = ["subject", "minInterval", "servers", "addressBook", "monitorRecipients", "calm"]
+    static let serverKeys = ["name", "host", "port", "from", "auth", "user", "password", "pop", "tls", "caFile"]
 
     static func decodeMail(_ root: Node, _ reader: DocumentReader) -> Mail? {
         guard let f = Fields(root, path: "", allowed: header(mailKeys), reader: reader) else { return nil }
@@ -73,6 +73,11 @@ extension DocumentDecoder {
             }
         }
         f.record("monitorRecipients")
+        if let c = f.mapping("calm", allowed: ["enabled", "flapping", "massOutage"]) {
+            mail.calm.enabled = c.bool("enabled") ?? true
+            mail.calm.flapping = c.int("flapping", range: 2...100) ?? 3
+            mail.calm.massOutage = c.int("massOutage", range: 2...100_000) ?? 10
+        }
         return mail
     }
 
@@ -91,11 +96,19 @@ extension DocumentDecoder {
             reader.report(.fieldType, at: s.position(of: "user"), "`\(path).user` must be ASCII")
         }
         let password = s.secret("password")
+        let tls = s.enumeration("tls", Mail.Server.TLS.self) ?? .starttls
+        let caFile = s.string("caFile", maxLength: 1024)
+        if let caFile, !caFile.hasPrefix("/") {
+            reader.report(
+                .fieldType, at: s.position(of: "caFile"), "`\(path).caFile` must be an absolute path on the cmsd host",
+                hint: "e.g. /etc/cms/mail-ca.pem")
+        }
         var pop: Mail.Server.POP?
-        if let p = s.mapping("pop", allowed: ["host", "port"]) {
+        if let p = s.mapping("pop", allowed: ["host", "port", "tls"]) {
             let host = p.string("host", required: true, maxLength: 255, nonEmpty: true)
-            let port = p.int("port", range: 1...65535) ?? 110
-            if let host { pop = Mail.Server.POP(host: host, port: port) }
+            let popTLS = p.enumeration("tls", Mail.Server.TLS.self) ?? .starttls
+            let port = p.int("port", range: 1...65535) ?? (popTLS == .implicit ? 995 : 110)
+            if let host { pop = Mail.Server.POP(host: host, port: port, tls: popTLS) }
         }
         switch auth {
         case .none:
@@ -122,6 +135,7 @@ extension DocumentDecoder {
         }
         guard let name, let host, let port, let from else { return nil }
         return Mail.Server(
-            name: name, host: host, port: port, from: from, auth: auth, user: user, password: password, pop: pop)
+            name: name, host: host, port: port, from: from, auth: auth, user: user, password: password, pop: pop,
+            tls: tls, caFile: caFile)
     }
 }

@@ -7,7 +7,8 @@ extension DocumentDecoder {
         guard
             let f = Fields(
                 root, path: "",
-                allowed: header(["code", "name", "timeZone", "drift", "crpSecret", "ike", "rollout"]), reader: reader)
+                allowed: header(["code", "name", "timeZone", "drift", "crpSecret", "ike", "rollout", "windows", "schedules"]),
+                reader: reader)
         else { return nil }
         let code = f.string("code", required: true)
         if let code, !Formats.isTenantCode(code) {
@@ -38,14 +39,21 @@ extension DocumentDecoder {
             }
         }
         var rollout = Tenant.Rollout(maxConcurrent: reader.limits.firmwareBatch)
-        if let r = f.mapping("rollout", allowed: ["maxConcurrent"]) {
-            rollout.maxConcurrent =
-                r.int("maxConcurrent", range: 1...max(1, reader.limits.firmwareBatch)) ?? rollout.maxConcurrent
+        if let r = f.mapping("rollout", allowed: rolloutKeys) {
+            rollout = decodeRollout(r, limits: reader.limits)
+        }
+        let windows = decodeWindows(f)
+        checkRolloutWindows(rollout, windows: windows, reader: reader)
+        var schedules = ScheduleSettings()
+        if let s = f.mapping("schedules", allowed: ["graceMinutes", "respectMaintenanceWindows"]) {
+            schedules.graceMinutes = s.int("graceMinutes", range: 0...1440) ?? schedules.graceMinutes
+            schedules.respectMaintenanceWindows =
+                s.bool("respectMaintenanceWindows") ?? schedules.respectMaintenanceWindows
         }
         guard let code else { return nil }
         f.record("code")
         return Tenant(
             code: code, name: name, timeZone: zone ?? "UTC", drift: drift, crpSecret: crpSecret, ike: ike,
-            rollout: rollout)
+            rollout: rollout, windows: windows, schedules: schedules)
     }
 }

@@ -60,6 +60,10 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
     case firmwareUnknownImage = "firmware.unknown-image"
     case firmwareProductMismatch = "firmware.product-mismatch"
     case firmwareModeUnsupported = "firmware.mode-unsupported"
+    // Maintenance windows and rollouts
+    case windowFormat = "window.format"
+    case windowDuplicateName = "window.duplicate-name"
+    case rolloutUnknownWindow = "rollout.unknown-window"
     // Groups
     case groupDuplicateName = "group.duplicate-name"
     case groupUnknownDevice = "group.unknown-device"
@@ -153,11 +157,14 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
         case .firmwareVersionFormat: return "A firmware version is not <=16 of [A-Za-z0-9_./-]."
         case .firmwareSHA256: return "A firmware sha256 is not 64 hex digits."
         case .firmwareSource:
-            return "A firmware image needs exactly one of url (http, https, ssh) or file (repo-relative)."
+            return "A firmware image takes at most one of url (http, https, ssh) or file (repo-relative); with neither it comes from cmsd's image store by sha256."
         case .firmwareFileMissing: return "A firmware file is not in the repository."
         case .firmwareUnknownImage: return "A firmware image name that no Firmware document declares."
         case .firmwareProductMismatch: return "A firmware image's product differs from the device's."
         case .firmwareModeUnsupported: return "background / no-reboot firmware on a model that cannot do it."
+        case .windowFormat: return "A maintenance window is not weekly [days] or monthly DAY with start HH:MM."
+        case .windowDuplicateName: return "Two maintenance windows have the same name."
+        case .rolloutUnknownWindow: return "A rollout names a maintenance window that is not declared."
         case .groupDuplicateName: return "Two groups have the same name."
         case .groupUnknownDevice: return "A group member is not a declared device."
         case .groupDuplicateMember: return "A device is in one group twice."

@@ -19,6 +19,7 @@ struct APIHandlers: Sendable {
             return APIResponses.json(["status": "ok"])
         }
         router.get("/metrics") { request, _ in try await metrics(request) }
+        registerMail(on: router)
         router.get("\(prefix)/tenants") { request, _ in try await tenants(request) }
         router.get("\(prefix)/tenants/:tenant/status") { request, context in
             let scope = try await scope(request, context, allowed: [])
@@ -57,13 +58,16 @@ struct APIHandlers: Sendable {
             let native = try scope.query.bool("native") ?? false
             return APIResponses.json(try await controlPlane.plan(scope.tenant, revision: revision, native: native))
         }
+        registerConfigArchive(on: router)
         router.get("\(prefix)/tenants/:tenant/ipsec/:group") { request, context in
             let scope = try await scope(request, context, allowed: ["refresh"])
             let group = try Self.pathParameter(context, "group")
             let refresh = try scope.query.bool("refresh") ?? false
             return APIResponses.json(try await controlPlane.ipsecStatus(scope.tenant, group: group, refresh: refresh))
         }
+        registerFirmware(on: router)
         registerBackup(on: router)
+        registerSchedules(on: router)
     }
 
     /// The checked caller of a tenant route.

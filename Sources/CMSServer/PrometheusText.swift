@@ -48,12 +48,22 @@ public enum PrometheusText {
             "cms_reconcile_errors_total", "counter", "Failed reconcile runs per tenant and error class.", "class",
             snapshot.reconcileErrors)
 
+        perTenant(
+            "cms_firmware_rollout_devices", "gauge", "Devices of unfinished firmware rollouts per tenant and state.",
+            "state", snapshot.firmwareRolloutDevices)
+        perTenant(
+            "cms_firmware_rollouts", "gauge", "Firmware rollouts per tenant and phase.", "phase", snapshot.firmwareRollouts)
         family("cms_git_fetch_errors_total", "counter", "Failed fetches of a tenant's git repository.")
         for (tenant, value) in snapshot.fetchErrors.sorted(by: { $0.key < $1.key }) where allowsTenant(tenant) {
             sample("cms_git_fetch_errors_total", [("tenant", tenant)], String(value))
         }
 
         guard includeGlobal else { return out }
+
+        family("cms_firmware_downloads_active", "gauge", "Firmware images being downloaded from cmsd now.")
+        sample("cms_firmware_downloads_active", [], String(snapshot.firmwareDownloadsActive))
+        family("cms_firmware_download_bytes_total", "counter", "Bytes of firmware images sent to devices.")
+        sample("cms_firmware_download_bytes_total", [], String(snapshot.firmwareDownloadBytes))
 
         let histogram = "cms_reconcile_duration_seconds"
         family(histogram, "histogram", "Duration of device reconcile runs in seconds.")

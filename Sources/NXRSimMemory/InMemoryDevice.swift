@@ -23,6 +23,9 @@ public actor InMemoryDevice {
     private let now: @Sendable () -> Date
     private let bootedAt: Date
     private var bootCount = 1
+    /// Reboots ordered by a client's `reboot` RPC (carried out after its reply is delivered).
+    public private(set) var reboots = 0
+    private var rebootRequested = false
     private var online = true
     private var streams: [UInt32: AsyncStream<NETCONF.Notification>.Continuation] = [:]
     private var decoders: [UInt32: SessionFraming] = [:]
@@ -131,6 +134,13 @@ public actor InMemoryDevice {
         let bytes = framing.frame(RPC.envelope(messageID: messageID, operation: operation))
         let replies = perform(engine.receive(id, bytes, now: now(), operational: operational), replyTo: id)
         if let afterRPC { await afterRPC(operation.name) }
+        if rebootRequested {
+            // The reply is out; the device restarts: every session ends, it boots again (and would announce).
+            rebootRequested = false
+            reboots += 1
+            bootCount += 1
+            dropSessions()
+        }
         return replies.first
     }
 
@@ -177,11 +187,17 @@ public actor InMemoryDevice {
             case .runningChanged, .startupChanged:
                 break
             case .vendorRPC(let session, let messageID, let attributes, let operation):
-                // Vendor operations (reboot, firmware, IPsec status…) need the full simulator.
-                let reply = Reply.errors(
-                    messageID: messageID,
-                    [RPCError.operationNotSupported("\(operation.name) (not simulated by the in-memory device)")],
-                    attributes: attributes)
+                // Vendor operations other than reboot (firmware, IPsec status…) need the full simulator.
+                let reply: [UInt8]
+                if operation.name == "reboot" {
+                    rebootRequested = true
+                    reply = Reply.ok(messageID: messageID, attributes: attributes)
+                } else {
+                    reply = Reply.errors(
+                        messageID: messageID,
+                        [RPCError.operationNotSupported("\(operation.name) (not simulated by the in-memory device)")],
+                        attributes: attributes)
+                }
                 pending += engine.finishVendorRPC(session: session, reply: reply, now: now(), operational: operational)
             case .crash:
                 engine.faults.crashDuringCommit = false

@@ -83,7 +83,8 @@ public actor TenantRepositorySource: DesiredStateSource {
         let result = await ConcurrentLinter.lint(input, limits: limits)
         var files: [String: [UInt8]] = [:]
         for device in result.snapshot?.devices ?? [] {
-            for config in device.configs where config.enforce && config.type == .xml {
+            // Baselines, and the auto-config files sent to a device that boots with auto-config (issue 12).
+            for config in device.configs where (config.enforce && config.type == .xml) || config.autoConfig {
                 let path = config.repositoryPath(device: device.code)
                 do {
                     files[path] = Array(try input.read(path))

@@ -15,9 +15,13 @@ struct CMS: AsyncParsableCommand {
             ReconcileCommand.self,
             RefreshCommand.self,
             IPsecCommand.self,
+            ConfigCommand.self,
             ImportCommand.self,
             NetconfCommand.self,
             TenantCommand.self,
+            FirmwareCommand.self, RolloutCommand.self,
+            MailCommand.self,
+            SchedulesCommand.self,
         ]
     )
 

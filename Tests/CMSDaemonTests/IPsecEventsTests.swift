@@ -71,5 +71,9 @@ struct IPsecEventsTests {
         #expect(started.compactMap(\.group) == c.added)
         #expect(started.allSatisfy { $0.type.rawValue.hasSuffix(".started") && $0.device == "a" })
         #expect(done.allSatisfy { $0.type.rawValue.hasSuffix(".succeeded") })
+        #expect(started.contains { $0.type == .ipsecChangeStarted } == c.changes)
+        #expect(done.contains { $0.type == .ipsecChangeSucceeded } == c.changes)
+        #expect(started.contains { $0.type == .ipsecDeleteStarted } == c.deletes)
+        #expect(done.contains { $0.type == .ipsecDeleteSucceeded } == c.deletes)
     }
 }

@@ -209,7 +209,7 @@ struct JSONSchemaConformanceTests {
                 "$.monitorRecipients: "
             ),
             (firmware + "url: http://127.0.0.1/x\nsha256: abc\n", "$.sha256: 'abc' does not match"),
-            (firmware + "sha256: \(sha)\n", "doc 1: $: "),
+            (firmware + "url: http://127.0.0.1/x\nfile: x.bin\nsha256: \(sha)\n", "doc 1: $: "),
             (
                 firmware + "url: http://127.0.0.1/x\nsha256: \(sha)\nversion: 5.26.0 beta\n",
                 "$.version: '5.26.0 beta' does not match"

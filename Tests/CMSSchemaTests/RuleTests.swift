@@ -76,6 +76,20 @@ let ruleCases: [RuleCase] = [
     RuleCase(
         rule: "tenant.time-zone", line: 4, column: 11,
         yaml: "apiVersion: cms/v1\nkind: Tenant\ncode: century\ntimeZone: Asia/Nowhere\n", path: "tenant.yaml"),
+    // Maintenance windows and rollouts (docs/firmware.md)
+    RuleCase(
+        rule: "window.format", line: 8, column: 12,
+        yaml: "apiVersion: cms/v1\nkind: Tenant\ncode: century\ntimeZone: UTC\nwindows:\n  - name: nights\n"
+            + "    weekly: [mon]\n    start: \"2:00\"\n    duration: 2h\n", path: "tenant.yaml"),
+    RuleCase(
+        rule: "window.duplicate-name", line: 7, column: 12,
+        yaml: "apiVersion: cms/v1\nkind: Tenant\ncode: century\ntimeZone: UTC\nwindows:\n"
+            + "  - {name: n, weekly: [mon], start: \"02:00\", duration: 2h}\n"
+            + "  - {name: n, monthly: 1, start: \"02:00\", duration: 2h}\n", path: "tenant.yaml"),
+    RuleCase(
+        rule: "rollout.unknown-window", line: 6, column: 13,
+        yaml: "apiVersion: cms/v1\nkind: Tenant\ncode: century\ntimeZone: UTC\nrollout:\n  windows: [weekend]\n",
+        path: "tenant.yaml"),
     // Devices
     RuleCase(rule: "device.code-format", line: 3, column: 7, yaml: dev + "code: Bad-Code\nproduct: NXR-120\n"),
     RuleCase(

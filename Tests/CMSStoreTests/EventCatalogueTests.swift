@@ -126,6 +126,14 @@ struct EventCatalogueTests {
         ("kinds the linter accepts that cmsd does not carry out yet (issue 10)", "gitops.not-carried-out"),
         ("host key pinned", "device.host-key.pinned"),
         ("host key mismatch", "device.host-key.mismatch"),
+        ("firmware: device verified on the new version (issue 11)", "firmware.update.succeeded"),
+        ("firmware: device not back on the version in time / version unknown (issue 11)", "firmware.update.failed"),
+        ("firmware: image product mismatch, not updated (SPEC §5)", "firmware.update.not-updated"),
+        ("rollout started (issue 11)", "firmware.rollout.started"),
+        ("rollout batch done (issue 11)", "firmware.rollout.batch-done"),
+        ("rollout stopped over the failure threshold (issue 11)", "firmware.rollout.stalled"),
+        ("rollout resumed (issue 11)", "firmware.rollout.resumed"),
+        ("rollout finished (issue 11)", "firmware.rollout.finished"),
     ]
 
     /// Guide §5.4's event names, transcribed in its order (101 rows).

@@ -291,6 +291,7 @@ extension Daemon: BackupControl {
         }
         let fresh = try makeController(tenant)
         controllerTable.withLock { $0[tenant.code] = fresh }
+        try await attachParts(tenant.code, to: fresh)
         await fresh.start()
         if let failure { throw failure }
     }

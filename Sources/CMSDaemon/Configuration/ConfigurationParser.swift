@@ -28,9 +28,12 @@ struct ConfigurationParser {
             configuration.dataFolder = DaemonConfiguration.absolute(try string(node, "dataFolder"), base: base)
         }
         if let node = top["listen"] {
-            let listen = try mapping(node, "listen", allowed: ["crp", "api"])
+            let listen = try mapping(node, "listen", allowed: ["crp", "api", "firmware"])
             if let crp = listen["crp"] { configuration.crpListen = try hostPort(crp, "listen.crp") }
             if let api = listen["api"] { configuration.apiListen = try hostPort(api, "listen.api") }
+            if let firmware = listen["firmware"] {
+                configuration.firmwareListen = try hostPort(firmware, "listen.firmware")
+            }
         }
         if let node = top["limits"] {
             let limits = try mapping(node, "limits", allowed: ["maxDevices", "concurrency", "apiConnections"])
@@ -94,7 +97,7 @@ struct ConfigurationParser {
             node, field,
             allowed: [
                 "code", "repo", "pollInterval", "keyType", "username", "driftInterval", "pruneMaxFraction",
-                "apiTokens", "ipsecSecret", "backup",
+                "apiTokens", "ipsecSecret", "archive", "backup",
             ])
         guard let codeNode = map["code"] else { throw error(node, field + ".code", "missing: the tenant code") }
         let code = try string(codeNode, field + ".code")
@@ -127,8 +130,20 @@ struct ConfigurationParser {
         }
         if let value = map["apiTokens"] { tenant.apiTokens = try tokens(value, field + ".apiTokens") }
         if let value = map["ipsecSecret"] { tenant.ipsecSecret = try secret(value, field + ".ipsecSecret") }
+        if let value = map["archive"] { tenant.archive = try archive(value, field + ".archive") }
         if let value = map["backup"] { tenant.backup = try backup(value, field + ".backup") }
         return tenant
+    }
+
+    /// `archive: {url, branch, username, credentials: {env|file}}` — where the config archive is pushed.
+    private func archive(_ node: Node, _ field: String) throws(ConfigurationError) -> ArchiveRemote {
+        let map = try mapping(node, field, allowed: ["url", "branch", "username", "credentials"])
+        guard let url = map["url"] else { throw error(node, field + ".url", "missing: the git URL or path to push to") }
+        var remote = ArchiveRemote(url: location(try string(url, field + ".url")))
+        if let branch = map["branch"] { remote.branch = try string(branch, field + ".branch") }
+        if let username = map["username"] { remote.username = try string(username, field + ".username") }
+        if let credentials = map["credentials"] { remote.credentials = try secret(credentials, field + ".credentials") }
+        return remote
     }
 
     /// `backup: {key, folder, ssh: {password | privateKey [+ passphrase], hostKey | knownHosts}}` (docs/backup.md).

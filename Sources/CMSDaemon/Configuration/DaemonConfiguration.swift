@@ -34,6 +34,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var crpListen: HostPort
     /// HTTP API listen address.
     public var apiListen: HostPort
+    /// Where devices download firmware images from (docs/firmware.md); nil = 127.0.0.1 on a free port.
+    public var firmwareListen: HostPort?
     public var limits: DaemonLimits
     public var timing: DaemonTiming
     /// Tokens valid for every tenant.

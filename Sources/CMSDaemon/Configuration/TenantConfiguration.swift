@@ -23,6 +23,8 @@ public struct TenantConfiguration: Sendable, Hashable {
     public var apiTokens: [APITokenConfiguration]
     /// Where the tenant's IPsec pre-shared-key secret is; nil = the default secret store under the data folder.
     public var ipsecSecret: SecretRef?
+    /// Where the tenant's config archive is pushed (`archive:`), if anywhere (docs/config-archive.md).
+    public var archive: ArchiveRemote? = nil
     /// Backup key, local folder and SSH server settings (docs/backup.md); nil = backups refused.
     public var backup: BackupConfiguration?
 

@@ -60,6 +60,8 @@ public actor DeviceAgent {
     private var lastRefresh: Timestamp?
     private var lastAnnouncement: Timestamp?
     private var announcedFrom: String?
+    /// The boot id of the last authenticated CRP announcement (auto-config runs once per boot).
+    private var lastBootID: UInt32?
 
     private let outbox: AsyncStream<OutboxItem>.Continuation
     private let outboxTask: Task<Void, Never>
@@ -80,7 +82,9 @@ public actor DeviceAgent {
         self.code = expectation.code
         self.tenant = context.tenant
         self.context = context
-        self.lifecycle = DeviceLifecycle(expectation: expectation, suspended: suspended, policy: context.policy)
+        let lifecycle = DeviceLifecycle(expectation: expectation, suspended: suspended, policy: context.policy)
+        self.lifecycle = lifecycle
+        context.stateBoard?.post(expectation.code, lifecycle.state)
         let (stream, continuation) = AsyncStream.makeStream(of: OutboxItem.self)
         self.outbox = continuation
         let code = expectation.code
@@ -90,6 +94,7 @@ public actor DeviceAgent {
                 case .events(let events):
                     do {
                         try await context.events.append(events)
+                        context.onEvents(events)
                     } catch {
                         context.logger.error(
                             "cannot record device events",
@@ -110,8 +115,12 @@ public actor DeviceAgent {
     /// `source` is the datagram's source address, recorded alongside (NAT). `authenticated` says
     /// whether its signature verified with the tenant's CRP secret: an unsigned one never drops
     /// a working session nor blocks the device (``DeviceLifecycle/crpReceived(_:authenticated:)``).
-    public func announce(_ address: ControlAddress, from source: String? = nil, authenticated: Bool = true) {
+    public func announce(
+        _ address: ControlAddress, from source: String? = nil, authenticated: Bool = true, bootID: UInt32? = nil
+    ) {
         guard !stopped else { return }
+        // Only a signed boot id counts (auto-config runs once per boot): an unsigned one could be forged.
+        if authenticated, let bootID { lastBootID = bootID }
         lastAnnouncement = context.now()
         if let source { announcedFrom = source }
         perform(lifecycle.crpReceived(address, authenticated: authenticated))
@@ -169,6 +178,9 @@ public actor DeviceAgent {
         await stop()
     }
 
+    /// The boot id the device last announced with a verified signature, if any.
+    public func bootID() -> UInt32? { lastBootID }
+
     /// A snapshot of what the agent knows.
     public func info() -> DeviceRuntimeInfo {
         let system = readout?.system
@@ -221,7 +233,17 @@ public actor DeviceAgent {
 
     // MARK: - Performing lifecycle actions
 
+    /// Posts the lifecycle state for the tenant's status (after every step; a removed device takes itself off).
+    private func postState() {
+        if lifecycle.isDeleted {
+            context.stateBoard?.remove(code)
+        } else {
+            context.stateBoard?.post(code, lifecycle.state, blocked: lifecycle.hostKeyBlocked, at: context.now())
+        }
+    }
+
     private func perform(_ actions: [LifecycleAction]) {
+        defer { postState() }
         var events: [Event] = []
         for action in actions {
             switch action {
@@ -478,9 +500,10 @@ public actor DeviceAgent {
     private func received(_ notification: NETCONF.Notification, generation: UInt64) {
         guard generation == sessionGeneration, let session else { return }
         for content in notification.content {
-            guard case .configChange(.running, _, let sessionID, let targets)? = try? NXRNotification.parse(content),
-                targets.contains("interfaces")
+            guard case .configChange(.running, _, let sessionID, let targets)? = try? NXRNotification.parse(content)
             else { continue }
+            if sessionID == nil || sessionID != session.sessionID { context.onConfigChanged(code) }
+            guard targets.contains("interfaces") else { continue }
             if sessionID == nil || sessionID != session.sessionID {
                 outbox.yield(
                     .events([

@@ -24,6 +24,9 @@ public struct DeviceContext: Sendable {
     /// Persist what was learned: (code, pinned host key, registered serial). Called after every
     /// successful identification with both current values (nil = not known).
     public var onPin: @Sendable (String, String?, String?) async -> Void
+    /// Another session changed the device's running configuration (a `config-change` notification): the config
+    /// archive reads it again. Called with the device code.
+    public var onConfigChanged: @Sendable (String) -> Void = { _ in }
     /// Timing of the lifecycle: reconnect backoff, identification timeout, reboot windows.
     public var policy: LifecyclePolicy
     /// How often a connected device's health and interfaces are read again (SPEC §2, default 300 s).
@@ -38,6 +41,11 @@ public struct DeviceContext: Sendable {
     public var now: @Sendable () -> Timestamp
     /// The jitter draw for the backoff, in 0…1 (tests may fix it).
     public var jitter: @Sendable () -> Double
+    /// Sees every event the agents recorded, in order, after it was stored (mail alerts watch NETCONF UP/DOWN
+    /// here). Must not block.
+    public var onEvents: @Sendable ([Event]) -> Void = { _ in }
+    /// Where agents post their lifecycle state after every step (the tenant's status reads it); nil: not posted.
+    public var stateBoard: DeviceStateBoard?
 
     public init(
         tenant: String, username: String, authentication: SSHAuthentication,

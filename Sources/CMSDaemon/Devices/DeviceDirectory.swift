@@ -221,7 +221,7 @@ public actor DeviceDirectory {
         tenants[tenant] = entry
         counters.routed += 1
         if authenticated { counters.routedAuthenticated += 1 }
-        await agent.announce(address, from: source, authenticated: authenticated)
+        await agent.announce(address, from: source, authenticated: authenticated, bootID: announcement.bootID)
     }
 
     /// Writes the summaries of report intervals that are over (one event per tenant and source

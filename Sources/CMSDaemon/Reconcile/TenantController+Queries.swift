@@ -9,46 +9,72 @@ import NETCONFClient
 extension TenantController {
     /// The tenant's condition, revisions and counters.
     public func status() async -> TenantStatus {
-        let summaries = await allSummaries()
-        var condition: SyncCondition
+        let rows = statusRows()
         let lintErrors = Self.lintErrors(tracker.lastAttempted)
-        let ready = summaries.count { $0.sync == .ready }
-        let stalled = summaries.count { $0.sync == .stalled }
-        let reconciling = summaries.count { $0.sync == .reconciling }
-        // A suspended device is the operator's decision, not a failure: it never keeps the tenant from Ready.
-        let suspended = summaries.count { $0.state == .suspended }
-        let failing = summaries.count { $0.sync == .stalled && $0.state != .suspended }
-        if !lintErrors.isEmpty {
-            condition = SyncCondition(
-                status: .stalled, reason: SyncReason.lintFailed.rawValue,
-                message: "revision \(tracker.lastAttemptedRevision?.prefix(12) ?? "?") has \(lintErrors.count) lint "
-                    + "error(s); \(inForce.map { "revision \($0.shortCommit) stays in force" } ?? "nothing is in force")",
-                since: now())
-        } else if let refusal = pruneRefusal {
-            condition = SyncCondition(
-                status: .stalled, reason: SyncReason.pruneRefused.rawValue, message: refusal.message, since: now())
-        } else if inForce == nil {
-            condition = SyncCondition(
-                status: .reconciling, reason: SyncReason.pending.rawValue,
-                message: tracker.lastFetchError.map { "no revision yet: \($0)" } ?? "no revision loaded yet", since: now())
-        } else if reconciling > 0 {
-            condition = SyncCondition(
-                status: .reconciling, reason: SyncReason.applying.rawValue,
-                message: "\(reconciling) device(s) reconciling", since: now())
-        } else if failing > 0 {
-            condition = SyncCondition(
-                status: .stalled, reason: SyncReason.failed.rawValue, message: "\(failing) device(s) stalled", since: now())
-        } else {
-            condition = SyncCondition(
-                status: .ready, reason: SyncReason.applied.rawValue,
-                message: "revision \(inForce?.shortCommit ?? "") in force, every device in sync"
-                    + (suspended > 0 ? " (\(suspended) suspended)" : ""), since: now())
+        let ready = rows.count { $0.condition.status == .ready }
+        let stalled = rows.count { $0.condition.status == .stalled }
+        let reconciling = rows.count { $0.condition.status == .reconciling }
+        // A suspended device is the operator's decision and a device that never announced is waiting, not failing:
+        // neither keeps the tenant from Ready.
+        let suspended = rows.count { $0.state == .suspended }
+        let waiting = rows.count { $0.condition.reason == SyncReason.awaitingAnnouncement.rawValue }
+        let working = rows.count {
+            $0.condition.status == .reconciling && $0.condition.reason != SyncReason.awaitingAnnouncement.rawValue
         }
+        let failing = rows.filter { $0.condition.status == .stalled && $0.state != .suspended }.map(\.condition.reason)
+        var notes: [String] = []
+        if suspended > 0 { notes.append("\(suspended) suspended") }
+        if waiting > 0 { notes.append("\(waiting) waiting for their first announcement") }
+        let note = notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")"
+        let (status, reason, message): (SyncStatus, String, String)
+        if !lintErrors.isEmpty {
+            (status, reason, message) = (
+                .stalled, SyncReason.lintFailed.rawValue,
+                "revision \(tracker.lastAttemptedRevision?.prefix(12) ?? "?") has \(lintErrors.count) lint "
+                    + "error(s); \(inForce.map { "revision \($0.shortCommit) stays in force" } ?? "nothing is in force")"
+            )
+        } else if let refusal = pruneRefusal {
+            (status, reason, message) = (.stalled, SyncReason.pruneRefused.rawValue, refusal.message)
+        } else if let problem = crpSecretProblem {
+            (status, reason, message) = (
+                .stalled, "CRPSecretUnavailable",
+                "the tenant's CRP secret cannot be read, so every announcement is refused: \(problem)"
+            )
+        } else if inForce == nil {
+            (status, reason, message) = (
+                .reconciling, SyncReason.pending.rawValue,
+                tracker.lastFetchError.map { "no revision yet: \($0)" } ?? "no revision loaded yet"
+            )
+        } else if working > 0 {
+            (status, reason, message) = (
+                .reconciling, SyncReason.applying.rawValue, "\(working) device(s) reconciling" + note
+            )
+        } else if !failing.isEmpty {
+            // The tenant's reason says what its stalled devices have in common.
+            let blocked = failing.count { $0 == SyncReason.hostKeyMismatch.rawValue }
+            let reason: SyncReason =
+                blocked > 0
+                ? .hostKeyMismatch
+                : failing.allSatisfy { $0 == SyncReason.unreachable.rawValue } ? .unreachable : .failed
+            var parts = ["\(failing.count) device(s) stalled"]
+            if blocked > 0 { parts.append("\(blocked) blocked by a host-key mismatch") }
+            (status, reason, message) = (.stalled, reason.rawValue, parts.joined(separator: ", ") + note)
+        } else {
+            (status, reason, message) = (
+                .ready, SyncReason.applied.rawValue,
+                "revision \(inForce?.shortCommit ?? "") in force, every device in sync" + note
+            )
+        }
+        let since =
+            lastCondition.flatMap { $0.status == status && $0.reason == reason ? $0.since : nil } ?? now()
+        let condition = SyncCondition(status: status, reason: reason, message: message, since: since)
+        lastCondition = condition
         return TenantStatus(
             tenant: code, condition: condition, lastAppliedRevision: inForce?.commit,
             lastAttemptedRevision: tracker.lastAttemptedRevision, lintErrors: lintErrors,
             lastFetchError: tracker.lastFetchError, lastFetch: lastFetch,
-            counts: DeviceStateCounts(summaries.map(\.state)), ready: ready, reconciling: reconciling, stalled: stalled)
+            counts: DeviceStateCounts(rows.map(\.state)), ready: ready, reconciling: reconciling, stalled: stalled,
+            notCarriedOut: inForce?.snapshot.map(NotCarriedOut.kinds(in:)) ?? [])
     }
 
     /// One page of devices.
@@ -101,7 +127,8 @@ extension TenantController {
             for part in managedParts(for: desired, revision: revision).parts { managed[part.id] = inSync }
         }
         return DeviceDetail(
-            summary: summary, condition: record.sync.condition, lastAppliedRevision: record.sync.lastAppliedRevision,
+            summary: summary, condition: Self.condition(record.sync.condition, posting: states.posting(device)),
+            lastAppliedRevision: record.sync.lastAppliedRevision,
             lastAttemptedRevision: record.sync.lastAttemptedRevision, lastError: record.sync.lastError,
             nextRetry: record.sync.nextRetry, hostKey: info?.hostKey ?? record.hostKey,
             hostKeyBlocked: info?.hostKeyBlocked ?? false, uptimeSeconds: info?.uptimeSeconds,
@@ -187,6 +214,33 @@ extension TenantController {
 
     // MARK: - Helpers
 
+    /// Each managed device's state and sync status, from kept values only (the agents' posted states and the
+    /// records): no hop into the agents, so a status poll stays cheap at thousands of devices.
+    func statusRows() -> [(state: DeviceState, condition: SyncCondition)] {
+        guard let snapshot = inForce?.snapshot else { return [] }
+        let posted = states.snapshot()
+        var rows: [(state: DeviceState, condition: SyncCondition)] = []
+        rows.reserveCapacity(snapshot.devices.count)
+        for device in snapshot.devices {
+            guard let record = records[device.code] else { continue }
+            let posting = posted[device.code]
+            let state: DeviceState = device.suspended ? .suspended : (posting?.state ?? .awaitingAddress)
+            rows.append((state, Self.condition(record.sync.condition, posting: posting)))
+        }
+        return rows
+    }
+
+    /// A device's sync condition as shown: its record's, unless its agent is blocked by a host-key mismatch — then
+    /// `stalled` / `HostKeyMismatch` since the block, whatever its last run said (nothing can run until it is lifted).
+    static func condition(_ recorded: SyncCondition, posting: DeviceStateBoard.Posting?) -> SyncCondition {
+        guard let since = posting?.blockedSince else { return recorded }
+        return SyncCondition(
+            status: .stalled, reason: SyncReason.hostKeyMismatch.rawValue,
+            message: "the device presented another SSH host key than the pinned one; management is blocked until "
+                + "the repository's hostKey names the right key (docs/devices.md)",
+            since: since)
+    }
+
     func allSummaries() async -> [DeviceSummary] {
         guard let snapshot = inForce?.snapshot else { return [] }
         var result: [DeviceSummary] = []
@@ -206,9 +260,14 @@ extension TenantController {
         let live = (state == .connected || state == .communicating) ? info?.identity : nil
         return DeviceSummary(
             code: device.code, name: device.name, product: device.product.rawValue, note: device.note,
-            state: state, sync: record.sync.condition.status, firmwareVersion: live?.firmwareVersion,
+            state: state, sync: Self.condition(record.sync.condition, posting: states.posting(device.code)).status,
+            firmwareVersion: live?.firmwareVersion,
             serial: live?.serial ?? record.serial, hostname: live?.hostname,
-            controlAddress: info?.address?.description ?? record.lastAddress, groups: groups)
+            controlAddress: info?.address?.description ?? record.lastAddress, groups: groups,
+            lastSeen: live == nil
+                ? record.identity.map {
+                    DeviceSummary.LastSeen(firmwareVersion: $0.firmwareVersion, hostname: $0.hostname, at: record.lastSeen)
+                } : nil)
     }
 
     static func field(_ field: DeviceListQuery.Field, of summary: DeviceSummary) -> String {

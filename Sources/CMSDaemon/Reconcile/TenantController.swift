@@ -25,6 +25,8 @@ public actor TenantController {
     let logger: Logger
     let now: @Sendable () -> Timestamp
     var context: DeviceContext
+    /// The agents' lifecycle states as they post them (status reads these instead of asking every agent).
+    let states = DeviceStateBoard()
 
     var tracker: DesiredStateTracker
     /// The revision whose devices are managed now (lint-clean; nil before the first good one).
@@ -43,11 +45,19 @@ public actor TenantController {
     var inFlight: [String: Int] = [:]
     /// Disruptive operations waiting for their turn on the queue, one per device (``submitDisruptive(_:_:)``).
     var pendingOperations: [String: DisruptiveOperation] = [:]
+    /// The tenant's config archive (``attachArchive(dataFolder:)``); nil until attached.
+    var archiver: TenantArchiver?
     /// Baseline parts of the revision in force, parsed once per device and revision (not on every run and drift tick).
     var baselineParts: (revision: String?, byDevice: [String: (parts: [any ManagedPart], error: String?)]) = (nil, [:])
     var stopped = false
+    /// Why the tenant's CRP secret cannot be read (every announcement is refused meanwhile); nil when it can.
+    var crpSecretProblem: String?
+    /// The tenant's condition as last reported: its `since` moves only when the status or reason changes.
+    var lastCondition: SyncCondition?
     /// Counters for `/metrics`.
     public private(set) var metrics = TenantMetrics()
+    /// Firmware rollouts (issue 11; nil when the daemon runs without them).
+    var firmware: FirmwareEngine?
     /// IPsec distribution (nil when the tenant's IPsec secret could not be had: `ipsecError` says why).
     var ipsec: TenantIPsec?
     var ipsecError: String?
@@ -55,6 +65,9 @@ public actor TenantController {
     let crpSecrets: CRPSecrets?
     /// The server's device cap, shared with the other tenants (nil: no cap).
     let deviceBudget: DeviceBudget?
+    /// Told of every revision put in force, after its devices are set up (mail alerts read their settings and the
+    /// monitor group, the scheduler its schedules): ``observeAdoptions(_:)``.
+    var adoptionObservers: [@Sendable (Revision) async -> Void] = []
 
     public init(
         configuration: TenantConfiguration, source: any DesiredStateSource, events: any EventStore,
@@ -80,6 +93,8 @@ public actor TenantController {
         self.events = events
         self.state = state
         self.directory = directory
+        var context = context
+        context.stateBoard = states
         self.context = context
         self.work = work
         self.timing = timing
@@ -117,7 +132,7 @@ public actor TenantController {
                 let revision = try await source.load(revision: commit)
                 if revision.isApplicable {
                     tracker = DesiredStateTracker(tenant: code, lastApplied: revision)
-                    await adopt(revision)
+                    await adopt(revision, restoring: true)
                 }
             }
         } catch {
@@ -169,6 +184,7 @@ public actor TenantController {
         for task in retryTimers.values { task.cancel() }
         loops = []
         retryTimers = [:]
+        await firmware?.shutdown()
         await work.shutdown(tenant: code)
         for agent in agents.values { await agent.shutdown() }
         await directory.removeTenant(code)
@@ -208,7 +224,8 @@ public actor TenantController {
     }
 
     /// Puts a lint-clean revision in force: safe prune, agents added / updated / removed, every device enqueued.
-    func adopt(_ revision: Revision) async {
+    /// `restoring`: the revision already in force before a restart (its group changes were recorded then).
+    func adopt(_ revision: Revision, restoring: Bool = false) async {
         guard let snapshot = revision.snapshot else { return }
         let next = Set(snapshot.devices.map(\.code))
         let previous = Set(agents.keys)
@@ -224,6 +241,7 @@ public actor TenantController {
             return
         }
         pruneRefusal = nil
+        let groupChanges = restoring ? [] : GroupChange.between(inForce?.snapshot?.groups, snapshot.groups)
         inForce = revision
         let ignored = NotCarriedOut.kinds(in: snapshot)
         if !ignored.isEmpty {
@@ -234,7 +252,8 @@ public actor TenantController {
                     details: ["kinds": ignored.joined(separator: "; ")])
             ])
         }
-        if let problem = crpSecrets?.update(tenant: code, reference: snapshot.tenant.crpSecret) {
+        crpSecretProblem = crpSecrets?.update(tenant: code, reference: snapshot.tenant.crpSecret)
+        if let problem = crpSecretProblem {
             logger.error(
                 "the tenant's CRP secret cannot be read: its announcements are refused until it can",
                 metadata: ["error": "\(problem)"])
@@ -306,9 +325,16 @@ public actor TenantController {
             await save(record)
         }
         await directory.setDevices(tenant: code, agents: agents, serials: serials, suspended: suspended)
+        newEvents += groupChanges.map {
+            Event(
+                time: now(), tenant: code, type: $0.type, device: $0.device, group: $0.group, user: revision.user,
+                revision: revision.commit)
+        }
         await append(newEvents)
         await recompileIPsec(enqueueChanged: false, revision: revision)
         for device in admitted where !device.suspended { enqueue(device.code, user: revision.user) }
+        await firmware?.adopted(revision)
+        for observer in adoptionObservers { await observer(revision) }
     }
 
     func delete(_ device: String, revision: Revision) async {
@@ -415,6 +441,15 @@ public actor TenantController {
         guard !stopped, let revision = inForce, let snapshot = revision.snapshot,
             let desired = snapshot.device(device), let agent = agents[device], var record = records[device]
         else { return .none }
+        if states.posting(device)?.state == .awaitingAddress {
+            // Never announced: nothing to try and nothing failed. Its first announcement enqueues it (`onReady`).
+            if record.sync.condition.reason != SyncReason.awaitingAnnouncement.rawValue {
+                record.sync.awaitingAnnouncement(at: now())
+                records[device] = record
+                await save(record)
+            }
+            return .none
+        }
         let user = requestedBy.removeValue(forKey: device) ?? revision.user
         let (parts, partsError, ipsecPart) = managedParts(for: desired, revision: revision)
         // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds
@@ -431,6 +466,7 @@ public actor TenantController {
         if ipsecPart != nil { request.ipsecGroupNames = IPsecEvents.groupNames(snapshot.groups) }
         let result = await applier.run(request, agent: agent)
         ipsecRunFinished(device, part: ipsecPart, failure: result.errorClass == nil ? nil : result.record.message)
+        archiveAfterRun(device, result: result, user: user)
         guard var current = records[device] else { return .none }  // deleted meanwhile
         metrics.record(result)
         if result.errorClass == nil, let open = interrupted.removeValue(forKey: device) {
@@ -454,7 +490,10 @@ public actor TenantController {
             current.sync.finished(result.record)
         }
         let info = await agent.info()
-        current.identity = info.identity ?? current.identity
+        if let identity = info.identity {
+            current.identity = identity
+            current.lastSeen = now()
+        }
         current.lastAddress = info.address?.description ?? current.lastAddress
         records[device] = current
         await save(current)

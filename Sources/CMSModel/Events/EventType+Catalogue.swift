@@ -214,6 +214,22 @@ extension EventType {
                 original: "ファームウェアイメージ削除", "機器ファームウェアイメージファイルを CMS から削除した。")
 
         // ── Syslog ──
+        case .firmwareUpdateSucceeded:
+            EventDescriptor(.info, .firmware, "Firmware of {device} verified on {version}")
+        case .firmwareUpdateFailed:
+            EventDescriptor(.error, .firmware, "Firmware update of {device} to {version} failed: {error}")
+        case .firmwareUpdateNotUpdated:
+            EventDescriptor(.warning, .firmware, "Firmware of {device} not updated: {reason}")
+        case .firmwareRolloutStarted:
+            EventDescriptor(.info, .firmware, "Firmware rollout {rollout} of {image} started on {count} device(s)")
+        case .firmwareRolloutBatchDone:
+            EventDescriptor(.info, .firmware, "Firmware rollout {rollout}: batch {batch} done")
+        case .firmwareRolloutStalled:
+            EventDescriptor(.error, .firmware, "Firmware rollout {rollout} stopped: {reason}")
+        case .firmwareRolloutResumed:
+            EventDescriptor(.info, .firmware, "Firmware rollout {rollout} resumed")
+        case .firmwareRolloutFinished:
+            EventDescriptor(.info, .firmware, "Firmware rollout {rollout} finished: {summary}")
         case .syslogFetchSucceeded:
             EventDescriptor(
                 .info, .syslog, "Syslog of {device} fetched",

@@ -60,6 +60,18 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case firmwareTransferSkippedSameVersion = "firmware.transfer.skipped-same-version"
     case firmwareImageRegistered = "firmware.image.registered"
     case firmwareImageDeleted = "firmware.image.deleted"
+    /// The device came back on the desired version (issue 11).
+    case firmwareUpdateSucceeded = "firmware.update.succeeded"
+    /// The device did not come back on the desired version in time, or its version is unknown (issue 11).
+    case firmwareUpdateFailed = "firmware.update.failed"
+    /// The image is for another product: the device is not updated (SPEC §5).
+    case firmwareUpdateNotUpdated = "firmware.update.not-updated"
+    /// Progressive rollouts (issue 11): start, each batch done, stopped over the failure threshold, resumed, finished.
+    case firmwareRolloutStarted = "firmware.rollout.started"
+    case firmwareRolloutBatchDone = "firmware.rollout.batch-done"
+    case firmwareRolloutStalled = "firmware.rollout.stalled"
+    case firmwareRolloutResumed = "firmware.rollout.resumed"
+    case firmwareRolloutFinished = "firmware.rollout.finished"
 
     // ── Syslog ──
     case syslogFetchSucceeded = "syslog.fetch.succeeded"

@@ -14,7 +14,7 @@ public struct Revision: Sendable, Equatable {
     public var snapshot: TenantSnapshot?
     /// Every lint finding, sorted.
     public var diagnostics: [Diagnostic]
-    /// The enforced XML config files (baselines) of the snapshot's devices: repository path
+    /// The enforced XML config files (baselines) and the auto-config files of the snapshot's devices: repository path
     /// (`configs/<device>/<file>.xml`) → bytes. Empty when the revision is not applicable.
     public var files: [String: [UInt8]]
 

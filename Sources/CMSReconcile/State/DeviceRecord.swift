@@ -13,10 +13,12 @@ public struct DeviceRecord: Sendable, Hashable, Codable {
     public var identity: DeviceIdentity?
     /// The last control address announced by CRP (`host:port`).
     public var lastAddress: String?
+    /// When ``identity`` was last read from the device (nil: never; records written before this field existed).
+    public var lastSeen: Timestamp?
 
     public init(
         tenant: String, code: String, hostKey: String? = nil, serial: String? = nil, sync: DeviceSyncState,
-        identity: DeviceIdentity? = nil, lastAddress: String? = nil
+        identity: DeviceIdentity? = nil, lastAddress: String? = nil, lastSeen: Timestamp? = nil
     ) {
         self.tenant = tenant
         self.code = code
@@ -25,6 +27,7 @@ public struct DeviceRecord: Sendable, Hashable, Codable {
         self.sync = sync
         self.identity = identity
         self.lastAddress = lastAddress
+        self.lastSeen = lastSeen
     }
 
     public var key: DeviceKey { DeviceKey(tenant: tenant, device: code) }

@@ -47,6 +47,12 @@ public struct DeviceSyncState: Sendable, Hashable, Codable {
         set(.reconciling, .queued, "waiting for a reconcile worker", at: time)
     }
 
+    /// The device has no address yet (never announced since management began): nothing was tried, nothing failed —
+    /// it is reconciled when it announces. `reconciling` / `AwaitingAnnouncement`; no history row, no failure count.
+    public mutating func awaitingAnnouncement(at time: Timestamp) {
+        set(.reconciling, .awaitingAnnouncement, "waiting for the device's first CRP announcement", at: time)
+    }
+
     /// A run of `revision` began.
     public mutating func started(revision: String?, at time: Timestamp) {
         lastAttemptedRevision = revision

@@ -16,6 +16,9 @@ public enum SyncReason: String, Sendable, Hashable, Codable, CaseIterable {
     case retryScheduled = "RetryScheduled"
     /// The device rejected the desired configuration; fix the repo.
     case failed = "Failed"
+    /// The device has not announced itself since `cmsd` started managing it (no address yet): it is reconciled
+    /// when it does. Waiting, not a failure.
+    case awaitingAnnouncement = "AwaitingAnnouncement"
     /// The device is not connected; it is reconciled when it comes back.
     case unreachable = "Unreachable"
     /// The device presented another SSH host key than the pinned one; management is blocked.

@@ -21,6 +21,8 @@ public struct DeviceSnapshot: Sendable, Codable, Equatable {
     public var sessionsOpened: Int
     /// `<rpc>` messages received since the device was created (across reboots).
     public var rpcsReceived: Int
+    /// Firmware images installed since the device was created (issue 11: exactly once per rollout).
+    public var firmwareFlashes: Int = 0
 }
 
 /// Run-time control of a device (tests, demos, the control API). Every call hops onto the device's loop.
@@ -34,7 +36,8 @@ extension SimulatedDevice {
                 hostKeyFingerprint: DeviceHostKey.fingerprint(self.hostKey), sessions: self.engine.sessionIDs,
                 bootCount: self.bootCount, announcements: self.announcementsSent,
                 confirmedCommitPending: self.engine.confirmedCommitPending, faults: self.faults,
-                sessionsOpened: self.engine.sessionsOpened, rpcsReceived: self.engine.rpcsReceived)
+                sessionsOpened: self.engine.sessionsOpened, rpcsReceived: self.engine.rpcsReceived,
+                firmwareFlashes: self.firmwareFlashes)
         }
     }
 

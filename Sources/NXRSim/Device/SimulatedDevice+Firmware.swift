@@ -132,6 +132,7 @@ extension SimulatedDevice {
         switch outcome {
         case .success(let header):
             self.log("firmware: transfer done, version \(header.version)")
+            self.firmwareFlashes += 1
             do {
                 try DeviceStateStore(directory: self.settings.stateDirectory).saveFirmwareVersion(header.version)
             } catch {

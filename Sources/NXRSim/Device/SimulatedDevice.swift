@@ -67,6 +67,9 @@ public final class SimulatedDevice: @unchecked Sendable {
     var pendingHellos: [UInt32: [NETCONFServerEngine.Action]] = [:]
     /// A firmware version installed and waiting for the next boot.
     var pendingFirmware: String?
+    /// Images installed (transfer done, verified, written) since the device was created: a test proves with it that
+    /// `cmsd` flashes each device exactly once (issue 11).
+    var firmwareFlashes = 0
     /// Sessions whose client sent EOF while a vendor RPC was running.
     var closeWhenIdle: Set<UInt32> = []
     /// Sessions being cut by the drop-mid-RPC fault.

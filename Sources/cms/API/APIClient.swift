@@ -42,7 +42,8 @@ struct APIClient: Sendable {
 
     /// Sends a request; returns the body of a 2xx answer, or fails with a message for the operator.
     func send(
-        _ method: String, _ segments: [String], query: [(String, String)] = [], accept: String = "application/json"
+        _ method: String, _ segments: [String], query: [(String, String)] = [], accept: String = "application/json",
+        body: Data? = nil
     ) async throws(CLIFailure) -> Data {
         let text = url(segments, query: query)
         guard let url = URL(string: text) else { throw CLIFailure("cannot build a URL from \(text)") }
@@ -50,6 +51,10 @@ struct APIClient: Sendable {
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue(accept, forHTTPHeaderField: "Accept")
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
         let data: Data
         let response: URLResponse
         do {
@@ -83,7 +88,7 @@ struct APIClient: Sendable {
         }
     }
 
-    private func unreachable(_ error: any Error) -> CLIFailure {
+    func unreachable(_ error: any Error) -> CLIFailure {
         let reason: String
         if let urlError = error as? URLError {
             switch urlError.code {
@@ -103,7 +108,7 @@ struct APIClient: Sendable {
             """)
     }
 
-    private func failure(status: Int, body: Data) -> CLIFailure {
+    func failure(status: Int, body: Data) -> CLIFailure {
         guard let error = try? JSONDecoder().decode(APIError.self, from: body) else {
             let text = String(decoding: body.prefix(200), as: UTF8.self)
             return CLIFailure("\(server) answered HTTP \(status)\(text.isEmpty ? "" : ": \(text)")")

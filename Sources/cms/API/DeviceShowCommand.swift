@@ -49,6 +49,14 @@ struct DeviceShowCommand: AsyncParsableCommand {
             ("serial", device.serial ?? "-"),
             ("firmware", device.firmwareVersion ?? "-"),
             ("groups", device.groups.isEmpty ? "-" : device.groups.joined(separator: ", ")),
+        ]
+        if let seen = device.lastSeen {
+            // Not connected: what it reported when it last was, shown as such (it may have changed since).
+            let when = seen.at.map { " at " + Output.time($0) + " UTC" } ?? ""
+            pairs.append(
+                ("last seen", "firmware \(seen.firmwareVersion ?? "-"), hostname \(seen.hostname ?? "-")\(when)"))
+        }
+        pairs += [
             ("host key", (detail.hostKey ?? "-") + (detail.hostKeyBlocked ? " (BLOCKED: mismatch)" : "")),
             ("applied", detail.lastAppliedRevision ?? "-"),
             ("attempted", detail.lastAttemptedRevision ?? "-"),

@@ -45,6 +45,10 @@ struct StatusCommand: AsyncParsableCommand {
             text += "\nlint errors (the attempted revision was not applied):"
             for error in status.lintErrors { text += "\n  " + TextTable.sanitize(error) }
         }
+        if !status.notCarriedOut.isEmpty {
+            text += "\nnot carried out yet (declared in the revision, accepted by cms-lint, not acted on by this cmsd):"
+            for kind in status.notCarriedOut { text += "\n  " + TextTable.sanitize(kind) }
+        }
         return text
     }
 }

@@ -45,4 +45,18 @@ import Testing
         #expect(await harness.controller.pendingDisruptive().isEmpty)
         await harness.stop()
     }
+
+    @Test func anOperationThatRebootsPutsTheDeviceInItsExpectedRebootWindow() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let revision = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: revision) })
+        let operation = DisruptiveOperation(name: "reboot", user: "alice") { agent in
+            await agent.rebootOrdered(.reboot)
+        }
+        #expect(await harness.controller.submitDisruptive("nxr02", operation))
+        #expect(try await harness.settle { try await !harness.events(.deviceRebootStarted).isEmpty })
+        #expect(try await harness.events(.deviceRebootStarted).map(\.device) == ["nxr02"])
+        #expect(try await harness.controller.device("nxr02").summary.state == .rebooting)
+        await harness.stop()
+    }
 }

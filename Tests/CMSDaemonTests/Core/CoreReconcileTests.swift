@@ -1,3 +1,4 @@
+import CMSAPI
 import CMSDaemon
 import CMSModel
 import CMSReconcile
@@ -104,10 +105,15 @@ import Testing
         let said = try await harness.events(.gitNotCarriedOut)
         #expect(said.count == 1)
         #expect(said.first?.revision == revision)
-        let kinds = said.first?.details["kinds"] ?? ""
-        #expect(kinds.contains("firmware") && kinds.contains("issue 11"))
-        #expect(kinds.contains("schedules") && kinds.contains("issue 13"))
-        #expect(kinds.contains("mail alerts (issue 14)"))
+        // The same list shows in the tenant's status (`cms status`), each kind with the issue that carries it out.
+        let status = await harness.controller.status()
+        #expect(!status.notCarriedOut.isEmpty, "the example repository declares kinds not carried out yet")
+        #expect(said.first?.details["kinds"] == status.notCarriedOut.joined(separator: "; "))
+        #expect(status.notCarriedOut.allSatisfy { $0.contains("issue 1") })
+        // A refresh that finds no new revision does not say it again.
+        await harness.controller.refresh()
+        #expect(try await harness.events(.gitNotCarriedOut).count == 1)
+        #expect(!status.notCarriedOut.contains { $0.contains("mail") }, "mail alerts are carried out (issue 14)")
         await harness.stop()
     }
 
@@ -139,4 +145,140 @@ import Testing
         #expect(try await harness.interfaceLeaf("nxr01", "ppp0", "mtu") == "1400")
         await harness.stop()
     }
+
+    @Test func groupChangesAreRecordedOnceAsTheOriginalsGroupEvents() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        let added = try await harness.events(.groupAdded)
+        #expect(Set(added.compactMap(\.group)).isSuperset(of: ["nxr120-sites", "chuo-line", "star-centers", "IPsec-mesh"]))
+        #expect(added.allSatisfy { $0.revision == first && $0.user?.hasPrefix("Alice") == true })
+        let joined = try await harness.events(.groupMemberJoined).filter { $0.group == "chuo-line" }
+        #expect(joined.compactMap(\.device).sorted() == ["ichigaya", "iidabashi", "kichijoji"])
+
+        // kichijoji leaves chuo-line; the IPv6 lab group is deleted (nothing else refers to it).
+        let lab = try #require(try await harness.events(.groupMemberJoined).filter { $0.group == "ipv6-lab" }.first)
+        harness.files.withLockedValue { files in
+            files["groups/plain.yaml"] = files["groups/plain.yaml"]?.replacingOccurrences(of: "  - device: kichijoji\n", with: "")
+            files["groups/ipv6-lab.yaml"] = nil
+        }
+        let second = await harness.commit("kichijoji leaves the Chuo line")
+        await harness.controller.refresh()
+        #expect(await harness.settle { await harness.converged(at: second) })
+        let left = try await harness.events(.groupMemberLeft).filter { $0.revision == second }
+        #expect(left.contains { $0.group == "chuo-line" && $0.device == "kichijoji" })
+        #expect(left.contains { $0.group == "ipv6-lab" && $0.device == lab.device })
+        #expect(left.allSatisfy { $0.group == "chuo-line" || $0.group == "ipv6-lab" })
+        #expect(try await harness.events(.groupDeleted).compactMap(\.group) == ["ipv6-lab"])
+        #expect(try await harness.events(.groupAdded).count == added.count, "nothing is added twice")
+        await harness.stop()
+    }
+
+
+    @Test func aPlanOfAChangeIsComputedAndRecordedWithoutApplyingIt() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        harness.setBaseline("nxr03", mtu: 1300)
+        let second = await harness.commit("nxr03 smaller MTU")
+        let plan = try await harness.controller.plan(revision: second, native: false)
+        #expect(plan.devices.map(\.device) == ["nxr03"])
+        #expect(try await harness.interfaceLeaf("nxr03", "ppp0", "mtu") == "1454", "a plan changes nothing")
+        let computed = try #require(try await harness.events(.gitPlanComputed).last)
+        #expect(computed.revision == second)
+        #expect(computed.details["changes"] == "1")
+        await harness.stop()
+    }
+
+    @Test func pairsWithoutAnyAnnouncedAddressAreIPsecWarnings() async throws {
+        let harness = try await CoreHarness(ipsec: true)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        // The star's devices never announce here: no end of a center–spoke pair has a known address.
+        let warnings = try await harness.events(.ipsecWarning)
+        #expect(
+            warnings.contains {
+                $0.details["group"] == "IPsec-star" && $0.details["kind"] == "ipsec.no-initiator"
+                    && $0.details["warning"]?.contains("star_center → star_nxr01") == true
+            })
+        #expect(warnings.allSatisfy { $0.details["group"]?.isEmpty == false })
+        await harness.stop()
+    }
+
+
+    @Test func aSuspendedDeviceShowsWhatItReportedOnlyAsLastSeen() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        let connected = try await harness.controller.device("nxr01").summary
+        #expect(connected.firmwareVersion == "21.7.3" && connected.lastSeen == nil)
+        harness.files.withLockedValue { $0["devices/nxr01.yaml", default: ""] += "suspended: true\n" }
+        await harness.commit("suspend nxr01")
+        await harness.controller.refresh()
+        #expect(try await harness.settle { try await harness.controller.device("nxr01").summary.state == .suspended })
+        let suspended = try await harness.controller.device("nxr01").summary
+        #expect(suspended.firmwareVersion == nil && suspended.hostname == nil)
+        #expect(suspended.serial == connected.serial, "the registered serial stays")
+        let seen = try #require(suspended.lastSeen)
+        #expect(seen.firmwareVersion == "21.7.3" && seen.hostname == "nxr-nxr01")
+        #expect(seen.at != nil)
+        await harness.stop()
+    }
+
+
+    @Test func theStatusCountsFromKeptStatesAgreeWithTheDeviceList() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        harness.files.withLockedValue { $0["devices/nxr02.yaml", default: ""] += "suspended: true\n" }
+        await harness.commit("suspend nxr02")
+        await harness.controller.refresh()
+        #expect(try await harness.settle { try await harness.controller.device("nxr02").summary.state == .suspended })
+        let status = await harness.controller.status()
+        let page = try await harness.controller.devices(DeviceListQuery(pageSize: 1000))
+        #expect(status.counts == DeviceStateCounts(page.devices.map(\.state)))
+        #expect(status.counts.suspended == 1)
+        #expect(status.counts.connected == 3, "ebisu, nxr01 and nxr03 are connected: \(status.counts)")
+        await harness.stop()
+    }
+
+
+    /// Issue 17 "status that tells the truth": devices that never announced are waiting, not failed; the tenant's
+    /// `since` is when its condition last changed; a host-key block shows as `HostKeyMismatch`.
+    @Test func startUpStatusSaysWaitingNotFailedAndABlockedDeviceIsHostKeyMismatch() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        // kichijoji (declared, never announced here) is waiting: no failed run, no failure counted.
+        let waiting = try #require(await harness.sync("kichijoji"))
+        #expect(waiting.condition.status == .reconciling)
+        #expect(waiting.condition.reason == SyncReason.awaitingAnnouncement.rawValue)
+        #expect(waiting.history.isEmpty && waiting.consecutiveFailures == 0)
+        let status = await harness.controller.status()
+        #expect(status.condition.status == .ready, "\(status.condition)")
+        #expect(status.condition.message.contains("waiting for their first announcement"))
+        await harness.advance(by: .seconds(5))
+        let again = await harness.controller.status()
+        #expect(again.condition.since == status.condition.since, "since moves only when the condition changes")
+
+        // nxr03's address is taken by a machine with another key: blocked, shown as HostKeyMismatch.
+        let nxr03 = try #require(harness.devices["nxr03"])
+        _ = await nxr03.rotateHostKey()
+        await nxr03.dropSessions()
+        for _ in 0..<4 {
+            if try await harness.controller.device("nxr03").hostKeyBlocked { break }
+            await harness.advance(by: .seconds(8))
+            _ = await harness.settle { (try? await harness.controller.device("nxr03").hostKeyBlocked) == true }
+        }
+        let detail = try await harness.controller.device("nxr03")
+        #expect(detail.hostKeyBlocked)
+        #expect(detail.condition.status == .stalled && detail.condition.reason == SyncReason.hostKeyMismatch.rawValue)
+        #expect(detail.summary.sync == .stalled)
+        let blocked = await harness.controller.status()
+        #expect(blocked.condition.status == .stalled)
+        #expect(blocked.condition.reason == SyncReason.hostKeyMismatch.rawValue, "\(blocked.condition)")
+        #expect(blocked.condition.since > status.condition.since)
+        await harness.stop()
+    }
+
 }

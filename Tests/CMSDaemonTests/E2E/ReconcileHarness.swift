@@ -48,6 +48,7 @@ final class ReconcileHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
             at: Self.packageRoot.appendingPathComponent("examples/tenant-repo"), to: repo)
+        try Self.dropDesiredFirmware(in: repo)  // no rollout beside the tests of other capabilities
         for code in Self.managed where code != "ebisu" {
             let yaml = repo.appendingPathComponent("devices/\(code).yaml")
             var text = try String(contentsOf: yaml, encoding: .utf8)

@@ -1,0 +1,55 @@
+import ArgumentParser
+import CMSAPI
+
+/// `cms mail test [--server NAME]` — sends a test mail now and prints each server's SMTP dialogue and outcome.
+struct MailTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Send a test mail to the monitor recipients and print the SMTP dialogue's outcome.",
+        discussion: """
+            Without --server the servers of mail.yaml are tried in order, as for alerts. Exit status 0 when a \
+            server accepted the mail, 1 when none did. Credentials never appear in the dialogue.
+            """)
+
+    @OptionGroup var api: APIOptions
+
+    @Option(help: "Send through this server of mail.yaml only.")
+    var server: String?
+
+    @Option(help: "Output: table or json (the MailTestResult of the API).")
+    var format: ObjectFormat = .table
+
+    func run() async throws {
+        try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
+            let client = try api.client()
+            let tenant = try await api.tenant(using: client)
+            let data = try await client.send(
+                "POST", ["tenants", tenant, "mail", "test"], query: server.map { [("server", $0)] } ?? [])
+            let result: MailTestResult = try client.decode(data)
+            switch format {
+            case .json: print(try Output.json(result))
+            case .table: print(Self.render(result))
+            }
+            return result.sent ? 0 : 1
+        }
+    }
+
+    static func render(_ result: MailTestResult) -> String {
+        var lines: [String] = []
+        for attempt in result.attempts {
+            lines.append(
+                attempt.ok
+                    ? "\(attempt.server): sent"
+                    : "\(attempt.server): failed at \(attempt.stage ?? "?"): \(attempt.message ?? "")")
+            lines += attempt.dialogue.map { "  " + TextTable.sanitize($0) }
+        }
+        lines.append("")
+        lines.append(
+            Output.keyValues([
+                ("result", result.sent ? "sent" : "not sent"),
+                ("message-id", "<\(result.messageID)>"),
+                ("recipients", result.recipients.joined(separator: ", ")),
+            ]))
+        return lines.joined(separator: "\n")
+    }
+}
