@@ -31,6 +31,10 @@ import Testing
         // Wait for the IPsec policies to settle on the learned addresses, then keep every device's running config.
         let running = try await Self.settledRunning(harness)
         let keyPath = harness.data + "/tenants/century/ssh/id_ed25519"
+        let archive = harness.data + "/archive/century.git"
+        let archived = try runProcess("/usr/bin/git", ["--git-dir", archive, "rev-parse", "HEAD"])
+        #expect(archived.status == 0, "the config archive has commits: \(archived.stderr)")
+        let archivedHead = archived.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let key = try String(contentsOfFile: keyPath, encoding: .utf8)
         let eventsBefore = try await harness.events().count
 
@@ -38,7 +42,7 @@ import Testing
         let written = try await harness.daemon.backup(
             ReconcileHarness.tenant, to: "nightly/century.tgz", includeEvents: true, user: "ops")
         #expect(written.location == backups + "/nightly/century.tgz")
-        #expect(written.contents.revision == revision && written.contents.parts == ["keys", "secrets", "state", "events"])
+        #expect(written.contents.revision == revision && written.contents.parts == ["keys", "secrets", "state", "archive", "events"])
         let backupEvents = try await harness.events(.tenantBackupSucceeded)
         #expect(backupEvents.count == 1 && backupEvents.first?.user == "ops")
         let checked = try await harness.daemon.restore(ReconcileHarness.tenant, from: "nightly/century.tgz", checkOnly: true, user: "ops")
@@ -59,6 +63,9 @@ import Testing
         let restored = try await harness.daemon.restore(ReconcileHarness.tenant, from: "nightly/century.tgz", checkOnly: false, user: "ops")
         #expect(restored.restored)
         #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == key, "the tenant's key is back")
+        // The config archive is back with its history (later commits may follow it, never replace it).
+        #expect(try runProcess("/usr/bin/git", ["--git-dir", archive, "merge-base", "--is-ancestor", archivedHead, "HEAD"]).status == 0)
+        #expect(try runProcess("/usr/bin/git", ["--git-dir", archive, "fsck", "--no-dangling"]).status == 0)
         let afterRestore = try await harness.events().count
         #expect(afterRestore >= eventsBefore, "the event log is the backup's")
         // Every device reconnects (at its restored last address) and converges with no change.
