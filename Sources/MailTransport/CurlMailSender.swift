@@ -197,12 +197,12 @@ private final class Transfer {
     func debug(_ type: curl_infotype, _ text: String) {
         switch type {
         case CURLINFO_HEADER_IN:
-            for line in text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) where !line.isEmpty {
+            for line in text.split(whereSeparator: { $0.isNewline }) where !line.isEmpty {
                 lines.append("S: " + line)
                 awaitingCredential = line.hasPrefix("334") || line.hasPrefix("+ ") || line == "+"
             }
         case CURLINFO_HEADER_OUT:
-            for line in text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) where !line.isEmpty {
+            for line in text.split(whereSeparator: { $0.isNewline }) where !line.isEmpty {
                 lines.append("C: " + redacted(String(line)))
                 awaitingCredential = false
             }

@@ -52,13 +52,13 @@ extension TenantController {
         } else if !failing.isEmpty {
             // The tenant's reason says what its stalled devices have in common.
             let blocked = failing.count { $0 == SyncReason.hostKeyMismatch.rawValue }
-            let stalledReason: SyncReason =
+            let shared: SyncReason =
                 blocked > 0
                 ? .hostKeyMismatch
                 : failing.allSatisfy { $0 == SyncReason.unreachable.rawValue } ? .unreachable : .failed
             var parts = ["\(failing.count) device(s) stalled"]
             if blocked > 0 { parts.append("\(blocked) blocked by a host-key mismatch") }
-            (status, reason, message) = (.stalled, stalledReason.rawValue, parts.joined(separator: ", ") + note)
+            (status, reason, message) = (.stalled, shared.rawValue, parts.joined(separator: ", ") + note)
         } else {
             (status, reason, message) = (
                 .ready, SyncReason.applied.rawValue,

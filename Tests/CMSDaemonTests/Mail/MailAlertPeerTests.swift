@@ -71,6 +71,8 @@ import Testing
         harness.down("nxr01")
         await advance(harness, by: .seconds(10))
         #expect(try await settled { try good.messages().count == 1 })
+        // The events are recorded once the server's final reply is in (just after the message file appears).
+        #expect(try await settled { try await harness.mailEvents(.mailSent).count == 1 })
         let failed = try await harness.mailEvents(.mailFailed)
         #expect(failed.map { $0.details["server"] } == (0..<down).map { "down\($0 + 1)" })
         #expect(failed.allSatisfy { $0.details["stage"] == "connect" && $0.details["recipients"] == "2" })
@@ -96,6 +98,7 @@ import Testing
         harness.down("nxr01")
         await advance(harness, by: .seconds(10))
         #expect(try await settled { try good.messages().count == 1 })
+        #expect(try await settled { try await harness.mailEvents(.mailSent).count == 1 })
         let failed = try await harness.mailEvents(.mailFailed)
         #expect(failed.count == 1)
         #expect(failed.first?.details["stage"] == "accept")
@@ -125,6 +128,7 @@ import Testing
         defer { third.stop() }
         await advance(harness, by: .seconds(60))
         #expect(try await settled { try third.messages().count == 1 })
+        #expect(try await settled { try await harness.mailEvents(.mailSent).count == 1 })
         #expect(try await harness.mailEvents(.mailSent).map { $0.details["server"] } == ["s3"])
         #expect(try await settled { try await harness.mailer.queueStatus().pending.isEmpty })
         await harness.mailer.shutdown()
@@ -149,6 +153,7 @@ import Testing
         harness.up("nxr01")
         await advance(harness, by: .seconds(10))
         #expect(try await settled { try good.messages().count == 1 })
+        #expect(try await settled { try await harness.mailEvents(.mailSent).count == 1 })
         let failed = try #require(try await harness.mailEvents(.mailFailed).first)
         #expect(failed.details["server"] == "strict")
         #expect(failed.details["stage"] == "authenticate")

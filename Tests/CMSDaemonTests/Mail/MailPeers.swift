@@ -24,6 +24,17 @@ enum MailPeers {
         return url
     }
 
+    /// Ends a peer: SIGTERM, then SIGKILL after 2 s (a child may inherit a signal mask that blocks SIGTERM from
+    /// the test runner's thread).
+    static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(2)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     /// Waits (polling, real time: the peer is a separate process) until `condition` holds.
     static func waitFor(_ what: String, timeout: Duration = .seconds(20), _ condition: () -> Bool) throws {
         let deadline = ContinuousClock.now + timeout
@@ -119,12 +130,7 @@ final class SMTPPeer: @unchecked Sendable {
             .map { maildir.appendingPathComponent($0).path }
     }
 
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    func stop() { MailPeers.stop(process) }
 
     deinit { stop() }
 }
@@ -213,12 +219,7 @@ final class DovecotPeer: @unchecked Sendable {
     /// Dovecot's log so far.
     func log() -> String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
 
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    func stop() { MailPeers.stop(process) }
 
     deinit { stop() }
 }
@@ -238,7 +239,7 @@ struct DecodedMail: Decodable {
             import email, email.policy, json, sys
             with open(sys.argv[1], 'rb') as f:
                 m = email.message_from_binary_file(f, policy=email.policy.default)
-            json.dump({'subject': str(m['subject']), 'body': m.get_content(), 'messageID': str(m['message-id']),
+            json.dump({'subject': str(m['subject']), 'body': m.get_content().replace('\\r\\n', '\\n'), 'messageID': str(m['message-id']),
                        'date': str(m['date']), 'from': str(m['from']), 'to': str(m['to']),
                        'contentType': m.get_content_type()}, sys.stdout, ensure_ascii=False)
             """

@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import re
+import signal
 import ssl
 import sys
 import time
@@ -35,6 +36,10 @@ parser.add_argument("--pop-log")
 parser.add_argument("--pop-window", type=float, default=300)
 parser.add_argument("--reject-rcpt", action="store_true")
 args = parser.parse_args()
+
+# The test runner may start us with SIGTERM blocked (a thread's mask is inherited): unblock it and exit on it.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 LOGIN = re.compile(r"^(\w{3} \d\d \d\d:\d\d:\d\d) pop3-login: Info: Login: user=<([^>]*)>.*\brip=([0-9a-fA-F.:]+)")
 
@@ -103,7 +108,7 @@ with open(args.ready, "w") as ready:
 try:
     while True:
         time.sleep(3600)
-except KeyboardInterrupt:
+except (KeyboardInterrupt, SystemExit):
     pass
 finally:
     controller.stop()
