@@ -51,12 +51,29 @@ public struct TenantFilesPart: BackupPart {
     public let items: [Item]
     /// Which files are sealed (relative path within the part).
     public let isSecret: @Sendable (String) -> Bool
+    /// Paths inside a folder item starting with one of these are copied after all others (a git repository's
+    /// `objects/` after its refs: objects are written before a ref names them, so the copy is consistent at the
+    /// commit its copied refs name, while commits go on).
+    public let copyLast: [String]
 
-    public init(name: String, tenantFolder: String, items: [Item], isSecret: @escaping @Sendable (String) -> Bool) {
+    public init(
+        name: String, tenantFolder: String, items: [Item], copyLast: [String] = [],
+        isSecret: @escaping @Sendable (String) -> Bool
+    ) {
         self.name = name
         self.tenantFolder = tenantFolder
         self.items = items
+        self.copyLast = copyLast
         self.isSecret = isSecret
+    }
+
+    /// The tenant's config archive (issue 12), a bare git repository at `<data>/archive/<code>.git`, copied online
+    /// refs first, objects last; sealed (device configurations may hold passwords).
+    public static func archive(dataFolder: String, tenant: String) -> TenantFilesPart {
+        TenantFilesPart(
+            name: "archive", tenantFolder: dataFolder + "/archive", items: [Item(tenant + ".git", isFolder: true)],
+            copyLast: [tenant + ".git/objects/"]
+        ) { _ in true }
     }
 
     /// The tenant's SSH key pair (`ssh/`): the private key sealed, the public key as is.
@@ -86,7 +103,9 @@ public struct TenantFilesPart: BackupPart {
                 continue
             }
             if item.isFolder {
-                for relative in try FileIO.regularFiles(under: live) where !relative.contains(".tmp-") {
+                let found = try FileIO.regularFiles(under: live).filter { !$0.contains(".tmp-") && !$0.hasSuffix(".lock") }
+                let late = { (relative: String) in copyLast.contains { (item.path + "/" + relative).hasPrefix($0) } }
+                for relative in found.filter({ !late($0) }) + found.filter(late) {
                     let path = item.path + "/" + relative
                     let mode = try FileIO.copy(live + "/" + relative, to: folder + "/" + path)
                     files.append(PartFile(path: path, sealed: isSecret(path), mode: mode))

@@ -279,6 +279,41 @@ final class BackupFixture: @unchecked Sendable {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/cms-absolute-escape"))
     }
 
+    /// The config archive part: a bare git repository copied refs first, objects last, while commits go on; the
+    /// restored repository passes `git fsck` and has a commit at least as new as the one its copied ref named.
+    @Test func theConfigArchiveIsCopiedConsistentlyWhileCommitsGoOn() async throws {
+        let fixture = try await BackupFixture()
+        defer { fixture.remove() }
+        let repo = fixture.data + "/archive/acme.git"
+        let work = fixture.root + "/archive-work"
+        #expect(try runProcess("/usr/bin/git", ["init", "-q", "--bare", "-b", "main", repo]).status == 0)
+        #expect(try runProcess("/usr/bin/git", ["init", "-q", "-b", "main", work]).status == 0)
+        func commit(_ n: Int) throws {
+            try "config \(n) password CANARY-archive\n".write(toFile: work + "/nxr01.cfg", atomically: true, encoding: .utf8)
+            let script = "cd '\(work)' && git add -A && git -c user.name=t -c user.email=t@e commit -qm c\(n) && git push -q '\(repo)' main"
+            #expect(try runProcess("/bin/sh", ["-c", script]).status == 0)
+        }
+        try commit(0)
+        let part = TenantFilesPart.archive(dataFolder: fixture.data, tenant: "acme")
+        // Commits race the backup.
+        let racing = Task.detached { for n in 1...15 { try commit(n) } }
+        let archive = fixture.root + "/acme.tgz"
+        let info = BackupInfo(tenant: "acme", cmsd: "test", created: Date(), revision: nil, devices: 0, groups: 0)
+        try TenantBackupArchive.write(
+            parts: [part], info: info, sealer: try BackupSealer.forWriting(secret: Array(BackupFixture.key.utf8)),
+            work: fixture.root + "/work", output: archive)
+        try await racing.value
+        let zcat = try runProcess("/bin/sh", ["-c", "zcat '\(archive)' | grep -a -c CANARY-archive"])
+        #expect(zcat.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "sealed")
+        try FileManager.default.removeItem(atPath: repo)
+        let restore = TenantRestore(dataFolder: fixture.data, tenant: "acme")
+        let manifest = try restore.stage(archive, sealerFor: fixture.sealer(), facts: fixture.facts, parts: [part])
+        try restore.commit(parts: [part], manifest: manifest)
+        #expect(try runProcess("/usr/bin/git", ["--git-dir", repo, "fsck", "--no-dangling"]).status == 0)
+        let log = try runProcess("/usr/bin/git", ["--git-dir", repo, "log", "--format=%s", "main"])
+        #expect(log.status == 0 && log.stdout.hasSuffix("c0\n"), "\(log.stdout) \(log.stderr)")
+    }
+
     /// The restore journal: a staged restore with READY is rolled forward at start, one without is dropped.
     @Test func anInterruptedRestoreRollsForwardOrIsDropped() async throws {
         let fixture = try await BackupFixture()

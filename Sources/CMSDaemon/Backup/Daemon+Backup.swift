@@ -13,8 +13,8 @@ extension Daemon: BackupControl {
     /// `<data>/tenants/<code>`.
     func tenantFolder(_ code: String) -> String { configuration.dataFolder + "/tenants/" + code }
 
-    /// The parts of a tenant's backup, in order. The config archive (issue 12) and firmware image records
-    /// (issue 11) add their part here.
+    /// The parts of a tenant's backup, in order: key pair, secrets, state rows, config archive (issue 12), and the
+    /// event log when asked. Firmware image records (issue 11) would add their part here.
     func backupParts(_ code: String, includeEvents: Bool) -> [any BackupPart] {
         Self.backupParts(
             code, dataFolder: configuration.dataFolder, state: state, events: events, includeEvents: includeEvents)
@@ -26,7 +26,7 @@ extension Daemon: BackupControl {
         let folder = dataFolder + "/tenants/" + code
         var parts: [any BackupPart] = [
             TenantFilesPart.keys(tenantFolder: folder), TenantFilesPart.secrets(tenantFolder: folder),
-            StatePart(store: state, tenant: code),
+            StatePart(store: state, tenant: code), TenantFilesPart.archive(dataFolder: dataFolder, tenant: code),
         ]
         if includeEvents { parts.append(EventsPart(store: events, tenant: code)) }
         return parts

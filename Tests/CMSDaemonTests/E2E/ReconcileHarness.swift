@@ -32,6 +32,8 @@ final class ReconcileHarness: @unchecked Sendable {
     var crpServer = ""
     var authorized: AuthorizedKeys!
     let prefix: String
+    /// The example tenant's `backup:` settings (backup tests).
+    var backupSettings: BackupConfiguration?
 
     init() throws {
         _ = Self.crpSecret  // sets CMS_CENTURY_CRP_SECRET before any daemon reads the tenant
@@ -74,7 +76,7 @@ final class ReconcileHarness: @unchecked Sendable {
             tenants: [
                 TenantConfiguration(
                     code: Self.tenant, repository: .init(url: repo.path, branch: "main"), pollInterval: .milliseconds(500),
-                    username: "admin", driftInterval: drift, pruneMaxFraction: 0.25)
+                    username: "admin", driftInterval: drift, pruneMaxFraction: 0.25, backup: backupSettings)
             ] + extraTenants)
     }
 
