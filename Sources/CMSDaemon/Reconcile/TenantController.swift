@@ -452,6 +452,10 @@ public actor TenantController {
         }
         // A device back from a restore is checked against the restored file before anything is applied to it.
         await verifyPendingRestore(device)
+        // Re-read after that suspension: a pin or serial recorded meanwhile (``pinned(_:hostKey:serial:)``) must not be
+        // overwritten with the copy read above.
+        guard let fresh = records[device] else { return .none }
+        record = fresh
         let user = requestedBy.removeValue(forKey: device) ?? revision.user
         let (parts, partsError, ipsecPart) = managedParts(for: desired, revision: revision)
         // A check of a device already verified at this revision (drift timer, reconnect) stays quiet unless it finds
