@@ -89,8 +89,10 @@ public actor TenantScheduler {
         loop = Task { [weak self] in
             while !Task.isCancelled {
                 guard let self else { return }
-                let delay = await self.tickAndDelay()
-                await self.sleep(for: delay, on: clock)
+                // The deadline is fixed on the clock when the delay is computed (same actor turn), so a clock that moves
+                // before the sleep is registered (a test advancing a manual clock, a busy machine) is not lost.
+                let nap = await self.tickAndNap(on: clock)
+                await self.sleep(nap)
             }
         }
     }
@@ -102,8 +104,8 @@ public actor TenantScheduler {
         loop = nil
     }
 
-    func sleep(for delay: Duration, on clock: any Clock<Duration>) async {
-        let task = Task<Void, Never> { _ = try? await clock.sleep(for: delay) }
+    func sleep(_ nap: @escaping @Sendable () async -> Void) async {
+        let task = Task<Void, Never> { await nap() }
         sleeper = task
         await task.value
         sleeper = nil
@@ -139,6 +141,17 @@ public actor TenantScheduler {
         guard let wake = nextWake else { return recheck }
         let until = wake - now()
         return max(.seconds(1), min(until, recheck))
+    }
+
+    /// ``tickAndDelay()``, then a sleep until that delay from the clock's present instant, read in the same turn.
+    func tickAndNap(on clock: any Clock<Duration>) async -> @Sendable () async -> Void {
+        let delay = await tickAndDelay()
+        return Self.nap(on: clock, after: delay)
+    }
+
+    static func nap<C: Clock<Duration>>(on clock: C, after delay: Duration) -> @Sendable () async -> Void {
+        let deadline = clock.now.advanced(by: delay)
+        return { _ = try? await clock.sleep(until: deadline, tolerance: nil) }
     }
 
     /// Decides what is due now, stores it, then carries it out (fires one after another).
