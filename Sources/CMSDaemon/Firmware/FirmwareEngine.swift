@@ -65,6 +65,9 @@ public actor FirmwareEngine {
     var failedAt: [String: String] = [:]
     var loops: [Task<Void, Never>] = []
     var stopped = false
+    /// When this engine (this `cmsd` process) started: a device cannot be judged "not back" for the time no `cmsd`
+    /// was running to see it come back.
+    let startedAt: Timestamp
     var counter = 0
     /// A plan is running (plans never overlap: two could start the same device twice).
     var planning = false
@@ -82,6 +85,7 @@ public actor FirmwareEngine {
         self.now = now
         self.logger = logger
         self.settings = settings
+        startedAt = now()
     }
 
     func attach(_ controller: TenantController) { self.controller = controller }
@@ -564,7 +568,10 @@ public actor FirmwareEngine {
     /// One look at a device being updated; true when its outcome is decided.
     func check(_ intent: FirmwareIntent, recovered: Bool) async -> Bool {
         guard !stopped, let controller else { return true }
-        let deadline = intent.started + .seconds(revision?.snapshot?.tenant.rollout.rebootDeadlineSeconds ?? 900)
+        // An update recovered after a restart gets its whole deadline from this start: while cmsd was down (killed,
+        // restarting) nobody could see the device come back, so that time does not count against it.
+        let base = recovered ? max(intent.started, startedAt) : intent.started
+        let deadline = base + .seconds(revision?.snapshot?.tenant.rollout.rebootDeadlineSeconds ?? 900)
         guard let agent = await controller.firmwareAgent(intent.device) else {
             await closeIntent(intent.device)
             await finish(intent.device, rollout: intent.rollout, .skipped("no longer managed"))
