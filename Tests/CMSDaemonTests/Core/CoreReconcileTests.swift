@@ -148,6 +148,36 @@ import Testing
         await harness.stop()
     }
 
+    /// The original's "NETCONF エラー EDIT-CONFIG": a refused edit is recorded as `netconf.error.edit-config` with the
+    /// device's error, once per cause — the retries that meet the same refusal add nothing; after the device takes an
+    /// edit again, a new refusal is a new event.
+    @Test func aRefusedEditIsTheOriginalsNETCONFErrorOncePerCause() async throws {
+        let harness = try await CoreHarness(ipsec: false)
+        let first = try await harness.start()
+        #expect(await harness.settle { await harness.converged(at: first) })
+        #expect(try await harness.events(.netconfErrorEditConfig).isEmpty)
+        let nxr01 = try #require(harness.devices["nxr01"])
+        var faults = NETCONFServerEngine.Faults()
+        faults.rejectEdits = true
+        await nxr01.setFaults(faults)
+        harness.setBaseline("nxr01", mtu: 1400)
+        _ = await harness.commit("nxr01 MTU")
+        await harness.controller.refresh()
+        #expect(await harness.settle { await harness.sync("nxr01")?.condition.reason == "RetryScheduled" })
+        #expect(await harness.settle { (try? await harness.events(.netconfErrorEditConfig).count) == 1 })
+        // Two more backoffs: the retries are refused the same way and say nothing new.
+        await harness.advance(by: .seconds(5))
+        #expect(await harness.settle { (await harness.sync("nxr01")?.consecutiveFailures ?? 0) >= 2 })
+        await harness.advance(by: .seconds(10))
+        #expect(await harness.settle { (await harness.sync("nxr01")?.consecutiveFailures ?? 0) >= 3 })
+        let refused = try await harness.events(.netconfErrorEditConfig)
+        #expect(refused.count == 1)
+        #expect(refused.first?.device == "nxr01")
+        #expect(refused.first?.details["error"]?.contains("operation-failed") == true)
+        #expect(try await harness.events(.netconfErrorGetConfig).isEmpty, "the reads before the edit succeeded")
+        await harness.stop()
+    }
+
     @Test func groupChangesAreRecordedOnceAsTheOriginalsGroupEvents() async throws {
         let harness = try await CoreHarness(ipsec: false)
         let first = try await harness.start()
