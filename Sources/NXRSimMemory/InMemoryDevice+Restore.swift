@@ -3,10 +3,31 @@ import NETCONF
 import NXRSim
 
 extension InMemoryDevice {
+    // Config backup and restore, the xml inline forms only (the config archive's restore and auto-config run on
+    // in-memory devices; tgz, show-config and ssh:// transfers are tested against nxr-sim).
+
+    /// The reply to a `config-backup` RPC in xml, inline (as `nxr-sim` answers it: the running config, base64). Other
+    /// formats and `url` targets need the full simulator.
+    func backupReply(messageID: String?, attributes: [XMLAttribute], operation: XMLElement) -> [UInt8] {
+        let format = operation.child("format")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? "xml"
+        guard format == "xml", operation.child("url") == nil else {
+            return Reply.errors(
+                messageID: messageID,
+                [RPCError.operationNotSupported("config-backup of \(format) or to a url (not simulated in memory)")],
+                attributes: attributes)
+        }
+        let xml = Array(XML.serialize(engine.running, pretty: true, declaration: true).utf8)
+        return Reply.body(
+            messageID: messageID,
+            [XMLElement("content", namespace: SimModel.namespace, text: Data(xml).base64EncodedString())],
+            attributes: attributes)
+    }
+
     /// The reply to a `config-restore` RPC with inline XML content (as `nxr-sim` answers it: the file is validated
     /// against the model, becomes the running config — and the startup config unless `save` is false — and the device
     /// reboots after its reply), or nil for other RPCs. Other formats and `url` sources need the full simulator.
     func restoreReply(messageID: String?, attributes: [XMLAttribute], operation: XMLElement) -> [UInt8]? {
+        if operation.name == "config-backup" { return backupReply(messageID: messageID, attributes: attributes, operation: operation) }
         guard operation.name == "config-restore" else { return nil }
         func fail(_ message: String) -> [UInt8] {
             Reply.errors(messageID: messageID, [ServerError.invalidValue(message)], attributes: attributes)

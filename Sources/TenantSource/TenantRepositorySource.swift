@@ -83,8 +83,9 @@ public actor TenantRepositorySource: DesiredStateSource {
         let result = await ConcurrentLinter.lint(input, limits: limits)
         var files: [String: [UInt8]] = [:]
         for device in result.snapshot?.devices ?? [] {
-            // Baselines, and the auto-config files sent to a device that boots with auto-config (issue 12).
-            for config in device.configs where (config.enforce && config.type == .xml) || config.autoConfig {
+            // Baselines, the auto-config files sent to a device that boots with auto-config (issue 12), and the files
+            // flagged `schedule` (restore-config and switch-auto-config schedules, issue 13).
+            for config in device.configs where (config.enforce && config.type == .xml) || config.autoConfig || config.schedule {
                 let path = config.repositoryPath(device: device.code)
                 do {
                     files[path] = Array(try input.read(path))

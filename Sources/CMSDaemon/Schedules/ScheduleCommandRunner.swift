@@ -30,9 +30,8 @@ public enum ScheduleDeviceOutcome: Sendable, Equatable {
 /// ``TenantController/submitDisruptive(_:_:)`` for anything that disrupts a device, and returns once its orders on
 /// every device have run their step (so same-time schedules do not overlap).
 ///
-/// The engines of issues 11 (firmware) and 12 (config restore, auto-config) and the syslog collection of issue 13
-/// register their runner in ``ScheduleRunners/standard`` (and add the command to
-/// `CMSReconcile.ScheduleCommands.carriedOut`).
+/// Every command has its runner in ``ScheduleRunners/standard(syslog:)`` (reboot here; the syslog collection, the
+/// config archive's restore and auto-config, and the firmware engine in `ScheduleRunners+Engines.swift`).
 public protocol ScheduleCommandRunner: Sendable {
     /// Whether devices that are not connected are acted on too (the auto-config switch, SPEC §8).
     var includesDisconnected: Bool { get }

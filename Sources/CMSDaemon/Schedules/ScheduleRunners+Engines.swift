@@ -131,7 +131,8 @@ public struct AutoConfigSwitchRunner: ScheduleCommandRunner {
         let ran = await runDisruptive(
             reboot, name: "auto-config", user: firing.user, controller: controller, timeout: stepTimeout
         ) { agent in
-            await RebootRunner.reboot(agent, kind: .autoConfig)
+            // A plain reboot (`device.reboot.started`); what the device gets when it is back is auto-config's business.
+            await RebootRunner.reboot(agent, kind: .reboot)
         }
         return outcomes.merging(ran) { $1 }
     }
@@ -177,13 +178,10 @@ public struct FirmwareScheduleRunner: ScheduleCommandRunner {
             return refuseAll("the version of image \(name) is unknown: nothing is updated")
         }
         let mode: FirmwareTarget.Mode = schedule.command == .firmwareUpdateNoReboot ? .noReboot : .normal
-        guard
-            let rollout = await engine.update(
-                devices: firing.devices.sorted(), image: image, mode: mode, user: firing.user)
+        guard await engine.update(devices: firing.devices.sorted(), image: image, mode: mode, user: firing.user) != nil
         else {
             return refuseAll("the firmware engine has no revision in force yet")
         }
-        _ = rollout
         return Dictionary(uniqueKeysWithValues: firing.devices.map { ($0, .started) })
     }
 }

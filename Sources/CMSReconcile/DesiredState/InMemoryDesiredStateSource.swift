@@ -64,11 +64,13 @@ public actor InMemoryDesiredStateSource: DesiredStateSource {
         return head
     }
 
-    /// The enforced XML config files of the snapshot's devices, as the git source hands them over.
+    /// The config files of the snapshot's devices that `cmsd` sends or compares, as the git source hands them over:
+    /// enforced XML baselines, the files flagged `autoConfig`, and those flagged `schedule` (restore-config and
+    /// switch-auto-config schedules).
     static func enforcedConfigs(of snapshot: TenantSnapshot?, in files: [String: String]) -> [String: [UInt8]] {
         var result: [String: [UInt8]] = [:]
         for device in snapshot?.devices ?? [] {
-            for config in device.configs where config.enforce && config.type == .xml {
+            for config in device.configs where (config.enforce && config.type == .xml) || config.autoConfig || config.schedule {
                 let path = config.repositoryPath(device: device.code)
                 if let text = files[path] { result[path] = Array(text.utf8) }
             }

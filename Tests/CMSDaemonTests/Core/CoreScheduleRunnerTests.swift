@@ -159,12 +159,17 @@ import Testing
             try await rig.schedule(.scheduleAborted, "logs").contains {
                 $0.device == "nxr03" && $0.details["reason"]?.contains("not connected") == true
             })
-        // The next day's fire keeps one more file per device; nothing fires in between.
+        // nxr03 is back (else a day of reconnection attempts floods the event log); the next day's fire keeps one
+        // more file per device, nxr03's first; nothing fires in between.
+        await rig.harness.devices["nxr03"]!.setOnline(true)
+        try await rig.harness.announce("nxr03")
+        #expect(await rig.harness.settle { await rig.harness.controller.deviceState("nxr03") == .connected })
         await rig.harness.advance(by: .seconds(23 * 3600 + 59 * 60))
         #expect(try await rig.events(.scheduleFired).count == 1)
         await rig.harness.advance(by: .seconds(60))
         #expect(await rig.waitFor(.scheduleSyslogFetchAllStarted, count: 2))
         #expect(try rig.syslog.list(device: "nxr01").count == 2)
+        #expect(try rig.syslog.list(device: "nxr03").count == 1)
         await rig.stop()
     }
 
@@ -177,6 +182,7 @@ import Testing
                     "apiVersion: cms/v1\nkind: Group\nname: sched\ntype: none\nmembers:\n  - device: nxr01\n"
             })
         try await rig.start()
+        #expect(await rig.waitFor(.scheduleAdded, count: 2))
         #expect(try await rig.events(.scheduleAdded).compactMap { $0.details["schedule"] }.sorted() == ["later", "logs"])
         rig.harness.files.withLockedValue { files in
             files["schedules/test.yaml"] = Self.schedule("logs", command: "fetch-syslog", when: "{hour: 17, minute: 5}")
@@ -240,6 +246,9 @@ import Testing
             schedules: Self.schedule("switch", command: "switch-auto-config", when: "{hour: 17, minute: 1}"), edit: edit)
         try await rig.start()
         // The files flagged `schedule` are announced once, when the revision is adopted.
+        #expect(await rig.harness.settle {
+            (try? await rig.events(.scheduleConfigSelected))?.filter { $0.details["file"] == "sched.xml" }.count == 2
+        })
         let selected = try await rig.events(.scheduleConfigSelected).filter { $0.details["file"] == "sched.xml" }
         #expect(selected.compactMap(\.device).sorted() == ["nxr01", "nxr03"])
         // nxr01 boots with auto-config enabled from now on; nxr03 is off.
@@ -261,6 +270,7 @@ import Testing
         #expect(await journal.autoConfigSelection("nxr02") == nil)
         #expect(await rig.harness.devices["nxr01"]!.reboots == 1, "the connected target reboots")
         #expect(await rig.harness.devices["nxr03"]!.reboots == 0)
+        #expect(await rig.waitFor(.deviceRebootStarted, count: 1))
         #expect(try await rig.events(.deviceRebootStarted).map(\.device) == ["nxr01"])
         // nxr01 boots and announces (signed): auto-config sends it the switched file, once, and the choice is used up.
         try await rig.harness.announce("nxr01", authenticated: true)
@@ -325,6 +335,7 @@ import Testing
             firmware: true, edit: Self.firmwareEdit)
         try await rig.start()
         // Adopted: the store has no image with stored-v6's sha256 — the schedule is left without firmware.
+        #expect(await rig.waitFor(.scheduleChangedFirmwareDeleted, count: 1))
         let gone = try await rig.events(.scheduleChangedFirmwareDeleted)
         #expect(gone.map { $0.details["schedule"] } == ["flash-stored"])
         #expect(gone.first?.details["image"] == "stored-v6")
@@ -351,9 +362,16 @@ import Testing
         #expect(try await rig.schedule(.scheduleFirmwareUpdateAllStarted, "flash-url").first?.details["started"] == "2")
         // The engine carries it out (the in-memory device cannot flash: nxr-sim does, FirmwareSchedulePeerTests).
         for _ in 0..<5 { await rig.harness.advance(by: .seconds(1)) }
-        #expect(await rig.harness.settle {
+        let flashing = await rig.harness.settle {
             (try? await rig.events(.firmwareUpdateStarted))?.filter { $0.user == "schedule:flash-url" }.count == 2
-        })
+        }
+        var story = ""
+        if !flashing {
+            let all = try await rig.harness.events.search(EventQuery(tenant: CoreHarness.tenant, order: .ascending, limit: 10_000))
+            story = all.filter { $0.type.rawValue.hasPrefix("firmware") || $0.type.rawValue.hasPrefix("schedule") }
+                .map { "\($0.type.rawValue) \($0.device ?? "") \($0.user ?? "") \($0.details)" }.joined(separator: "\n")
+        }
+        #expect(flashing, "\(story)")
         // Nothing fires twice: an hour on, still one rollout and three fires.
         await rig.harness.advance(by: .seconds(3600))
         #expect(try await rig.events(.firmwareRolloutStarted).count == 1)
