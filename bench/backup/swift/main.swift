@@ -42,9 +42,9 @@ let key = Data((0..<32).map { UInt8($0) }).base64EncodedString()
 func parts(_ withEvents: Bool) -> [any BackupPart] {
     var list: [any BackupPart] = [
         TenantFilesPart.keys(tenantFolder: tenantFolder), TenantFilesPart.secrets(tenantFolder: tenantFolder),
-        StatePart(store: state, tenant: "bench"),
+        StoreRowsPart.state(store: state, tenant: "bench"),
     ]
-    if withEvents { list.append(EventsPart(store: events, tenant: "bench")) }
+    if withEvents { list.append(StoreRowsPart.events(store: events, tenant: "bench")) }
     return list
 }
 print("tenant: \(devices) devices, \(eventCount) events")
