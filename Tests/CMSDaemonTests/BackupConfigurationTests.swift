@@ -54,7 +54,7 @@ import Testing
         ("      keys: {env: CMS_CENTURY_BACKUP_KEY}\n", "tenants[0].backup.keys", "unknown key"),
         ("      key: my-passphrase-in-clear\n", "tenants[0].backup.key", "never the secret itself"),
         ("      key: {env: A, file: b}\n", "tenants[0].backup.key", "exactly one"),
-        ("      folder: [a, b]\n", "tenants[0].backup.folder", ""),
+        ("      folder: [a, b]\n", "tenants[0].backup.folder", "text value"),
         ("      ssh: {hostKey: \"SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s\"}\n", "tenants[0].backup.ssh",
          "exactly one of password or privateKey"),
         ("      ssh:\n        password: {env: P}\n        privateKey: {file: /k}\n        knownHosts: /kh\n",

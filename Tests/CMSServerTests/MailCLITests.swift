@@ -25,7 +25,7 @@ import Testing
 
     @Test func mailTestExitsOneWhenNoServerAccepted() async throws {
         try await TestServer.with { server in
-            let result = try await CLI.run(["mail", "test", "--server", "down"] + CLITests.options(server))
+            let result = try await CLI.run(["mail", "test", "--smtp-server", "down"] + CLITests.options(server))
             #expect(result.status == 1)
             try Golden.check(result.stdout, "mail-test-failed.txt")
         }
@@ -33,7 +33,7 @@ import Testing
 
     @Test func anUnknownServerIsTheServersMessageWithStatusTwo() async throws {
         try await TestServer.with { server in
-            let result = try await CLI.run(["mail", "test", "--server", "nope"] + CLITests.options(server))
+            let result = try await CLI.run(["mail", "test", "--smtp-server", "nope"] + CLITests.options(server))
             #expect(result.status == 2)
             #expect(result.stdout.isEmpty)
             #expect(result.stderr == "error: no SMTP server 'nope' in mail.yaml\n")

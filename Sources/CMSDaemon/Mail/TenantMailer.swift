@@ -405,7 +405,7 @@ public actor TenantMailer {
 
     // MARK: - API
 
-    /// `cms mail test [--server NAME]`.
+    /// `cms mail test [--smtp-server NAME]`.
     public func test(server name: String?, user: String?) async throws(APIError) -> MailTestResult {
         guard let mail, !mail.servers.isEmpty else {
             throw APIError(status: 409, code: "mail-not-configured", message: "the tenant's revision in force has no Mail document with servers")
