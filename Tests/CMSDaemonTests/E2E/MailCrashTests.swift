@@ -126,7 +126,8 @@ import Testing
                     == true
             })
         Self.kill9(cmsd)
-        let batched = try #require(try await store.policy(tenant: "century")?.pending.first { $0.device == "star_backup" })
+        let batched = try #require(
+            try await store.policy(tenant: "century")?.pending.first { $0.device == "star_backup" && $0.kind == .down })
         let sentBefore = try await store.sent(tenant: "century", limit: 100).count
         let receivedBefore = try smtp.messages().count
         #expect(sentBefore == receivedBefore, "every accepted mail was marked sent before the kill")
