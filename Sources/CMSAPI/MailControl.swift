@@ -81,9 +81,13 @@ public struct MailQueueStatus: Sendable, Hashable, Codable {
     public var pending: [Entry]
     /// The newest sent mails (at most 20), newest first.
     public var recent: [Entry]
+    /// The newest mails given up because no server accepted them in time (at most 20), newest first; `sent` is
+    /// when, `lastError` why. Absent from servers older than the expiry policy.
+    public var dropped: [Entry]?
 
     public init(
-        configured: Bool, monitored: Int, batchedEvents: Int, batchDue: Timestamp?, pending: [Entry], recent: [Entry]
+        configured: Bool, monitored: Int, batchedEvents: Int, batchDue: Timestamp?, pending: [Entry], recent: [Entry],
+        dropped: [Entry]? = nil
     ) {
         self.configured = configured
         self.monitored = monitored
@@ -91,5 +95,6 @@ public struct MailQueueStatus: Sendable, Hashable, Codable {
         self.batchDue = batchDue
         self.pending = pending
         self.recent = recent
+        self.dropped = dropped
     }
 }

@@ -7,6 +7,8 @@ public struct QueuedMail: Sendable, Equatable, Codable {
         /// Not sent yet (maybe tried and failed on every server; see ``attempts``).
         case pending
         case sent
+        /// Given up: no server accepted it within the mailer's expiry (docs/mail.md "Delivery").
+        case dropped
     }
 
     /// Without angle brackets; the queue's key: a mail is enqueued once and sent once per key.
@@ -23,6 +25,7 @@ public struct QueuedMail: Sendable, Equatable, Codable {
     public var eventCount: Int
     public var data: [UInt8]
     public var lastError: String?
+    /// When it was accepted (``Status/sent``) or given up (``Status/dropped``).
     public var sentAt: Timestamp?
     /// The server that accepted it.
     public var server: String?
@@ -58,6 +61,11 @@ public protocol MailStore: Sendable {
     func sent(tenant: String, limit: Int) async throws -> [QueuedMail]
     func markSent(messageID: String, server: String, at time: Timestamp) async throws
     func markFailed(messageID: String, error: String, nextAttempt: Timestamp) async throws
+    /// Gives a pending mail up (no server accepted it in time): it leaves the queue but keeps its row, so its
+    /// Message-ID is never queued again.
+    func markDropped(messageID: String, error: String, at time: Timestamp) async throws
+    /// The newest dropped mails, newest first.
+    func dropped(tenant: String, limit: Int) async throws -> [QueuedMail]
 }
 
 /// ``MailStore`` in memory, for tests.
@@ -97,5 +105,17 @@ public actor InMemoryMailStore: MailStore {
         mails[messageID]?.attempts += 1
         mails[messageID]?.lastError = error
         mails[messageID]?.nextAttempt = nextAttempt
+    }
+
+    public func markDropped(messageID: String, error: String, at time: Timestamp) {
+        guard mails[messageID]?.status == .pending else { return }
+        mails[messageID]?.status = .dropped
+        mails[messageID]?.attempts += 1
+        mails[messageID]?.lastError = error
+        mails[messageID]?.sentAt = time
+    }
+
+    public func dropped(tenant: String, limit: Int) -> [QueuedMail] {
+        Array(order.reversed().compactMap { mails[$0] }.filter { $0.tenant == tenant && $0.status == .dropped }.prefix(limit))
     }
 }

@@ -122,6 +122,23 @@ public final class SQLiteMailStore: MailStore {
         }
     }
 
+    public func markDropped(messageID: String, error: String, at time: Timestamp) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE mail_queue SET status = 'dropped', attempts = attempts + 1, last_error = ?, sent_at = ?
+                    WHERE message_id = ? AND status = 'pending'
+                    """,
+                arguments: [error, time.microsecondsSince1970, messageID])
+        }
+    }
+
+    public func dropped(tenant: String, limit: Int) async throws -> [QueuedMail] {
+        try await fetch(
+            "SELECT * FROM mail_queue WHERE tenant = ? AND status = 'dropped' ORDER BY sent_at DESC LIMIT ?",
+            [tenant, limit])
+    }
+
     private func fetch(_ sql: String, _ arguments: StatementArguments) async throws -> [QueuedMail] {
         let rows = try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
         return try rows.map { row in

@@ -154,6 +154,11 @@ private final class Transfer {
         var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         let reply = lastServerReply
         if let reply, Self.isFailureReply(reply) { message += " (server said: \(reply))" }
+        if code == CURLE_USE_SSL_FAILED {
+            // The default `tls: starttls` meets a server without TLS (the original product's servers had none).
+            message += "; the server offers no STARTTLS, so nothing was sent in clear — give this server `tls: none`"
+                + " in mail.yaml only if it really has no TLS, or `tls: implicit` for SMTPS"
+        }
         return .failure(
             MailTransportError(server: server, stage: stage(of: code, reply: reply), message: message, dialogue: lines))
     }

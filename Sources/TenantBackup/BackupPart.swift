@@ -21,8 +21,9 @@ public struct PartFile: Sendable, Hashable {
 /// before anything is replaced, then installs the parts one by one. `install` must be idempotent: after a crash
 /// during a restore, cmsd runs every part's install again from the staged folders (roll forward).
 ///
-/// Today's parts: `keys`, `secrets`, `state`, `events`. The config archive (issue 12) and firmware image records
-/// (issue 11) add themselves by conforming and being listed in ``TenantBackupParts``.
+/// The parts: `keys`, `secrets` (``TenantFilesPart``), `state`, `events` (``StoreRowsPart``), `archive` (the config
+/// archive, issue 12) and `images` (firmware image records, issue 11, ``FirmwareRecordsPart``), listed by
+/// `Daemon.backupParts`.
 public protocol BackupPart: Sendable {
     var name: String { get }
     /// Writes a consistent snapshot into `folder` (fresh, empty). Blocking; never on the concurrency pool.
@@ -147,70 +148,56 @@ public struct TenantFilesPart: BackupPart {
     }
 }
 
-/// The tenant's rows of the state store (pins, serials, sync status, apply intents, revisions).
-public struct StatePart: BackupPart {
-    public let name = "state"
-    public let store: SQLiteStateStore
+/// The tenant's rows of one SQLite store, copied into a file of their own with `TenantStoreCopy` (SQLite's online
+/// backup API, then only this tenant's rows): ``state(store:tenant:)`` (pins, serials, sync status, apply intents,
+/// revisions) and ``events(store:tenant:)`` (the event log, only when asked: `--include-events`).
+public struct StoreRowsPart: BackupPart {
+    public let name: String
     public let tenant: String
-    static let file = "state.sqlite"
+    /// The member's file name inside the part (`state.sqlite`, `events.sqlite`).
+    let file: String
+    let export: @Sendable (String) throws -> Void
+    let checkCopy: @Sendable (String) throws(StoreCopyError) -> Void
+    /// Installs the copy at the path; nil when the backup does not hold the part.
+    let importCopy: @Sendable (String?) throws -> Void
 
-    public init(store: SQLiteStateStore, tenant: String) {
-        self.store = store
-        self.tenant = tenant
+    /// The state store's rows. A backup without them leaves the live rows alone.
+    public static func state(store: SQLiteStateStore, tenant: String) -> StoreRowsPart {
+        StoreRowsPart(
+            name: "state", tenant: tenant, file: "state.sqlite",
+            export: { _ = try TenantStoreCopy.exportState(store, tenant: tenant, to: $0) },
+            checkCopy: { (path: String) throws(StoreCopyError) in _ = try TenantStoreCopy.checkState(at: path, tenant: tenant) },
+            importCopy: { path in
+                if let path { try TenantStoreCopy.importState(store, tenant: tenant, from: path) }
+            })
+    }
+
+    /// The event log. A restore without it erases the tenant's log (SPEC §11); with it, the log is the backup's.
+    public static func events(store: SQLiteEventStore, tenant: String) -> StoreRowsPart {
+        StoreRowsPart(
+            name: "events", tenant: tenant, file: "events.sqlite",
+            export: { _ = try TenantStoreCopy.exportEvents(store, tenant: tenant, to: $0) },
+            checkCopy: { (path: String) throws(StoreCopyError) in _ = try TenantStoreCopy.checkEvents(at: path, tenant: tenant) },
+            importCopy: { try TenantStoreCopy.importEvents(store, tenant: tenant, from: $0) })
     }
 
     public func snapshot(into folder: String) throws -> [PartFile] {
         try FileIO.makeFolder(folder)
-        _ = try TenantStoreCopy.exportState(store, tenant: tenant, to: folder + "/" + Self.file)
-        return [PartFile(path: Self.file, sealed: false, mode: 0o600)]
+        try export(folder + "/" + file)
+        return [PartFile(path: file, sealed: false, mode: 0o600)]
     }
 
     public func check(staged folder: String) throws(RestoreProblem) {
         do {
-            _ = try TenantStoreCopy.checkState(at: folder + "/" + Self.file, tenant: tenant)
+            try checkCopy(folder + "/" + file)
         } catch .otherTenant(let other) {
             throw .notThisTenant(found: other, expected: tenant)
         } catch {
-            throw .corrupt("state/\(Self.file): \(error)")
+            throw .corrupt("\(name)/\(file): \(error)")
         }
     }
 
     public func install(from folder: String?) throws {
-        guard let folder else { return }
-        try TenantStoreCopy.importState(store, tenant: tenant, from: folder + "/" + Self.file)
-    }
-}
-
-/// The tenant's event log, only when asked (`--include-events`). A restore without it erases the tenant's
-/// log (SPEC §11); with it, the log is the backup's.
-public struct EventsPart: BackupPart {
-    public let name = "events"
-    public let store: SQLiteEventStore
-    public let tenant: String
-    static let file = "events.sqlite"
-
-    public init(store: SQLiteEventStore, tenant: String) {
-        self.store = store
-        self.tenant = tenant
-    }
-
-    public func snapshot(into folder: String) throws -> [PartFile] {
-        try FileIO.makeFolder(folder)
-        _ = try TenantStoreCopy.exportEvents(store, tenant: tenant, to: folder + "/" + Self.file)
-        return [PartFile(path: Self.file, sealed: false, mode: 0o600)]
-    }
-
-    public func check(staged folder: String) throws(RestoreProblem) {
-        do {
-            _ = try TenantStoreCopy.checkEvents(at: folder + "/" + Self.file, tenant: tenant)
-        } catch .otherTenant(let other) {
-            throw .notThisTenant(found: other, expected: tenant)
-        } catch {
-            throw .corrupt("events/\(Self.file): \(error)")
-        }
-    }
-
-    public func install(from folder: String?) throws {
-        try TenantStoreCopy.importEvents(store, tenant: tenant, from: folder.map { $0 + "/" + Self.file })
+        try importCopy(folder.map { $0 + "/" + file })
     }
 }

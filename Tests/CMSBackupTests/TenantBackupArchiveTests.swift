@@ -51,9 +51,9 @@ final class BackupFixture: @unchecked Sendable {
     func parts(events include: Bool = true) -> [any BackupPart] {
         var parts: [any BackupPart] = [
             TenantFilesPart.keys(tenantFolder: data + "/tenants/acme"),
-            TenantFilesPart.secrets(tenantFolder: data + "/tenants/acme"), StatePart(store: state, tenant: "acme"),
+            TenantFilesPart.secrets(tenantFolder: data + "/tenants/acme"), StoreRowsPart.state(store: state, tenant: "acme"),
         ]
-        if include { parts.append(EventsPart(store: events, tenant: "acme")) }
+        if include { parts.append(StoreRowsPart.events(store: events, tenant: "acme")) }
         return parts
     }
 

@@ -5,6 +5,15 @@ import CMSModel
 extension FakeControlPlane: MailControl {
     func mailTest(_ tenant: String, server: String?, user: String?) async throws(APIError) -> MailTestResult {
         guard tenant == "acme" || tenant == "globex" else { throw APIError.notFound("tenant", tenant) }
+        if server == "down" {
+            return MailTestResult(
+                messageID: "cms.\(tenant).test-2@example.jp", recipients: ["noc@example.jp"],
+                attempts: [
+                    .init(
+                        server: "down", ok: false, stage: "connect", message: "Could not connect to server (127.0.0.1:2525)",
+                        dialogue: [])
+                ])
+        }
         if let server, server != "primary" {
             throw APIError(status: 404, code: "server-not-found", message: "no SMTP server '\(server)' in mail.yaml")
         }
@@ -26,6 +35,19 @@ extension FakeControlPlane: MailControl {
                     messageID: "cms.\(tenant).alert-1@example.jp", subject: "[CMS] 監視", recipients: 2, events: 3,
                     created: FakeControlPlane.since, attempts: 2, nextAttempt: FakeControlPlane.since,
                     lastError: "s1: connect failed", sent: nil, server: nil)
-            ], recent: [])
+            ],
+            recent: [
+                .init(
+                    messageID: "cms.\(tenant).alert-0@example.jp", subject: "[CMS] 監視 - mass outage: 12 devices DOWN",
+                    recipients: 3, events: 12, created: FakeControlPlane.since, attempts: 0, nextAttempt: nil,
+                    lastError: nil, sent: FakeControlPlane.since, server: "primary")
+            ],
+            dropped: [
+                .init(
+                    messageID: "cms.\(tenant).alert-x@example.jp", subject: "[CMS] 監視", recipients: 2, events: 1,
+                    created: FakeControlPlane.since, attempts: 31, nextAttempt: nil,
+                    lastError: "no server accepted the mail within 24h (31 attempts; last: s1: connect failed); dropped",
+                    sent: FakeControlPlane.since, server: nil)
+            ])
     }
 }

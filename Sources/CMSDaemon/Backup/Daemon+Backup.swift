@@ -13,8 +13,8 @@ extension Daemon: BackupControl {
     /// `<data>/tenants/<code>`.
     func tenantFolder(_ code: String) -> String { configuration.dataFolder + "/tenants/" + code }
 
-    /// The parts of a tenant's backup, in order: key pair, secrets, state rows, config archive (issue 12), and the
-    /// event log when asked. Firmware image records (issue 11) would add their part here.
+    /// The parts of a tenant's backup, in order: key pair, secrets, state rows, config archive (issue 12), firmware
+    /// image records (issue 11), and the event log when asked.
     func backupParts(_ code: String, includeEvents: Bool) -> [any BackupPart] {
         Self.backupParts(
             code, dataFolder: configuration.dataFolder, state: state, events: events, includeEvents: includeEvents)
@@ -26,9 +26,10 @@ extension Daemon: BackupControl {
         let folder = dataFolder + "/tenants/" + code
         var parts: [any BackupPart] = [
             TenantFilesPart.keys(tenantFolder: folder), TenantFilesPart.secrets(tenantFolder: folder),
-            StatePart(store: state, tenant: code), TenantFilesPart.archive(dataFolder: dataFolder, tenant: code),
+            StoreRowsPart.state(store: state, tenant: code), TenantFilesPart.archive(dataFolder: dataFolder, tenant: code),
+            FirmwareRecordsPart(tenantFolder: folder),
         ]
-        if includeEvents { parts.append(EventsPart(store: events, tenant: code)) }
+        if includeEvents { parts.append(StoreRowsPart.events(store: events, tenant: code)) }
         return parts
     }
 
@@ -288,6 +289,14 @@ extension Daemon: BackupControl {
             try await BlockingJob.run("cmsd restore \(tenant.code)") { try restore.commit(parts: parts, manifest: manifest) }
         } catch {
             failure = error
+        }
+        // The image store re-reads the restored records (those whose image is on this server).
+        if let engine = firmwareEngines[tenant.code] {
+            do {
+                try await engine.store.reload()
+            } catch {
+                failure = failure ?? error
+            }
         }
         let fresh = try makeController(tenant)
         controllerTable.withLock { $0[tenant.code] = fresh }

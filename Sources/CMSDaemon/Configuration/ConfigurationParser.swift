@@ -252,6 +252,9 @@ struct ConfigurationParser {
     }
 
     private func secret(_ node: Node, _ field: String) throws(ConfigurationError) -> SecretRef {
+        if case .scalar = node {
+            throw error(node, field, "give a secret reference, {env: NAME} or {file: PATH}, never the secret itself")
+        }
         let map = try mapping(node, field, allowed: ["env", "file"])
         switch (map["env"], map["file"]) {
         case (let env?, nil): return .env(try string(env, field + ".env"))

@@ -38,6 +38,16 @@ public actor FirmwareImageStore {
         }
     }
 
+    /// Reads `index.json` again (after a tenant restore replaced it, docs/backup.md).
+    public func reload() throws {
+        let indexURL = folder.appendingPathComponent("index.json")
+        if let data = try? Data(contentsOf: indexURL) {
+            index = try JSONDecoder().decode([StoredFirmwareImage].self, from: data)
+        } else {
+            index = []
+        }
+    }
+
     public func list() -> [StoredFirmwareImage] { index.sorted { ($0.product, $0.added) < ($1.product, $1.added) } }
 
     public func image(sha256: String) -> StoredFirmwareImage? { index.first { $0.sha256 == sha256 } }

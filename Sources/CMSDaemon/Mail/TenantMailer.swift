@@ -34,6 +34,9 @@ public actor TenantMailer {
     private var loaded = false
     private var wake: (at: Timestamp, task: Task<Void, Never>)?
     private var delivering = false
+    /// The first delivery after a start tries every pending mail at once, whatever its backoff said: the time
+    /// no cmsd ran is not a reason to wait longer (and a server may be back).
+    private var retriedAtStart = false
     private var stopped = false
     private let inbox: AsyncStream<[Event]>.Continuation
     private let stream: AsyncStream<[Event]>
@@ -42,13 +45,19 @@ public actor TenantMailer {
     /// The first retry after every server failed; doubled per attempt up to ``retryCap``.
     public static let retryBase: Duration = .seconds(60)
     public static let retryCap: Duration = .seconds(900)
+    /// A mail that no server accepted within this time after it was queued is given up (docs/mail.md "Delivery"):
+    /// a last attempt at that time, then `mail.failed` with `stage: expired` and the mail leaves the queue.
+    public static let defaultExpiry: Duration = .seconds(24 * 3600)
+    let expiry: Duration
 
     public init(
         tenant: String, store: any MailStore, sender: any MailSender, events: any EventStore,
         clock: any Clock<Duration>, now: @escaping @Sendable () -> Timestamp, logger: Logger,
+        expiry: Duration = TenantMailer.defaultExpiry,
         readSecret: @escaping @Sendable (SecretRef, String) throws -> String
     ) {
         self.tenant = tenant
+        self.expiry = expiry
         self.store = store
         self.sender = sender
         self.events = events
@@ -213,7 +222,10 @@ public actor TenantMailer {
         guard !stopped, !delivering, mail != nil else { return }
         var times: [Timestamp] = []
         if let due = policy?.dueAt { times.append(due) }
-        if let pending = try? await store.pending(tenant: tenant) { times += pending.map(\.nextAttempt) }
+        if let pending = try? await store.pending(tenant: tenant) {
+            times += pending.map(\.nextAttempt)
+            if !retriedAtStart, !pending.isEmpty { times.append(now()) }
+        }
         if let first = times.min() { schedule(first) }
     }
 
@@ -253,17 +265,25 @@ public actor TenantMailer {
             logger.error("cannot read the mail queue", metadata: ["error": "\(error)"])
             return
         }
-        for queued in pending where queued.nextAttempt <= now() && !stopped {
+        let all = !retriedAtStart
+        retriedAtStart = true
+        for queued in pending where (all || queued.nextAttempt <= now()) && !stopped {
+            let deadline = queued.createdAt + expiry
+            let final = now() >= deadline
             let outcome = await sendThroughServers(
                 queued.data, recipients: queued.recipients, messageID: queued.messageID, events: queued.eventCount,
-                servers: mail.servers)
+                servers: mail.servers, final: final)
             do {
                 if let server = outcome.server {
                     try await store.markSent(messageID: queued.messageID, server: server, at: now())
+                } else if final {
+                    try await drop(queued, outcome: outcome)
                 } else {
                     let delay = min(Self.retryCap, Self.retryBase * (1 << min(queued.attempts, 10)))
                     let last = outcome.attempts.last.map { "\($0.server): \($0.message ?? "")" } ?? "no server"
-                    try await store.markFailed(messageID: queued.messageID, error: last, nextAttempt: now() + delay)
+                    // The last attempt is at the deadline, not after it.
+                    let next = min(now() + delay, deadline)
+                    try await store.markFailed(messageID: queued.messageID, error: last, nextAttempt: next)
                 }
             } catch {
                 logger.error("cannot update the mail queue", metadata: ["error": "\(error)"])
@@ -271,16 +291,45 @@ public actor TenantMailer {
         }
     }
 
+    /// No server accepted `queued` within ``expiry``: it leaves the queue, and one `mail.failed` (stage `expired`,
+    /// `next: dropped`) says so, with how long and how many attempts it was tried.
+    private func drop(_ queued: QueuedMail, outcome: (server: String?, attempts: [MailTestResult.Attempt])) async throws {
+        let last = outcome.attempts.last.map { "\($0.server): \($0.message ?? "")" } ?? "no server"
+        let attempts = queued.attempts + 1
+        let error = "no server accepted the mail within \(Self.describe(expiry)) (\(attempts) attempts; last: \(last)); dropped"
+        try await store.markDropped(messageID: queued.messageID, error: error, at: now())
+        await record([
+            Event(
+                time: now(), tenant: tenant, type: .mailFailed,
+                details: [
+                    "server": outcome.attempts.last?.server ?? "-", "stage": "expired", "error": error,
+                    "recipients": String(queued.recipients.count), "messageID": queued.messageID,
+                    "events": String(queued.eventCount), "attempts": String(attempts), "next": "dropped",
+                ])
+        ])
+        logger.error(
+            "mail dropped: no server accepted it in time",
+            metadata: ["messageID": "\(queued.messageID)", "attempts": "\(attempts)", "error": "\(last)"])
+    }
+
+    /// `86400 s` → `24h`, `3600 s` → `1h`, `90 s` → `90s`.
+    static func describe(_ duration: Duration) -> String {
+        let seconds = duration.components.seconds
+        if seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds % 60 == 0 { return "\(seconds / 60)min" }
+        return "\(seconds)s"
+    }
+
     /// Tries `servers` in order; records `mail.failed` for each failure (naming server and reason) and `mail.sent`
     /// for the one that accepted. Returns the accepting server (nil: none did).
     private func sendThroughServers(
         _ data: [UInt8], recipients: [String], messageID: String, events count: Int, servers: [Mail.Server],
-        test: Bool = false
+        test: Bool = false, final: Bool = false
     ) async -> (server: String?, attempts: [MailTestResult.Attempt]) {
         var attempts: [MailTestResult.Attempt] = []
         var records: [Event] = []
         for (index, server) in servers.enumerated() {
-            let next = index + 1 < servers.count ? "trying \(servers[index + 1].name)" : (test ? "test failed" : "retry later")
+            let next = index + 1 < servers.count ? "trying \(servers[index + 1].name)" : (test ? "test failed" : final ? "dropped" : "retry later")
             var details = [
                 "server": server.name, "recipients": String(recipients.count), "messageID": messageID,
                 "events": String(count),
@@ -356,7 +405,7 @@ public actor TenantMailer {
 
     // MARK: - API
 
-    /// `cms mail test [--server NAME]`.
+    /// `cms mail test [--smtp-server NAME]`.
     public func test(server name: String?, user: String?) async throws(APIError) -> MailTestResult {
         guard let mail, !mail.servers.isEmpty else {
             throw APIError(status: 409, code: "mail-not-configured", message: "the tenant's revision in force has no Mail document with servers")
@@ -395,9 +444,11 @@ public actor TenantMailer {
     public func queueStatus() async throws(APIError) -> MailQueueStatus {
         let pending: [QueuedMail]
         let sent: [QueuedMail]
+        let dropped: [QueuedMail]
         do {
             pending = try await store.pending(tenant: tenant)
             sent = try await store.sent(tenant: tenant, limit: 20)
+            dropped = try await store.dropped(tenant: tenant, limit: 20)
         } catch {
             throw APIError(status: 500, code: "store-failed", message: "the mail queue could not be read: \(error)")
         }
@@ -411,7 +462,7 @@ public actor TenantMailer {
         let configured = mail.map { !$0.servers.isEmpty && !recipients(of: $0).isEmpty } ?? false
         return MailQueueStatus(
             configured: configured, monitored: monitored.count, batchedEvents: policy?.pending.count ?? 0,
-            batchDue: policy?.dueAt, pending: pending.map(entry), recent: sent.map(entry))
+            batchDue: policy?.dueAt, pending: pending.map(entry), recent: sent.map(entry), dropped: dropped.map(entry))
     }
 }
 

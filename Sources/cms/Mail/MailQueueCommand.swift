@@ -53,6 +53,16 @@ struct MailQueueCommand: AsyncParsableCommand {
             }
             text += "\n\nRecently sent\n" + table.render()
         }
+        if let dropped = status.dropped, !dropped.isEmpty {
+            var table = TextTable(headers: ["DROPPED", "EVENTS", "ATTEMPTS", "WHY", "MESSAGE-ID"], flexible: [3])
+            for entry in dropped {
+                table.rows.append([
+                    Output.time(entry.sent), String(entry.events), String(entry.attempts), entry.lastError ?? "-",
+                    entry.messageID,
+                ])
+            }
+            text += "\n\nDropped (no server accepted them in time)\n" + table.render()
+        }
         return text
     }
 }

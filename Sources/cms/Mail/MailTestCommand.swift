@@ -1,20 +1,21 @@
 import ArgumentParser
 import CMSAPI
 
-/// `cms mail test [--server NAME]` — sends a test mail now and prints each server's SMTP dialogue and outcome.
+/// `cms mail test [--smtp-server NAME]` — sends a test mail now and prints each server's SMTP dialogue and outcome.
 struct MailTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Send a test mail to the monitor recipients and print the SMTP dialogue's outcome.",
         discussion: """
-            Without --server the servers of mail.yaml are tried in order, as for alerts. Exit status 0 when a \
+            Without --smtp-server the servers of mail.yaml are tried in order, as for alerts. Exit status 0 when a \
             server accepted the mail, 1 when none did. Credentials never appear in the dialogue.
             """)
 
     @OptionGroup var api: APIOptions
 
-    @Option(help: "Send through this server of mail.yaml only.")
-    var server: String?
+    // Not `--server`: that is every API command's cmsd URL (APIOptions); the two would collide.
+    @Option(name: .customLong("smtp-server"), help: "Send through this server of mail.yaml only (its name).")
+    var smtpServer: String?
 
     @Option(help: "Output: table or json (the MailTestResult of the API).")
     var format: ObjectFormat = .table
@@ -24,7 +25,7 @@ struct MailTestCommand: AsyncParsableCommand {
             let client = try api.client()
             let tenant = try await api.tenant(using: client)
             let data = try await client.send(
-                "POST", ["tenants", tenant, "mail", "test"], query: server.map { [("server", $0)] } ?? [])
+                "POST", ["tenants", tenant, "mail", "test"], query: smtpServer.map { [("server", $0)] } ?? [])
             let result: MailTestResult = try client.decode(data)
             switch format {
             case .json: print(try Output.json(result))

@@ -118,6 +118,59 @@ import Testing
         #expect(check.stdout.contains("\"checkOnly\":true"), "\(check.stdout)")
     }
 
+    /// `kill -9` while the restore is still being staged (unpacked and checked, no `READY` yet): the restarted
+    /// `cmsd` drops the staged copy and the tenant's state is entirely the old one.
+    @Test func killBeforeReadyKeepsTheOldStateWhole() async throws {
+        setenv(Self.keyVariable, Data((0..<32).map { UInt8(31 - $0) }).base64EncodedString(), 1)
+        let server = try Server()
+        defer { try? FileManager.default.removeItem(at: server.harness.folder) }
+        try FileManager.default.createDirectory(atPath: server.harness.data, withIntermediateDirectories: true)
+        try await server.fillEvents(200_000)
+        var cmsd = try server.launch("cmsd-1")
+        #expect(await server.ready())
+        let backup = try server.answer("backup?to=before.tgz&events=true")
+        #expect(backup.stdout.contains("\"location\""), "\(backup.stdout)")
+        cmsd.terminate()
+        cmsd.waitUntilExit()
+
+        // The live state moves on while cmsd is down: a new IPsec secret, an extra device record, a shorter log.
+        let secretPath = server.harness.data + "/tenants/century/ipsec.secret"
+        let liveSecret = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+        try liveSecret.write(to: URL(fileURLWithPath: secretPath))
+        let state = try SQLiteStateStore(path: server.harness.data + "/state.sqlite")
+        try await state.save(DeviceRecord(tenant: "century", code: "marker", sync: DeviceSyncState(at: .seconds(1))))
+
+        cmsd = try server.launch("cmsd-2")
+        #expect(await server.ready())
+        let events = try SQLiteEventStore(path: server.harness.data + "/events.sqlite")
+        let request = try server.post("restore?from=before.tgz")
+        let restoreFolder = server.harness.data + "/restore/century"
+        // Kill as soon as staging has begun (the folder exists), long before the swap (200,000 events to unpack
+        // and check).
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !FileManager.default.fileExists(atPath: restoreFolder) && ContinuousClock.now < deadline {
+            usleep(2_000)
+        }
+        Self.kill9(cmsd)
+        request.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: restoreFolder), "the kill landed during staging")
+        #expect(!FileManager.default.fileExists(atPath: restoreFolder + "/READY"), "before READY")
+        // What cmsd-2 recorded (not in the backup): its restore's start. A rolled-forward restore would replace it.
+        let startedBefore = try await events.search(EventQuery(tenant: "century", limit: 100_000))
+            .filter { $0.type == .tenantRestoreStarted }.compactMap(\.id)
+        #expect(startedBefore.count == 1)
+
+        cmsd = try server.launch("cmsd-3")
+        defer { cmsd.terminate(); cmsd.waitUntilExit() }
+        #expect(await server.ready())
+        #expect(!FileManager.default.fileExists(atPath: restoreFolder), "the unfinished restore was dropped at start")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: secretPath)) == liveSecret, "the live secret stays")
+        #expect(try await state.devices(tenant: "century").contains { $0.code == "marker" }, "the live rows stay")
+        let log = try await events.search(EventQuery(tenant: "century", limit: 100_000))
+        #expect(log.filter { $0.type == .tenantRestoreStarted }.compactMap(\.id) == startedBefore,
+                "the live event log stays: the interrupted restore's start is on record")
+    }
+
     @Test func killDuringRestoreLeavesTheOldStateOrTheNewNeverAMix() async throws {
         setenv(Self.keyVariable, Data((0..<32).map { UInt8($0) }).base64EncodedString(), 1)
         let server = try Server()

@@ -37,14 +37,20 @@ import Testing
         let archivedHead = archived.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let key = try String(contentsOfFile: keyPath, encoding: .utf8)
         let eventsBefore = try await harness.events().count
+        // Two firmware images in the store: only their records are backed up (SPEC §11).
+        let kept = try await Self.upload(harness.daemon, version: "21.7.3", user: "alice")
+        let lost = try await Self.upload(harness.daemon, version: "21.7.2", user: "alice")
 
         // The backup runs while the tenant keeps running; the user is recorded.
         let written = try await harness.daemon.backup(
             ReconcileHarness.tenant, to: "nightly/century.tgz", includeEvents: true, user: "ops")
         #expect(written.location == backups + "/nightly/century.tgz")
-        #expect(written.contents.revision == revision && written.contents.parts == ["keys", "secrets", "state", "archive", "events"])
+        #expect(written.contents.revision == revision && written.contents.parts == ["keys", "secrets", "state", "archive", "images", "events"])
         let backupEvents = try await harness.events(.tenantBackupSucceeded)
         #expect(backupEvents.count == 1 && backupEvents.first?.user == "ops")
+        let backupStarted = try await harness.events(.tenantBackupStarted)
+        #expect(backupStarted.count == 1 && backupStarted.first?.user == "ops")
+        #expect(backupStarted.first?.details["target"] == "nightly/century.tgz")
         let checked = try await harness.daemon.restore(ReconcileHarness.tenant, from: "nightly/century.tgz", checkOnly: true, user: "ops")
         #expect(checked.checkOnly && !checked.restored && checked.contents.devices >= ReconcileHarness.managed.count)
 
@@ -59,10 +65,29 @@ import Testing
         harness.daemon = try Daemon(configuration: configuration, logger: logger)
         #expect(try String(contentsOfFile: keyPath, encoding: .utf8) != key)
         try await harness.daemon.start()
+        // The images themselves are not in a backup: the operator puts one back (another user uploads it again).
+        #expect(try await Self.upload(harness.daemon, version: "21.7.3", user: "bob").sha256 == kept.sha256)
+
+        // A backup that is not there is a failed restore, recorded with its code and the user.
+        do {
+            _ = try await harness.daemon.restore(ReconcileHarness.tenant, from: "nightly/missing.tgz", checkOnly: false, user: "ops")
+            Issue.record("a missing file was restored")
+        } catch {
+            #expect(error.code == "file-missing" && error.status == 404)
+        }
+        let failedRestore = try #require(try await harness.events(.tenantRestoreFailed).last)
+        #expect(failedRestore.user == "ops" && failedRestore.details["code"] == "file-missing")
 
         let restored = try await harness.daemon.restore(ReconcileHarness.tenant, from: "nightly/century.tgz", checkOnly: false, user: "ops")
         #expect(restored.restored)
         #expect(try String(contentsOfFile: keyPath, encoding: .utf8) == key, "the tenant's key is back")
+        // The restored records, re-read by the running image store: the one whose image is here (as backed up, by
+        // alice), not the one whose image is gone.
+        let images = try await harness.daemon.firmwareImages(ReconcileHarness.tenant)
+        #expect(images.map(\.sha256) == [kept.sha256] && images.first?.user == "alice", "\(images)")
+        #expect(!images.contains { $0.sha256 == lost.sha256 })
+        let restoreStarted = try await harness.events(.tenantRestoreStarted)
+        #expect(restoreStarted.contains { $0.user == "ops" && $0.details["source"] == "nightly/century.tgz" })
         // The config archive is back with its history (later commits may follow it, never replace it).
         #expect(try runProcess("/usr/bin/git", ["--git-dir", archive, "merge-base", "--is-ancestor", archivedHead, "HEAD"]).status == 0)
         #expect(try runProcess("/usr/bin/git", ["--git-dir", archive, "fsck", "--no-dangling"]).status == 0)
@@ -92,6 +117,17 @@ import Testing
             let summary = try #require(summaries.first { $0.code == device })
             #expect(summary.state == .connected || summary.state == .communicating, "\(device): \(summary.state)")
         }
+    }
+
+    /// Uploads a simulator firmware image (its header names product and version) through the daemon's API.
+    static func upload(_ daemon: Daemon, version: String, user: String) async throws -> StoredFirmwareImage {
+        let bytes = Array("NXR-FIRMWARE product=NXR-120 version=\(version)\n".utf8) + [UInt8](repeating: 0x5a, count: 4096)
+        let stream = AsyncThrowingStream<[UInt8], any Error> { continuation in
+            continuation.yield(bytes)
+            continuation.finish()
+        }
+        return try await daemon.addFirmwareImage(
+            ReconcileHarness.tenant, product: "NXR-120", version: nil, user: user, chunks: stream)
     }
 
     /// Every device's running configuration once it has not changed for 2 s.

@@ -25,9 +25,11 @@ final class MailerHarness: Sendable {
     let now: @Sendable () -> Timestamp
 
     /// - Parameter folder: reuse another harness's data folder (a restart of `cmsd` on the same queue file).
-    init(folder: URL? = nil, sender: any MailSender = CurlMailSender(timeouts: MailTimeouts(connect: .seconds(5), total: .seconds(20))))
-        throws
-    {
+    init(
+        folder: URL? = nil,
+        sender: any MailSender = CurlMailSender(timeouts: MailTimeouts(connect: .seconds(5), total: .seconds(20))),
+        expiry: Duration = TenantMailer.defaultExpiry
+    ) throws {
         self.folder = try folder ?? MailPeers.temporaryFolder("mailer")
         store = try SQLiteMailStore(dataFolder: self.folder.path)
         let clock = self.clock
@@ -40,7 +42,7 @@ final class MailerHarness: Sendable {
         var logger = Logger(label: "mail.test") { _ in CapturingLogHandler(lines: logs) }
         logger.logLevel = .trace
         mailer = TenantMailer(
-            tenant: Self.tenant, store: store, sender: sender, events: events, clock: clock, now: now, logger: logger,
+            tenant: Self.tenant, store: store, sender: sender, events: events, clock: clock, now: now, logger: logger, expiry: expiry,
             readSecret: { reference, _ in
                 guard case .env(let name) = reference, name == "CMS_CENTURY_SMTP_PASSWORD" else {
                     throw MailPeers.Failure(description: "no such secret in this test")

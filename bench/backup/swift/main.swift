@@ -5,7 +5,8 @@ import CMSStore
 import Foundation
 import TenantBackup
 
-// A tenant of N devices (default 2,048) with its key pair, secrets, pinned state and an event log of E events
+// A tenant of N devices (default 2,048) with its key pair, secrets, pinned state, config archive (a git repository
+// with every device's running config) and an event log of E events
 // (default 100,000): time and size of a backup with and without the event log, and of the check + stage of a
 // restore. Usage: backup-bench [devices] [events]
 let devices = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 2048 : 2048
@@ -38,13 +39,37 @@ while written < eventCount {
     })
     written += batch
 }
+// The config archive (issue 12): a bare git repository with one commit holding every device's running config
+// (an XML file of ~3 KB each), as `<data>/archive/<tenant>.git`.
+func git(_ arguments: [String], in folder: String) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+    process.arguments = ["-C", folder] + arguments
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+}
+let archiveWork = root + "/archive-work"
+try FileManager.default.createDirectory(atPath: archiveWork + "/nxr", withIntermediateDirectories: true)
+for index in 0..<devices {
+    let code = String(format: "nxr%05d", index)
+    let body = (0..<40).map { "  <interface><name>ge\($0)</name><mtu>\(1400 + index % 100)</mtu><description>\(code) port \($0)</description></interface>" }
+    try ("<config xmlns=\"urn:cms:nxr\">\n  <hostname>\(code)</hostname>\n" + body.joined(separator: "\n") + "\n</config>\n")
+        .write(toFile: archiveWork + "/nxr/\(code).xml", atomically: false, encoding: .utf8)
+}
+try git(["init", "-q", "-b", "main"], in: archiveWork)
+try git(["add", "-A"], in: archiveWork)
+try git(["-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q", "-m", "running configs"], in: archiveWork)
+try FileManager.default.createDirectory(atPath: data + "/archive", withIntermediateDirectories: true)
+try git(["clone", "-q", "--bare", archiveWork, data + "/archive/bench.git"], in: root)
 let key = Data((0..<32).map { UInt8($0) }).base64EncodedString()
 func parts(_ withEvents: Bool) -> [any BackupPart] {
     var list: [any BackupPart] = [
         TenantFilesPart.keys(tenantFolder: tenantFolder), TenantFilesPart.secrets(tenantFolder: tenantFolder),
-        StatePart(store: state, tenant: "bench"),
+        StoreRowsPart.state(store: state, tenant: "bench"), TenantFilesPart.archive(dataFolder: data, tenant: "bench"),
     ]
-    if withEvents { list.append(EventsPart(store: events, tenant: "bench")) }
+    if withEvents { list.append(StoreRowsPart.events(store: events, tenant: "bench")) }
     return list
 }
 print("tenant: \(devices) devices, \(eventCount) events")
