@@ -692,9 +692,11 @@ public actor FirmwareEngine {
             rollout: FirmwarePlanner.rollout(snapshot, group: group))
         let index = rollouts.count - 1
         await save(index)
-        await emit(
-            .firmwareRolloutStarted, device: nil, user: user,
-            details: ["rollout": rollouts[index].id, "image": image.name, "count": String(devices.count), "version": image.version])
+        var details = [
+            "rollout": rollouts[index].id, "image": image.name, "count": String(devices.count), "version": image.version,
+        ]
+        if let group { details["policy"] = "group \(group)" }
+        await emit(.firmwareRolloutStarted, device: nil, user: user, details: details)
         await tick()
         return rollouts.first { $0.id == rollouts[index].id }
     }
