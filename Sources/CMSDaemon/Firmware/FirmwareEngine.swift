@@ -507,6 +507,8 @@ public actor FirmwareEngine {
             await closeIntent(device)
             if error.appTag == "wrong-product" {
                 let reason = error.message ?? "the image is for another product"
+                // Not planned again at this revision (it would be refused again): a new commit or a resume retries.
+                if let revision = rollouts[index].revision { failedAt[device] = "\(image.name)@\(revision)" }
                 await emit(.firmwareUpdateNotUpdated, device: device, user: user, details: ["reason": reason])
                 await finish(device, rollout: id, .skipped("not updated: \(reason)"))
             } else {
