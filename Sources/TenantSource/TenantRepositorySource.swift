@@ -94,6 +94,15 @@ public actor TenantRepositorySource: DesiredStateSource {
                 }
             }
         }
+        // Firmware images kept in the repository (`file:`): cmsd stages them into its image store and serves them.
+        for image in result.snapshot?.firmware ?? [] {
+            guard case .file(let path) = image.source, files[path] == nil else { continue }
+            do {
+                files[path] = Array(try input.read(path))
+            } catch {
+                throw TenantSourceError.load(tenant: tenant, revision: commit.id, detail: "\(error)")
+            }
+        }
         logger.debug(
             "loaded",
             metadata: [

@@ -71,6 +71,9 @@ public actor FirmwareEngine {
     var counter = 0
     /// A plan is running (plans never overlap: two could start the same device twice).
     var planning = false
+    /// Devices that installed a version without rebooting (`no-reboot`, or the device said it would not reboot):
+    /// they report the old version until their next reboot and must not be flashed again meanwhile.
+    var installedAwaitingReboot: [String: (version: String, at: Timestamp)] = [:]
 
     public init(
         tenant: String, journal: any FirmwareJournal, store: FirmwareImageStore, events: any EventStore,
@@ -154,6 +157,11 @@ public actor FirmwareEngine {
         } catch {
             logger.error("cannot read the firmware journal", metadata: ["error": "\(error)"])
         }
+        for rollout in rollouts where rollout.mode == .noReboot {
+            for device in rollout.devices(in: "done") {
+                installedAwaitingReboot[device] = (rollout.version, rollout.created)
+            }
+        }
         for index in rollouts.indices where !rollouts[index].isOver {
             for device in rollouts[index].inFlightDevices {
                 if let intent = intents[device], intent.rollout == rollouts[index].id {
@@ -236,6 +244,14 @@ public actor FirmwareEngine {
                         details: ["reason": reason, "image": item.image.name])
                 }
             case .update, .versionUnknown:
+                if let installed = installedAwaitingReboot[item.device], installed.version == item.image.version {
+                    // Installed, runs after the next reboot. Once the device rebooted and still does not run it,
+                    // it is planned again.
+                    guard let uptime = info.uptimeSeconds, let read = info.lastRefresh,
+                        read - .seconds(uptime) > installed.at + .seconds(2)
+                    else { continue }
+                    installedAwaitingReboot[item.device] = nil
+                }
                 // One rollout per image, mode and policy: a group's `rollout:` gets its own.
                 groups[
                     [item.image.name, item.mode.rawValue, item.policyGroup ?? ""].joined(separator: "|"),
@@ -491,6 +507,8 @@ public actor FirmwareEngine {
             await closeIntent(device)
             if error.appTag == "wrong-product" {
                 let reason = error.message ?? "the image is for another product"
+                // Not planned again at this revision (it would be refused again): a new commit or a resume retries.
+                if let revision = rollouts[index].revision { failedAt[device] = "\(image.name)@\(revision)" }
                 await emit(.firmwareUpdateNotUpdated, device: device, user: user, details: ["reason": reason])
                 await finish(device, rollout: id, .skipped("not updated: \(reason)"))
             } else {
@@ -530,6 +548,7 @@ public actor FirmwareEngine {
                 details: ["version": output.version ?? image.version])
         }
         if mode == .noReboot || output.rebooting == false {
+            installedAwaitingReboot[device] = (image.version, now())
             await closeIntent(device)
             await emit(
                 .firmwareUpdateSucceeded, device: device, user: user,
@@ -692,9 +711,11 @@ public actor FirmwareEngine {
             rollout: FirmwarePlanner.rollout(snapshot, group: group))
         let index = rollouts.count - 1
         await save(index)
-        await emit(
-            .firmwareRolloutStarted, device: nil, user: user,
-            details: ["rollout": rollouts[index].id, "image": image.name, "count": String(devices.count), "version": image.version])
+        var details = [
+            "rollout": rollouts[index].id, "image": image.name, "count": String(devices.count), "version": image.version,
+        ]
+        if let group { details["policy"] = "group \(group)" }
+        await emit(.firmwareRolloutStarted, device: nil, user: user, details: details)
         await tick()
         return rollouts.first { $0.id == rollouts[index].id }
     }
