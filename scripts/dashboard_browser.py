@@ -155,7 +155,7 @@ def run(driver):
 
     # Groups and IPsec: the pictures of the guide's mesh and star.
     def topology(group):
-        driver.get(BASE + "/groups/" + group)
+        driver.get(BASE + "/groups/" + group + "?refresh=1")
         nodes = {n.get_attribute("data-device"): n.get_attribute("data-role")
                  for n in driver.find_elements(By.CSS_SELECTOR, "#topology g.node")}
         edges = sorted(tuple(sorted([e.get_attribute("data-from"), e.get_attribute("data-to")]))
