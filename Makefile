@@ -35,7 +35,7 @@ test-tsan: setup
 # The socketless tier: the pure-core test targets and the suites tagged `.core` (in-memory devices, stores and
 # source, a manual clock). No peer is started, no timer is real: well under a minute after the build.
 # (`swift test --filter tag:core` selects nothing with Swift 6.3.1, so the .core suites are named.)
-CORE_TESTS = --filter '^(CMSSchemaTests|CMSImportTests|NETCONFTests|NXRModelTests|CMSReconcileTests|CMSPlanTests|CMSAPITests|TenantKeysTests|CMSMailTests)\.' --filter 'CMSDaemonTests\.(Core[A-Za-z]*Tests|DaemonConfigurationTests|IPsecEventsTests)'
+CORE_TESTS = --filter '^(CMSSchemaTests|CMSImportTests|NETCONFTests|NXRModelTests|CMSReconcileTests|CMSPlanTests|CMSAPITests|TenantKeysTests|CMSMailTests|CMSDashboardTests)\.' --filter 'CMSDaemonTests\.(Core[A-Za-z]*Tests|DaemonConfigurationTests|IPsecEventsTests)'
 
 test-core: setup
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)

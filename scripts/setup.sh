@@ -28,6 +28,7 @@ PKGS=(
   chromium           # headless browser of the dashboard tests (docs/dashboard.md)
   chromium-driver    # WebDriver for that browser
   python3-selenium   # drives it from the dashboard browser tests
+  fonts-ipafont-gothic # Japanese glyphs in the dashboard's screenshots
 )
 
 missing=()

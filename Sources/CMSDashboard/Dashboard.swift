@@ -73,6 +73,7 @@ public struct Dashboard: Sendable {
             let group = context.parameters.get("group")?.removingPercentEncoding ?? ""
             return await guarded(request) { try await groupsPage(request, $0, group: group) }
         }
+        router.get("/operations") { request, _ in await guarded(request) { try await operationsPage(request, $0) } }
         router.get("/live") { request, _ in await live(request) }
         router.get("/lang/:code") { request, context in
             let code = Language(rawValue: context.parameters.get("code") ?? "") ?? .en

@@ -58,9 +58,9 @@ extension Dashboard {
                 }
                 if !fresh.isEmpty || tick % 10 == 0 {
                     var counts: [String: Int] = [:]
-                    for state in DeviceState.allCases {
-                        let page = try? await controlPlane.devices(tenant, query: DeviceListQuery(states: [state], pageSize: 16))
-                        counts[state.rawValue] = page?.total ?? 0
+                    for state in DeviceState.allCases { counts[state.rawValue] = 0 }
+                    for device in (try? await controlPlane.devices(tenant, query: DeviceListQuery()))?.devices ?? [] {
+                        counts[device.state.rawValue, default: 0] += 1
                     }
                     if counts != lastCounts {
                         lastCounts = counts

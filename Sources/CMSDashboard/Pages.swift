@@ -6,14 +6,13 @@ import Hummingbird
 extension Dashboard {
     // MARK: - Overview
 
-    /// The 7 device states of SPEC §2 with a counter each (one device-list query per state, as the API's).
+    /// The 7 device states of SPEC §2 with a counter each (one read of the device list, counted here: one query
+    /// per state cost 7 passes over the fleet).
     func stateCounts(_ tenant: String) async throws(APIError) -> [(state: DeviceState, count: Int)] {
-        var counts: [(DeviceState, Int)] = []
-        for state in DeviceState.allCases {
-            let page = try await controlPlane.devices(tenant, query: DeviceListQuery(states: [state], pageSize: 16))
-            counts.append((state, page.total))
-        }
-        return counts
+        let page = try await controlPlane.devices(tenant, query: DeviceListQuery())
+        var byState: [DeviceState: Int] = [:]
+        for device in page.devices { byState[device.state, default: 0] += 1 }
+        return DeviceState.allCases.map { ($0, byState[$0] ?? 0) }
     }
 
     func stateRows(_ counts: [(state: DeviceState, count: Int)], _ language: Language) -> [[String: Any]] {
@@ -43,7 +42,7 @@ extension Dashboard {
                     "condition": status.condition.status.rawValue, "reason": status.condition.reason,
                     "message": status.condition.message, "applied": status.lastAppliedRevision ?? "—",
                     "attempted": status.lastAttemptedRevision ?? "—", "failed": failed,
-                    "lintErrors": status.lintErrors, "fetchError": status.lastFetchError ?? "",
+                    "lintErrors": status.lintErrors, "fetchError": Self.nonEmpty(status.lastFetchError),
                     "lastFetch": status.lastFetch?.iso8601 ?? "—", "ready": status.ready,
                     "reconciling": status.reconciling, "stalled": status.stalled,
                     "notCarriedOut": status.notCarriedOut,
@@ -53,9 +52,16 @@ extension Dashboard {
             ])
     }
 
+    /// Mustache renders a section for an empty string: absent values go in as false.
+    static func nonEmpty(_ text: String?) -> Any {
+        guard let text, !text.isEmpty else { return false }
+        return text
+    }
+
     static func eventRow(_ event: Event) -> [String: Any] {
         [
             "id": event.id.map(String.init) ?? "", "time": event.time.iso8601, "type": event.type.rawValue,
+            "hasDevice": !(event.device ?? "").isEmpty,
             "severity": event.severity.rawValue, "device": event.device ?? "", "group": event.group ?? "",
             "user": event.user ?? "", "revision": event.revision.map { String($0.prefix(10)) } ?? "",
             "message": event.message,
@@ -157,8 +163,9 @@ extension Dashboard {
             "devices", request, session, active: "devices",
             [
                 "devices": page.devices.map { Self.summaryRow($0, language) }, "total": page.total,
-                "page": page.page, "pages": pages, "problem": problem ?? "",
-                "previous": page.page > 1 ? link(page.page - 1) : "", "next": page.page < pages ? link(page.page + 1) : "",
+                "page": page.page, "pages": pages, "problem": Self.nonEmpty(problem),
+                "previous": page.page > 1 ? link(page.page - 1) : Self.nonEmpty(nil),
+                "next": page.page < pages ? link(page.page + 1) : Self.nonEmpty(nil),
                 "csvLink": csvLink, "fields": fields, "sizes": sizes, "states": states,
                 "value": query.value ?? "", "exact": query.exact, "live": true,
             ])
@@ -191,7 +198,7 @@ extension Dashboard {
                 "condition": ["status": detail.condition.status.rawValue, "reason": detail.condition.reason,
                               "message": detail.condition.message, "since": detail.condition.since.iso8601] as [String: Any],
                 "applied": detail.lastAppliedRevision ?? "—", "attempted": detail.lastAttemptedRevision ?? "—",
-                "lastError": detail.lastError ?? "", "hostKey": detail.hostKey ?? "—",
+                "lastError": Self.nonEmpty(detail.lastError), "hostKey": detail.hostKey ?? "—",
                 "uptime": detail.uptimeSeconds.map(String.init) ?? "—",
                 "interfaces": detail.interfaces.map {
                     ["name": $0.name, "status": $0.operStatus, "addresses": $0.addresses.joined(separator: ", ")]

@@ -3,7 +3,8 @@
 # One cmsd on a generated tenant repository (bench/converge/generate.py; no simulator runs, so the devices are
 # awaiting their address — every row is still rendered); logs in with the tenant's token, then fetches each
 # page RUNS times (default 5) with curl and prints, per page: bytes and the median / max time to the last byte.
-# CONFIG=debug|release (default release). Loopback only; everything stops when the script ends.
+# CONFIG=debug|release (default release); CMSD=/path/to/cmsd uses that binary as built. Loopback only; everything
+# stops when the script ends.
 set -euo pipefail
 DEVICES=${DEVICES:-2048}
 RUNS=${RUNS:-5}
@@ -11,10 +12,12 @@ CONFIG=${CONFIG:-release}
 PY=/usr/bin/python3
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-swift build -c "$CONFIG" --product cmsd >&2
-BIN=$(swift build -c "$CONFIG" --show-bin-path)
+if [ -z "${CMSD_BIN:=${CMSD:-}}" ]; then
+    swift build -c "$CONFIG" --product cmsd >&2
+    CMSD_BIN="$(swift build -c "$CONFIG" --show-bin-path)/cmsd"
+fi
 WORK=$(mktemp -d)
-CMSD=""
+CMSD=""  # its pid, once started
 cleanup() {
     set +e
     if [ -n "$CMSD" ]; then kill -TERM "$CMSD" 2>/dev/null; wait "$CMSD" 2>/dev/null; fi
@@ -34,7 +37,7 @@ listen: {crp: "127.0.0.1:$CRP", api: "127.0.0.1:$API"}
 tenants:
   - {code: bench, repo: {url: $REPO, branch: main}, username: admin}
 YAML
-"$BIN/cmsd" --config "$WORK/cmsd.yaml" --log-level error 2>"$WORK/cmsd.log" &
+"$CMSD_BIN" --config "$WORK/cmsd.yaml" --log-level error 2>"$WORK/cmsd.log" &
 CMSD=$!
 BASE="http://127.0.0.1:$API"
 for _ in $(seq 1 600); do

@@ -81,7 +81,7 @@ import Testing
         try await fleet.startAll()
         let base = "http://127.0.0.1:\(apiPort)"
         let down = "nxr02"
-        func deviceState(_ code: String) -> String? {
+        @Sendable func deviceState(_ code: String) -> String? {
             guard let result = try? runProcess(
                 "/usr/bin/curl",
                 ["-sf", "-H", "Authorization: Bearer \(tokens.alice)", "\(base)/api/v1/tenants/century/devices/\(code)"]),
@@ -105,27 +105,18 @@ import Testing
         browser.standardOutput = output
         browser.standardInput = input
         browser.standardError = errors
-        let lines = Mutex<[String]>([])
-        let partial = Mutex<String>("")
+        let lines = OutputLines()
         output.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            partial.withLock { buffer in
-                buffer += text
-                while let newline = buffer.firstIndex(of: "\n") {
-                    let line = String(buffer[..<newline])
-                    buffer = String(buffer[buffer.index(after: newline)...])
-                    lines.withLock { $0.append(line) }
-                }
-            }
+            lines.add(String(decoding: handle.availableData, as: UTF8.self))
         }
         try browser.run()
         // The handshake: when the page watches, the device goes down in the simulator; once the API says so, the
         // script gets 2 s to see it on the page without a reload.
         let waiting = await eventuallyTrue(timeout: .seconds(240)) {
-            lines.withLock { $0.contains { $0.hasPrefix("WAIT-DOWN") || $0 == "END" } } || !browser.isRunning
+            lines.all.contains { $0.hasPrefix("WAIT-DOWN") || $0 == "END" } || !browser.isRunning
         }
         #expect(waiting, "the browser script reaches the live step")
-        if lines.withLock({ $0.contains("WAIT-DOWN \(down)") }) {
+        if lines.all.contains("WAIT-DOWN \(down)") {
             let sim = try #require(fleet.device(down))
             try await sim.stop().get()
             #expect(await eventuallyTrue(timeout: .seconds(30)) { deviceState(down) == "disconnected" },
@@ -137,7 +128,7 @@ import Testing
         browser.waitUntilExit()
         output.fileHandleForReading.readabilityHandler = nil
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let all = lines.withLock { $0 }
+        let all = lines.all
         #expect(browser.terminationStatus == 0, "dashboard_browser.py failed:\n\(stderr.suffix(3000))")
         #expect(all.last == "END", "the script ran to its end; stdout:\n\(all.joined(separator: "\n"))")
         var checks: [String: Bool] = [:]
@@ -152,8 +143,8 @@ import Testing
             "redirected-to-login", "bad-token-refused", "logged-in", "cookie-flags", "overview-counts-match-api",
             "overview-revision", "paging", "search-partial", "search-exact", "search-other-field", "device-csv",
             "device-detail", "events-search", "events-csv", "ipsec-mesh-svg", "ipsec-star-svg", "ipsec-edge-colours",
-            "language-switch", "live-down-within-2s", "no-cookie-refused", "forged-csrf-refused", "missing-csrf-refused",
-            "reconcile-recorded-with-user", "logged-out", "old-cookie-refused-after-logout", "read-only-no-buttons",
+            "operations-schedules", "language-switch", "live-down-within-2s", "no-cookie-refused", "forged-csrf-refused", "missing-csrf-refused",
+            "reconcile-accepted", "logged-out", "old-cookie-refused-after-logout", "read-only-no-buttons",
             "read-only-refused", "all-tenant-login",
         ]
         #expect(Set(checks.keys) == Set(expected), "every check ran: \(checks.keys.sorted())")
@@ -170,4 +161,21 @@ import Testing
         #expect(has("user.login", "alice") && has("user.logout", "alice"))
         #expect(has("user.login", "viewer") && has("user.login", "ops") && has("user.logout", "ops"))
     }
+}
+
+/// The browser script's stdout, split into lines as it arrives.
+final class OutputLines: Sendable {
+    private let state = Mutex<(lines: [String], partial: String)>(([], ""))
+
+    func add(_ text: String) {
+        state.withLock { state in
+            state.partial += text
+            while let newline = state.partial.firstIndex(of: "\n") {
+                state.lines.append(String(state.partial[..<newline]))
+                state.partial = String(state.partial[state.partial.index(after: newline)...])
+            }
+        }
+    }
+
+    var all: [String] { state.withLock { $0.lines } }
 }
