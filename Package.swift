@@ -127,7 +127,7 @@ let package = Package(
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
                                "NETCONFClient", "CRP", "CRPTransport", "CMSStore", "TenantSource", "TenantKeys",
                                "GitSource", "ConfigArchive", "CMSMail", "MailTransport", "CMSBackup", "TenantBackup",
-                               "BackupSFTP", "CLibZ",
+                               "BackupSFTP", "CLibZ", "CMSVersion",
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -147,17 +147,18 @@ let package = Package(
 
         // ── Executables: thin ──
         .executableTarget(name: "cmsd",
-                          dependencies: ["CMSDaemon", "CMSServer", "CMSAPI",
+                          dependencies: ["CMSDaemon", "CMSServer", "CMSAPI", "CMSVersion",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                           swiftSettings: strict),
         .executableTarget(name: "cms-lint",
-                          dependencies: ["CMSSchema", "TenantSource",
+                          dependencies: ["CMSSchema", "TenantSource", "CMSVersion",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "cms",
                           dependencies: ["CMSModel", "CMSSchema", "CMSImport", "NETCONF", "NETCONFClient", "TenantKeys", "CMSAPI",
+                                         "CMSVersion", .product(name: "Yams", package: "Yams"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "netconf-bench", dependencies: ["NETCONF"], swiftSettings: strict),
@@ -172,7 +173,7 @@ let package = Package(
         .executableTarget(name: "archive-bench", dependencies: ["ConfigArchive"], path: "bench/archive/swift",
                           swiftSettings: strict),
         .executableTarget(name: "nxr-sim",
-                          dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["NXRSim", "CMSVersion", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
         // libFuzzer harnesses (docs/security.md "Fuzzing and sanitizers"); scripts/fuzz.sh builds them with
@@ -239,6 +240,12 @@ let package = Package(
         .testTarget(name: "CMSBackupTests",
                     dependencies: ["TestSupport", "CMSBackup", "TenantBackup", "BackupSFTP", "CMSStore", "CMSModel",
                                    "CMSReconcile", "CLibArchive"]),
+
+        // ── Operator ergonomics (issue 17): the one version of every binary ──
+        .target(name: "CMSVersion", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: strict),
+        .executableTarget(name: "plan-bench", dependencies: ["TenantSource", "CMSPlan", "CMSModel", "CMSReconcile", "NETCONF"],
+                          path: "bench/plan/swift", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
