@@ -20,6 +20,12 @@ public enum ExitConvention {
     public static func main<Command: ParsableCommand>(
         _ command: Command.Type, arguments: [String]? = nil, decorateHelp: @Sendable (String) -> String = { $0 }
     ) async -> Never {
+        // ArgumentParser's own main answers these (completion scripts, the command tree) before running anything.
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        if given.contains(where: { $0.hasPrefix("--generate-completion-script") || $0 == "--experimental-dump-help" }) {
+            command.main(given)
+            Foundation.exit(success)
+        }
         do {
             var parsed = try command.parseAsRoot(arguments)
             if var asynchronous = parsed as? any AsyncParsableCommand {

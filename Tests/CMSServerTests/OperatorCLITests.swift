@@ -101,7 +101,7 @@ import Testing
             for column in ["TIME (UTC)", "SEVERITY", "TYPE", "USER", "DEVICE", "MESSAGE"] {
                 #expect(header.contains(column), "\(column) in \(header)")
             }
-            let row = try #require(lines.first { $0.contains("git.apply.succeeded") && $0.contains("alice") })
+            let row = try #require(lines.first { $0.contains("alice") && $0.contains("applied revision abc123") }, "\(lines)")
             #expect(row.hasSuffix(long.trimmingCharacters(in: .whitespaces)), "the whole message when piped: \(row)")
             #expect(!result.stdout.contains("…"))
 

@@ -101,7 +101,7 @@ struct EventsCommand: AsyncParsableCommand {
 
     static func listing(_ events: [Event], zone: TimeZone) -> Listing<[Event]> {
         var table = TextTable(
-            headers: ["TIME (\(zone.identifier))", "SEVERITY", "TYPE", "USER", "DEVICE", "MESSAGE"], flexible: [5],
+            headers: ["TIME (\(Output.zoneName(zone)))", "SEVERITY", "TYPE", "USER", "DEVICE", "MESSAGE"], flexible: [5],
             droppable: [3, 2])
         for event in events {
             table.rows.append([

@@ -87,7 +87,7 @@ struct StatusCommand: AsyncParsableCommand {
         -> String
     {
         let condition = status.condition
-        let zoneName = zone.identifier
+        let zoneName = Output.zoneName(zone)
         var pairs: [(String, String)] = [
             ("tenant", status.tenant),
             (

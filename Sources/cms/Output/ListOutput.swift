@@ -89,6 +89,11 @@ extension Output {
         return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute)):\(two(c.second))"
     }
 
+    /// A zone's name for headers: `UTC` (Foundation names it GMT on Linux), else its identifier.
+    static func zoneName(_ zone: TimeZone) -> String {
+        zone.identifier == "GMT" || zone.identifier == "UTC" ? "UTC" : zone.identifier
+    }
+
     /// The zone to show times in: UTC with `--utc` or when the tenant's is unknown, else the tenant's.
     static func zone(tenantZone: String?, utc: Bool) -> TimeZone {
         guard !utc, let name = tenantZone, let zone = TimeZone(identifier: name) else {

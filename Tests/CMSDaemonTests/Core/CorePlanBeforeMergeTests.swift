@@ -32,11 +32,15 @@ import Testing
         let back = try await harness.controller.plan(revision: resuming, native: false)
         #expect(back.resumptions == ["nxr02"] && back.suspensions.isEmpty && back.hasChanges)
 
-        // A device gone from git is a deletion of the plan.
-        harness.files.withLockedValue { files in files["devices/nxr03.yaml"] = nil; files["configs/nxr03/baseline.xml"] = nil }
-        let deleting = await harness.commit("retire nxr03")
+        // A device gone from git (file and group membership) is a deletion of the plan.
+        harness.files.withLockedValue { files in
+            files["devices/ebisu.yaml"] = nil
+            files["groups/plain.yaml"] = files["groups/plain.yaml"]?.replacingOccurrences(of: "  - device: ebisu\n", with: "")
+        }
+        let deleting = await harness.commit("retire ebisu")
         let gone = try await harness.controller.plan(revision: deleting, native: false)
-        #expect(gone.deletions == ["nxr03"] && gone.hasChanges)
+        #expect(gone.lintErrors.isEmpty, "\(gone.lintErrors)")
+        #expect(gone.deletions == ["ebisu"] && gone.hasChanges, "\(gone.deletions)")
         await harness.stop()
     }
 
