@@ -43,17 +43,18 @@ done
 "$bin/cmsd" --help > "$tmp/help"
 render cmsd 8 "$tmp/help" > "$out/man8/cmsd.8"
 
-# Every cms subcommand, from ArgumentParser's dump of the command tree.
-"$bin/cms" --experimental-dump-help | python3 -c '
-import json, sys
-def walk(command, path):
-    for sub in command.get("subcommands", []):
-        if sub["commandName"] == "help":
-            continue
-        print(" ".join(path + [sub["commandName"]]))
-        walk(sub, path + [sub["commandName"]])
-walk(json.load(sys.stdin)["command"], [])
-' | while read -r path; do
+# Every cms subcommand, walked through the SUBCOMMANDS sections of the help texts.
+walk() { # path...
+  local help
+  help=$("$bin/cms" "$@" --help)
+  printf '%s\n' "$help" | awk '/^SUBCOMMANDS:/{on=1;next} on && /^[^ ]/{on=0} on && /^  [a-z]/{print $1}' |
+    while read -r name; do
+      [ "$name" = help ] && continue
+      echo "$* $name" | sed 's/^ //'
+      walk "$@" "$name"
+    done
+}
+walk | while read -r path; do
   # shellcheck disable=SC2086
   "$bin/cms" $path --help > "$tmp/help"
   render "cms-${path// /-}" 1 "$tmp/help" > "$out/man1/cms-${path// /-}.1"

@@ -22,8 +22,13 @@ public enum ExitConvention {
     ) async -> Never {
         // ArgumentParser's own main answers these (completion scripts, the command tree) before running anything.
         let given = arguments ?? Array(CommandLine.arguments.dropFirst())
-        if given.contains(where: { $0.hasPrefix("--generate-completion-script") || $0 == "--experimental-dump-help" }) {
-            command.main(given)
+        if let index = given.firstIndex(of: "--generate-completion-script") {
+            let name = index + 1 < given.count ? given[index + 1] : ""
+            guard let shell = CompletionShell(rawValue: name) else {
+                FileHandle.standardError.write(Data("give a shell: bash, zsh or fish\n".utf8))
+                Foundation.exit(Self.error)
+            }
+            print(command.completionScript(for: shell))
             Foundation.exit(success)
         }
         do {
