@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: setup build test test-core demo bench lint-example clean fuzz fuzz-ci test-tsan dashboard-screenshots
+.PHONY: setup build test test-core demo bench lint-example clean fuzz fuzz-ci test-tsan install uninstall man dashboard-screenshots
 
 setup:
 	@bash scripts/setup.sh
@@ -58,3 +58,41 @@ bench: setup
 
 clean:
 	rm -rf .build .build-fuzz .build-tsan .build-asan
+
+# Installation (docs/production.md): binaries in $(PREFIX)/bin, man pages generated from --help, the systemd unit,
+# completions and the docs. DESTDIR for packaging; CONFIGURATION=release for an optimised build.
+PREFIX ?= /usr/local
+DESTDIR ?=
+CONFIGURATION ?= release
+BINARIES = cms cmsd cms-lint nxr-sim
+BIN_DIR = .build/$(CONFIGURATION)
+
+$(BIN_DIR)/cms $(BIN_DIR)/cmsd $(BIN_DIR)/cms-lint $(BIN_DIR)/nxr-sim:
+	$(SWIFT) build -c $(CONFIGURATION) $(BUILD_FLAGS) --product $(notdir $@)
+
+man: $(addprefix $(BIN_DIR)/,$(BINARIES))
+	bash scripts/man.sh $(BIN_DIR) .build/man
+
+install: man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/cms \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(addprefix $(BIN_DIR)/,$(BINARIES)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 .build/man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 .build/man/man8/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	sed 's|/usr/local/|$(PREFIX)/|g' packaging/cmsd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/cmsd.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/cmsd.service
+	install -m 0644 docs/production.md docs/cli.md docs/cmsd.md $(DESTDIR)$(PREFIX)/share/doc/cms/
+	$(BIN_DIR)/cms --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cms
+	$(BIN_DIR)/cms --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cms
+	$(BIN_DIR)/cms --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/cms.fish
+	@echo "installed under $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(BINARIES)) $(DESTDIR)$(PREFIX)/lib/systemd/system/cmsd.service
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/cms*.1 $(DESTDIR)$(PREFIX)/share/man/man1/nxr-sim.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/cmsd.8
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/cms
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cms $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cms \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/cms.fish

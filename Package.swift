@@ -129,7 +129,7 @@ let package = Package(
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "CMSAPI", "NETCONF", "NXRModel",
                                "NETCONFClient", "CRP", "CRPTransport", "CMSStore", "TenantSource", "TenantKeys",
                                "GitSource", "ConfigArchive", "CMSMail", "MailTransport", "CMSBackup", "TenantBackup",
-                               "BackupSFTP", "CLibZ",
+                               "BackupSFTP", "CLibZ", "CMSVersion",
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -149,17 +149,18 @@ let package = Package(
 
         // ── Executables: thin ──
         .executableTarget(name: "cmsd",
-                          dependencies: ["CMSDaemon", "CMSServer", "CMSAPI",
+                          dependencies: ["CMSDaemon", "CMSServer", "CMSAPI", "CMSVersion",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                           swiftSettings: strict),
         .executableTarget(name: "cms-lint",
-                          dependencies: ["CMSSchema", "TenantSource",
+                          dependencies: ["CMSSchema", "TenantSource", "CMSVersion",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "cms",
                           dependencies: ["CMSModel", "CMSSchema", "CMSImport", "NETCONF", "NETCONFClient", "TenantKeys", "CMSAPI",
+                                         "CMSVersion", .product(name: "Yams", package: "Yams"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "netconf-bench", dependencies: ["NETCONF"], swiftSettings: strict),
@@ -174,7 +175,7 @@ let package = Package(
         .executableTarget(name: "archive-bench", dependencies: ["ConfigArchive"], path: "bench/archive/swift",
                           swiftSettings: strict),
         .executableTarget(name: "nxr-sim",
-                          dependencies: ["NXRSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["NXRSim", "CMSVersion", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
         // libFuzzer harnesses (docs/security.md "Fuzzing and sanitizers"); scripts/fuzz.sh builds them with
@@ -255,6 +256,11 @@ let package = Package(
                     dependencies: ["TestSupport", "CMSDashboard", "CMSServer", "CMSAPI", "CMSModel",
                                    .product(name: "Hummingbird", package: "hummingbird"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        // ── Operator ergonomics (issue 17): the one version of every binary ──
+        .target(name: "CMSVersion", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: strict),
+        .executableTarget(name: "plan-bench", dependencies: ["TenantSource", "CMSPlan", "CMSModel", "CMSReconcile", "NETCONF"],
+                          path: "bench/plan/swift", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

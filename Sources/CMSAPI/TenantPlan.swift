@@ -37,6 +37,9 @@ public struct TenantPlan: Sendable, Hashable, Codable {
     /// Devices that would be deleted (gone from git), and whether safe prune would refuse.
     public var deletions: [String]
     public var pruneRefused: String?
+    /// Devices the revision suspends (cmsd stops managing them) or resumes, against the revision in force.
+    public var suspensions: [String] = []
+    public var resumptions: [String] = []
 
     public init(
         tenant: String, revision: String, lintErrors: [String] = [], devices: [DevicePlan] = [],
@@ -51,5 +54,24 @@ public struct TenantPlan: Sendable, Hashable, Codable {
     }
 
     /// Whether applying would change anything.
-    public var hasChanges: Bool { devices.contains { !$0.parts.isEmpty } || !deletions.isEmpty }
+    public var hasChanges: Bool {
+        devices.contains { !$0.parts.isEmpty } || !deletions.isEmpty || !suspensions.isEmpty || !resumptions.isEmpty
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case tenant, revision, lintErrors, devices, deletions, pruneRefused, suspensions, resumptions
+    }
+
+    /// Older servers send no `suspensions`/`resumptions`: empty.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        tenant = try container.decode(String.self, forKey: .tenant)
+        revision = try container.decode(String.self, forKey: .revision)
+        lintErrors = try container.decode([String].self, forKey: .lintErrors)
+        devices = try container.decode([DevicePlan].self, forKey: .devices)
+        deletions = try container.decode([String].self, forKey: .deletions)
+        pruneRefused = try container.decodeIfPresent(String.self, forKey: .pruneRefused)
+        suspensions = try container.decodeIfPresent([String].self, forKey: .suspensions) ?? []
+        resumptions = try container.decodeIfPresent([String].self, forKey: .resumptions) ?? []
+    }
 }

@@ -20,13 +20,16 @@ public struct TenantStatus: Sendable, Hashable, Codable {
     /// What the revision in force declares that `cmsd` does not carry out yet, each with the issue that will
     /// (`gitops.not-carried-out`); empty when everything it declares is carried out.
     public var notCarriedOut: [String]
+    /// The tenant's IANA time zone (tenant.yaml `timeZone`), for showing times; nil before a revision is in force.
+    public var timeZone: String?
 
     public init(
         tenant: String, condition: SyncCondition, lastAppliedRevision: String? = nil,
         lastAttemptedRevision: String? = nil, lintErrors: [String] = [], lastFetchError: String? = nil,
         lastFetch: Timestamp? = nil, counts: DeviceStateCounts = DeviceStateCounts(), ready: Int = 0,
-        reconciling: Int = 0, stalled: Int = 0, notCarriedOut: [String] = []
+        reconciling: Int = 0, stalled: Int = 0, notCarriedOut: [String] = [], timeZone: String? = nil
     ) {
+        self.timeZone = timeZone
         self.tenant = tenant
         self.condition = condition
         self.lastAppliedRevision = lastAppliedRevision

@@ -5,6 +5,7 @@ import CRPTransport
 import CMSModel
 import CMSReconcile
 import CMSStore
+import CMSVersion
 import Foundation
 import Logging
 import MailTransport
@@ -20,7 +21,7 @@ import TenantSource
 /// A swift-service-lifecycle `Service`: ``run()`` starts everything and returns after a graceful shutdown (or
 /// cancellation) once sessions are closed and stores flushed.
 public final class Daemon: ControlPlane, Service, Sendable {
-    public static let version = "0.2.0"
+    public static let version = CMSVersion.current
 
     public let configuration: DaemonConfiguration
     public let events: SQLiteEventStore

@@ -45,7 +45,8 @@ public struct DeviceImporter: Sendable {
     public func run(input: URL) throws(ImportError) -> Outcome {
         let bundle = try Self.load(input, limits: options.limits)
         let text = try options.encoding.decode(bundle.csv)
-        let records = CSVReader.records(in: text)
+        // A header row (`code,name,product,…`) is a title, not a device line.
+        let records = CSVHeader.dropHeader(CSVReader.records(in: text)).records
         let codes = Set(records.compactMap { $0.fields.first?.trimmingASCIIWhitespace() })
         let snapshot = try RepoReader(root: repo).snapshot(configsOf: codes)
         if let (path, reason) = snapshot.unparsable.min(by: { $0.key < $1.key }) {

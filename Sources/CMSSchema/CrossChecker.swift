@@ -6,6 +6,10 @@ struct CrossChecker {
     let repositoryPaths: Set<String>
     let baselineCheck: BaselineCheck?
     var diagnostics: [Diagnostic] = []
+    /// Device documents whose file name (`devices/<name>.yaml`) is not their code while `<name>` is not declared:
+    /// a misspelt code. References to `<name>` are counted and reported once, at the code (one finding per cause).
+    private var misspelt: [String: ParsedDocument] = [:]
+    private var misspeltReferences: [String: Int] = [:]
 
     init(limits: Limits, repositoryPaths: Set<String>, baselineCheck: BaselineCheck? = nil) {
         self.limits = limits
@@ -63,9 +67,22 @@ struct CrossChecker {
         }
         let imageIndex = checkImages(images)
         let deviceIndex = checkDevices(devices, images: imageIndex)
+        for (device, document) in devices where document.file.hasPrefix("devices/") {
+            let name = String(document.file.dropFirst("devices/".count).split(separator: "/").last ?? "")
+            let stem = name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name.hasSuffix(".yml") ? String(name.dropLast(4)) : name
+            if stem != device.code, deviceIndex[stem] == nil, !stem.isEmpty { misspelt[stem] = document }
+        }
         let groupIndex = checkGroups(groups, devices: deviceIndex, images: imageIndex, mail: mails.first?.0)
         checkSchedules(schedules, devices: deviceIndex, groups: groupIndex, images: imageIndex)
         checkGroupRollouts(groups, windows: tenants.first.map { Set($0.0.windows.map(\.name)) } ?? [])
+        for (name, count) in misspeltReferences.sorted(by: { $0.key < $1.key }) {
+            guard let document = misspelt[name], case .device(let device) = document.payload else { continue }
+            report(
+                .groupUnknownDevice, document, "code",
+                "device code `\(device.code)` differs from its file name `\(name)`, and \(count) group member(s) refer to "
+                    + "`\(name)`, which no document declares",
+                hint: "correct the code to `\(name)` (or rename the file and the group members to `\(device.code)`)")
+        }
 
         guard let tenant = tenants.first?.0 else { return nil }
         return TenantSnapshot(
@@ -186,7 +203,9 @@ struct CrossChecker {
                 if !repositoryPaths.contains(path) {
                     report(
                         .configMissingFile, document, "config:\(config.file)", "config file `\(path)` does not exist",
-                        hint: "add the file, or fetch it with `cms config pull \(device.code)`")
+                        hint:
+                            "add the file, or fetch the device's running config into it with "
+                            + "`cms config pull \(device.code) --format \(config.type.rawValue) --out \(path)`")
                 } else if config.enforce, config.type == .xml, let baselineCheck, let finding = baselineCheck(path) {
                     diagnostics.append(
                         Diagnostic(
@@ -243,6 +262,10 @@ struct CrossChecker {
             }
             for member in group.members {
                 guard let device = devices[member.device] else {
+                    if misspelt[member.device] != nil {
+                        misspeltReferences[member.device, default: 0] += 1  // reported once, at the misspelt code
+                        continue
+                    }
                     let suggestion =
                         deviceCodes.count < 5000 ? Suggest.closest(to: member.device, in: deviceCodes.sorted()) : nil
                     report(

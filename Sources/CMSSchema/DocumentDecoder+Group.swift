@@ -21,7 +21,7 @@ extension DocumentDecoder {
                 parameters.espEncryption =
                     p.enumeration("espEncryption", IPsecParameters.ESPEncryption.self) ?? .aes128
                 parameters.espHash = p.enumeration("espHash", IPsecParameters.ESPHash.self) ?? .sha1HMAC
-                if p.string("pfs") == "none" {
+                if p.peek("pfs") == "none" {
                     parameters.pfs = nil
                 } else if let pfs = p.int("pfs", oneOf: IPsecParameters.pfsGroups) {
                     parameters.pfs = pfs

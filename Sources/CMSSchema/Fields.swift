@@ -63,6 +63,40 @@ struct Fields {
             if case .scalar(let scalar) = node { return scalar.string }
             return nil
         }
+        self.plain = values.map { node in
+            if case .scalar(let scalar) = node { return scalar.style == .plain || scalar.style == .any }
+            return false
+        }
+    }
+
+    /// Whether each value is an unquoted scalar: YAML 1.2 (and the JSON Schemas, and editors) read an unquoted
+    /// `12345` as a number and a quoted `"true"` as text, so lint must too (issue 17: lint and schemas agree).
+    private let plain: [Bool]
+
+    /// The YAML 1.2 core schema's reading of an unquoted scalar that is not text, or nil for text.
+    static func coreType(_ text: String) -> String? {
+        if ["true", "True", "TRUE", "false", "False", "FALSE"].contains(text) { return "a boolean" }
+        if [".inf", ".Inf", ".INF", "+.inf", "-.inf", "+.Inf", "-.Inf", ".nan", ".NaN", ".NAN"].contains(text) {
+            return "a number"
+        }
+        if text.range(of: #"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$"#, options: .regularExpression) != nil {
+            return "a number"
+        }
+        if text.range(of: #"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$"#, options: .regularExpression) != nil {
+            return "a number"
+        }
+        return nil
+    }
+
+    /// A quoted value where YAML means a number or boolean: refused with the fix.
+    private func quoted(_ key: String, _ text: String, at: SourcePosition, expected: String) -> Bool {
+        guard let i = index(key), !plain[i] else { return false }
+        reader.report(
+            .fieldType, at: at,
+            "`\(qualified(key))` must be \(expected), found the text \"\(text)\"",
+            hint: "remove the quotes: `\(key): \(text)`")
+        markInvalid(key)
+        return true
     }
 
     func qualified(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -123,9 +157,22 @@ struct Fields {
         return (text, valuePositions[i] ?? position)
     }
 
+    /// The raw text of a scalar field, unchecked and unreported (for fields that take a word or a number).
+    func peek(_ key: String) -> String? {
+        guard let i = index(key), !isNull[i] else { return nil }
+        return texts[i]
+    }
+
     /// A text field, checked for length in characters.
     func string(_ key: String, required: Bool = false, maxLength: Int? = nil, nonEmpty: Bool = false) -> String? {
         guard let (text, at) = scalarText(key, required: required) else { return nil }
+        if let i = index(key), plain[i], let type = Self.coreType(text) {
+            reader.report(
+                .fieldType, at: at, "`\(qualified(key))` must be text, found \(type) (`\(text)`)",
+                hint: "quote it: `\(key): \"\(text)\"`")
+            markInvalid(key)
+            return nil
+        }
         if nonEmpty && text.isEmpty {
             reader.report(.fieldLength, at: at, "`\(qualified(key))` must not be empty")
             markInvalid(key)
@@ -141,6 +188,7 @@ struct Fields {
     /// An integer field inside an optional range.
     func int(_ key: String, required: Bool = false, range: ClosedRange<Int>? = nil) -> Int? {
         guard let (text, at) = scalarText(key, required: required) else { return nil }
+        if Int(text) != nil, quoted(key, text, at: at, expected: "an integer") { return nil }
         guard let value = Int(text) else {
             reader.report(.fieldType, at: at, "`\(qualified(key))` must be an integer, found `\(text)`")
             markInvalid(key)
@@ -179,6 +227,7 @@ struct Fields {
     /// An integer out of a fixed set (DH groups …).
     func int(_ key: String, oneOf allowed: [Int]) -> Int? {
         guard let (text, at) = scalarText(key, required: false) else { return nil }
+        if Int(text) != nil, quoted(key, text, at: at, expected: "an integer") { return nil }
         guard let value = Int(text), allowed.contains(value) else {
             reader.report(
                 .fieldEnum, at: at,
@@ -191,6 +240,7 @@ struct Fields {
 
     func bool(_ key: String) -> Bool? {
         guard let (text, at) = scalarText(key, required: false) else { return nil }
+        if Self.coreType(text) == "a boolean", quoted(key, text, at: at, expected: "true or false") { return nil }
         switch text {
         case "true", "True", "TRUE": return true
         case "false", "False", "FALSE": return false

@@ -68,6 +68,7 @@ struct APIHandlers: Sendable {
         registerFirmware(on: router)
         registerBackup(on: router)
         registerSchedules(on: router)
+        registerLocalPlan(on: router)
         registerDiagnostics(on: router)
     }
 

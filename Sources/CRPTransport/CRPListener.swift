@@ -89,8 +89,8 @@ public final class CRPListener: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(
             of: ReceivedAnnouncement.self, bufferingPolicy: .bufferingOldest(max(configuration.bufferSize, 1)))
         let state = NIOLockedValueBox(ListenerState(configuration: configuration))
+        // No SO_REUSEADDR/SO_REUSEPORT: a second listener on the port must fail, never split the announcements.
         let channel = try await DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.receiveBufferBytes))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CMSAPI
 import CMSDaemon
 import CMSServer
+import CMSVersion
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -16,7 +17,16 @@ struct CMSDCommand: AsyncParsableCommand {
             With --config, everything comes from cmsd.yaml; without it, --tenant-repo serves one tenant (its code \
             read from the repository's tenant.yaml) with data under ./data. --data, --api and --crp override \
             either.
-            """)
+
+            Exit status: 0 stopped cleanly (SIGTERM/SIGINT), 1 could not start or failed while running (data folder \
+            locked by another cmsd, address in use, store error), 2 usage or configuration error.
+
+            EXAMPLES:
+              cmsd --tenant-repo examples/tenant-repo
+              cmsd --config /etc/cms/cmsd.yaml
+              cmsd --config cmsd.yaml --api 127.0.0.1:8611 --data /var/lib/cms --log-level debug
+            """,
+        version: CMSVersion.current)
 
     @Option(name: .long, help: "The server configuration (cmsd.yaml).")
     var config: String?
@@ -58,6 +68,25 @@ struct CMSDCommand: AsyncParsableCommand {
         umask(0o077)
         // Before anything opens a descriptor: the budget (Daemon.fileDescriptors) is planned on the raised limit.
         _ = FileDescriptorBudget.raiseOpenFileLimit()
+        // One cmsd per data folder (a flock held until exit), then the listen addresses, each failing in one line.
+        let lock: DataFolderLock
+        do {
+            lock = try DataFolderLock(dataFolder: configuration.dataFolder)
+            if configuration.apiListen.port != 0 {
+                try ListenPreflight.check(
+                    what: "API", option: "--api (or listen.api)", host: configuration.apiListen.host,
+                    port: configuration.apiListen.port, udp: false)
+            }
+            if configuration.crpListen.port != 0 {
+                try ListenPreflight.check(
+                    what: "CRP", option: "--crp (or listen.crp)", host: configuration.crpListen.host,
+                    port: configuration.crpListen.port, udp: true)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("cmsd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let tokens: [ResolvedAPIToken]
         let daemon: Daemon
         do {
@@ -79,6 +108,8 @@ struct CMSDCommand: AsyncParsableCommand {
                     idleTimeout: configuration.timing.apiIdleTimeout)),
             logger: logger,
             onServerRunning: { [budget = daemon.fileDescriptors] port in
+                // systemd Type=notify: ready once the API answers (docs/production.md).
+                SystemdNotify.send("READY=1\nSTATUS=API listening on \(apiHost):\(port)\nMAINPID=\(getpid())")
                 logger.info(
                     "API listening",
                     metadata: [
@@ -95,7 +126,11 @@ struct CMSDCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+        SystemdNotify.send("STOPPING=1")
     }
+
+    /// Usage errors exit with 2 like every cms binary (docs/cli.md, "Exit status").
+    static func main() async { await ExitConvention.main(CMSDCommand.self) }
 
     private func loadConfiguration() throws -> DaemonConfiguration {
         var configuration: DaemonConfiguration

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMSVersion
 import Foundation
 import Logging
 import NIOCore
@@ -11,7 +12,16 @@ struct NXRSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nxr-sim",
         abstract: "Simulated NXR routers: CRP announcements and NETCONF over SSH on loopback addresses.",
+        discussion: """
+            EXAMPLES:
+              nxr-sim device --state-dir /tmp/sim --authorized-key ~/.ssh/id_ed25519.pub --port 8300
+              nxr-sim fleet --count 64 --state-dir /tmp/fleet --authorized-key key.pub --crp-server 127.0.0.1:10625
+            """,
+        version: CMSVersion.current,
         subcommands: [DeviceCommand.self, FleetCommand.self])
+
+    /// Usage errors exit with 2 like every cms binary (docs/cli.md, "Exit status").
+    static func main() async { await ExitConvention.main(NXRSimCommand.self) }
 }
 
 /// Options shared by `device` and `fleet`.

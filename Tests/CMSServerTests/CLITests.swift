@@ -17,7 +17,7 @@ import Testing
             let file = try CLI.tokenFile(Tokens.acme)
             defer { try? FileManager.default.removeItem(atPath: file) }
             let result = try await CLI.run(["status", "--server", server.base, "--token-file", file])
-            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.status == 3, "reconciling: not settled yet (docs/cli.md) \(result.stderr)")
             #expect(field("tenant", in: result.stdout) == "acme")
             #expect(field("status", in: result.stdout) == "reconciling (Applying) since 2026-11-27 01:02:03 UTC")
             #expect(field("attempted", in: result.stdout) == "def456")
@@ -33,7 +33,7 @@ import Testing
             let result = try await CLI.run(
                 ["status", "--format", "json"],
                 environment: ["CMS_SERVER": server.base, "CMS_TOKEN": Tokens.ops, "CMS_TENANT": "globex"])
-            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.status == 3, "reconciling: not settled yet \(result.stderr)")
             let status = try JSONDecoder().decode(TenantStatus.self, from: Data(result.stdout.utf8))
             #expect(status.tenant == "globex")
             #expect(status.counts.connected == 1)
@@ -46,7 +46,7 @@ import Testing
             #expect(result.status == 2)
             #expect(result.stderr.contains("several tenants (acme, globex); give --tenant CODE"))
             let chosen = try await CLI.run(["status", "--tenant", "globex"] + Self.options(server, token: Tokens.ops))
-            #expect(chosen.status == 0)
+            #expect(chosen.status == 3, "reconciling: not settled yet")
             #expect(field("tenant", in: chosen.stdout) == "globex")
         }
     }

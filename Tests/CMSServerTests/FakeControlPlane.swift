@@ -55,19 +55,30 @@ actor FakeControlPlane: ControlPlane {
 
     nonisolated func tenantCodes() async -> [String] { ["acme", "globex"] }
 
+    /// The sync status and time zone `tenantStatus` answers (issue 17's exit-status and time-zone tests).
+    var statusShown: SyncStatus = .reconciling
+    var timeZoneShown: String?
+    var appliedShown = "abc123"
+    func show(_ status: SyncStatus, timeZone: String? = nil, applied: String = "abc123") {
+        statusShown = status
+        timeZoneShown = timeZone
+        appliedShown = applied
+    }
+    func addEvent(_ event: Event) { events.append(event) }
+
     func tenantStatus(_ tenant: String) async throws(APIError) -> TenantStatus {
         let devices = try list(tenant)
         return TenantStatus(
             tenant: tenant,
             condition: SyncCondition(
-                status: .reconciling, reason: "Applying", message: "2 of 4 devices applied",
+                status: statusShown, reason: "Applying", message: "2 of 4 devices applied",
                 since: Self.since),
-            lastAppliedRevision: "abc123", lastAttemptedRevision: "def456",
+            lastAppliedRevision: appliedShown, lastAttemptedRevision: "def456",
             lintErrors: tenant == "acme" ? ["devices/tokyo-01.yaml:3:7: unknown key 'nmae'"] : [],
             lastFetch: Self.since + .seconds(5), counts: DeviceStateCounts(devices.map(\.state)),
             ready: devices.filter { $0.sync == .ready }.count,
             reconciling: devices.filter { $0.sync == .reconciling }.count,
-            stalled: devices.filter { $0.sync == .stalled }.count)
+            stalled: devices.filter { $0.sync == .stalled }.count, timeZone: timeZoneShown)
     }
 
     func devices(_ tenant: String, query: DeviceListQuery) async throws(APIError) -> DevicePage {

@@ -74,7 +74,8 @@ extension TenantController {
             lastAttemptedRevision: tracker.lastAttemptedRevision, lintErrors: lintErrors,
             lastFetchError: tracker.lastFetchError, lastFetch: lastFetch,
             counts: DeviceStateCounts(rows.map(\.state)), ready: ready, reconciling: reconciling, stalled: stalled,
-            notCarriedOut: inForce?.snapshot.map(NotCarriedOut.kinds(in:)) ?? [])
+            notCarriedOut: inForce?.snapshot.map(NotCarriedOut.kinds(in:)) ?? [],
+            timeZone: inForce?.snapshot?.tenant.timeZone)
     }
 
     /// One page of devices.
@@ -144,18 +145,28 @@ extension TenantController {
 
     /// What applying `revision` (default: the tip, fetched now) would change, per device.
     public func plan(revision requested: String?, native: Bool) async throws(APIError) -> TenantPlan {
-        let commit: String
-        do {
-            if let requested { commit = requested } else { commit = try await source.fetch() }
-        } catch {
-            throw APIError(status: 502, code: "fetch-failed", message: "fetching the repository failed: \(error)")
-        }
         let revision: Revision
-        do {
-            revision = try await source.load(revision: commit)
-        } catch {
-            throw APIError(status: 404, code: "revision-not-found", message: "cannot load revision \(commit): \(error)")
+        if let requested {
+            revision = try await PlanRevision.resolve(requested, source: source)
+        } else {
+            let commit: String
+            do {
+                commit = try await source.fetch()
+            } catch {
+                throw APIError(status: 502, code: "fetch-failed", message: "fetching the repository failed: \(error)")
+            }
+            do {
+                revision = try await source.load(revision: commit)
+            } catch {
+                throw APIError(
+                    status: 404, code: "revision-not-found", message: "cannot load revision \(commit): \(error)")
+            }
         }
+        return await plan(of: revision, native: native)
+    }
+
+    /// The plan of a loaded revision (a commit, or a working tree sent by `cms plan --local`) against live state.
+    func plan(of revision: Revision, native: Bool) async -> TenantPlan {
         var plan = TenantPlan(tenant: code, revision: revision.commit, lintErrors: Self.lintErrors(revision))
         guard revision.isApplicable, let snapshot = revision.snapshot else { return plan }
         let decision = PruneGuard.evaluate(
@@ -163,8 +174,10 @@ extension TenantController {
             maxFraction: configuration.pruneMaxFraction, commitMessage: revision.message)
         plan.deletions = decision.removed
         if case .refused(_, let message) = decision { plan.pruneRefused = message }
+        (plan.suspensions, plan.resumptions) = PlanLifecycle.changes(from: inForce?.snapshot, to: snapshot)
         // IPsec policies of that revision, with the addresses announced so far.
         let ipsecPlan = ipsec.map { $0.compiler.compile(snapshot: snapshot, addresses: $0.addresses) }
+        var reads: [(code: String, parts: [any ManagedPart], agent: DeviceAgent)] = []
         for device in snapshot.devices.sorted(by: { $0.code < $1.code }) {
             if device.suspended { continue }
             let parts: [any ManagedPart]
@@ -182,27 +195,60 @@ extension TenantController {
                         device: device.code, parts: [], notes: ["new device: its changes are known once it connects"]))
                 continue
             }
-            do {
-                let changes = try await agent.withSession { session in
-                    let observed = try await ApplyDriver.read(session, filter: DevicePlanner.readFilter(parts))
-                    return DevicePlanner.plan(device: device.code, parts: parts, observed: observed)
+            reads.append((device.code, parts, agent))
+        }
+        // The devices' running configs are read concurrently over their sessions (at most 64 at once): read one
+        // after another, the round trips of 10,000 devices alone took longer than the plan's budget (issue 17).
+        let results = await withTaskGroup(of: (String, Result<DeviceChangeSet, any Error>).self) { group in
+            var collected: [String: Result<DeviceChangeSet, any Error>] = [:]
+            var next = 0
+            func add(_ item: (code: String, parts: [any ManagedPart], agent: DeviceAgent)) {
+                group.addTask {
+                    do {
+                        let changes = try await item.agent.withSession { session in
+                            let observed = try await ApplyDriver.read(session, filter: DevicePlanner.readFilter(item.parts))
+                            return DevicePlanner.plan(device: item.code, parts: item.parts, observed: observed)
+                        }
+                        return (item.code, .success(changes))
+                    } catch {
+                        return (item.code, .failure(error))
+                    }
                 }
+            }
+            while next < reads.count && next < 64 {
+                add(reads[next])
+                next += 1
+            }
+            for await (code, result) in group {
+                collected[code] = result
+                if next < reads.count {
+                    add(reads[next])
+                    next += 1
+                }
+            }
+            return collected
+        }
+        for (code, _, _) in reads {
+            switch results[code] {
+            case .success(let changes)?:
                 if !changes.isEmpty {
                     plan.devices.append(
                         TenantPlan.DevicePlan(
-                            device: device.code,
+                            device: code,
                             parts: changes.changes.map {
                                 TenantPlan.PartPlan(
                                     part: $0.part, summary: $0.summary,
                                     native: native ? DevicePlanner.nativeText($0.edit) : nil)
                             }))
                 }
-            } catch {
+            case .failure(let error)?:
                 plan.devices.append(
-                    TenantPlan.DevicePlan(
-                        device: device.code, parts: [], notes: ["cannot read the device now: \(error)"]))
+                    TenantPlan.DevicePlan(device: code, parts: [], notes: ["cannot read the device now: \(error)"]))
+            case nil:
+                break
             }
         }
+        plan.devices.sort { $0.device < $1.device }
         let changed = plan.devices.count { !$0.parts.isEmpty }
         await append([
             Event(

@@ -122,7 +122,7 @@ struct APIClient: Sendable {
             return CLIFailure(
                 "\(error.message)\n  Choose a tenant the token grants with --tenant CODE (or CMS_TENANT).")
         default:
-            return CLIFailure(error.message)
+            return CLIFailure(error.message, httpStatus: status)
         }
     }
 }

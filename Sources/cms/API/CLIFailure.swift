@@ -5,7 +5,12 @@ import Foundation
 /// as `error: …`; the command exits with status 2.
 struct CLIFailure: Error, CustomStringConvertible {
     var description: String
-    init(_ description: String) { self.description = description }
+    /// The HTTP status of a refused request (404: a did-you-mean may follow).
+    var httpStatus: Int?
+    init(_ description: String, httpStatus: Int? = nil) {
+        self.description = description
+        self.httpStatus = httpStatus
+    }
 
     /// Runs a command body; a failure is printed and becomes exit status 2. The body returns the
     /// exit status it wants (0 normally; `cms plan` uses 1 for "changes").

@@ -8,23 +8,38 @@ import CMSModel
 struct DeviceShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show one device: state, sync, identity, interfaces, reconcile history.")
+        abstract: "Show one device: state, sync, identity, interfaces, reconcile history.",
+        discussion: """
+            An unknown code is answered with the closest codes the tenant has (did you mean …?).
+
+            EXAMPLES:
+              cms device show nxr01
+              cms device show nxr01 -o json | jq .condition
+            """)
 
     @OptionGroup var api: APIOptions
 
     @Argument(help: "The device code.")
     var code: String
 
-    @Option(help: "Output: table or json (the DeviceDetail of the API).")
+    @Option(
+        name: [.customShort("o"), .customLong("output"), .customLong("format")],
+        help: "Output: table, json (the DeviceDetail of the API) or yaml.")
     var format: ObjectFormat = .table
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
             let client = try api.client()
             let tenant = try await api.tenant(using: client)
-            let detail: DeviceDetail = try await client.get(["tenants", tenant, "devices", code])
+            let detail: DeviceDetail
+            do throws(CLIFailure) {
+                detail = try await client.get(["tenants", tenant, "devices", code])
+            } catch {
+                throw await DidYouMean.unknownDevice(code, failure: error, client: client, tenant: tenant)
+            }
             switch format {
             case .json: print(try Output.json(detail))
+            case .yaml: Output.write(try Output.yaml(detail))
             case .table: print(Self.render(detail))
             }
             return 0

@@ -8,6 +8,12 @@ struct DevicesCommand: AsyncParsableCommand {
         commandName: "devices",
         abstract: "List a tenant's devices (from cmsd).",
         discussion: """
+            EXAMPLES:
+              cms devices
+              cms devices --sync stalled -o wide
+              cms devices --search name~tokyo --state connected -o csv > devices.csv
+              cms devices --watch
+
             --search FIELD=VALUE matches exactly, FIELD~VALUE matches part of the field (case-insensitive). \
             Fields: \(DeviceListQuery.Field.allCases.map(\.rawValue).joined(separator: ", ")). \
             States: \(DeviceState.allCases.map(\.rawValue).joined(separator: ", ")).
@@ -30,21 +36,38 @@ struct DevicesCommand: AsyncParsableCommand {
     @Option(help: "Page number, from 1.")
     var page: Int?
 
-    @Option(help: "Output: table, json (the DevicePage of the API) or csv.")
-    var format: ListFormat = .table
+    @OptionGroup var output: ListOutputOption
+
+    @Flag(help: "Redraw whenever the list changes, until interrupted.")
+    var watch = false
+
+    @Option(help: "Seconds between two looks with --watch.")
+    var interval: Double = 2
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
             let query = try queryItems()
             let client = try api.client()
             let tenant = try await api.tenant(using: client)
-            let page: DevicePage = try await client.get(["tenants", tenant, "devices"], query: query)
-            switch format {
-            case .json: print(try Output.json(page))
-            case .csv: Output.write(Self.csv(page.devices))
-            case .table: print(Self.table(page))
+            var last: String?
+            while true {
+                let page: DevicePage = try await client.get(["tenants", tenant, "devices"], query: query)
+                let text: String
+                switch output.output {
+                case .csv: text = Self.csv(page.devices)
+                case .table: text = Self.table(page) + "\n"
+                default: text = try Self.listing(page).render(output.output)
+                }
+                guard watch else {
+                    Output.write(text)
+                    return 0
+                }
+                if text != last {
+                    Output.write((Terminal.isTTY ? "\u{1B}[H\u{1B}[2J" : "") + text)
+                    last = text
+                }
+                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
             }
-            return 0
         }
     }
 
@@ -64,6 +87,25 @@ struct DevicesCommand: AsyncParsableCommand {
         if let pageSize { items.append(("pageSize", pageSize)) }
         if let page { items.append(("page", String(page))) }
         return items
+    }
+
+    /// Every column (wide), or the API's page (json, yaml).
+    static func listing(_ page: DevicePage) -> Listing<DevicePage> {
+        var table = TextTable(
+            headers: ["CODE", "NAME", "PRODUCT", "STATE", "SYNC", "ADDRESS", "FIRMWARE", "SERIAL", "GROUPS", "NOTE"])
+        for device in page.devices {
+            table.rows.append([
+                device.code, device.name, device.product, device.state.rawValue, device.sync.rawValue,
+                device.controlAddress ?? "-", device.firmwareVersion ?? "-", device.serial ?? "-",
+                device.groups.isEmpty ? "-" : device.groups.joined(separator: ","), device.note.isEmpty ? "-" : device.note,
+            ])
+        }
+        return Listing(value: page, table: table, footer: footer(page), empty: "no devices match")
+    }
+
+    static func footer(_ page: DevicePage) -> String {
+        let pages = page.pageSize.map { max(1, (page.total + $0 - 1) / $0) } ?? 1
+        return "\(page.devices.count) of \(page.total) devices · page \(page.page)/\(pages)\n" + countersLine(page.counts)
     }
 
     static func table(_ page: DevicePage) -> String {

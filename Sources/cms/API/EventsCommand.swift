@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CMSAPI
 import CMSModel
 
@@ -9,7 +10,14 @@ struct EventsCommand: AsyncParsableCommand {
         abstract: "Search a tenant's event log (from cmsd).",
         discussion: """
             Times are UTC: 2026-11-27T09:00:00Z, 2026-11-27T09:00:00.250Z, or a date 2026-11-27 (--from: the \
-            start of that day, --to: its end). Without --oldest the newest events come first.
+            start of that day, --to: its end). Without --oldest the newest events come first. The table shows \
+            times in the tenant's time zone (tenant.yaml timeZone; --utc for UTC) and never cuts a message when piped.
+
+            EXAMPLES:
+              cms events --device nxr01 --limit 20
+              cms events --user alice --from 2026-11-27 --to 2026-11-28 -o csv > events.csv
+              cms events --group tokyo --oldest -o yaml
+              cms events --utc -o wide
             """)
 
     /// Which end of the log the limit keeps.
@@ -42,8 +50,10 @@ struct EventsCommand: AsyncParsableCommand {
     @Option(help: "At most this many events (1 to \(EventQuery.maximumLimit); default \(EventQuery.defaultLimit)).")
     var limit: Int?
 
-    @Option(help: "Output: table, json (the events of the API) or csv (RFC 4180, as the API exports it).")
-    var format: ListFormat = .table
+    @OptionGroup var output: ListOutputOption
+
+    @Flag(help: "Show times in UTC instead of the tenant's time zone.")
+    var utc = false
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
@@ -57,18 +67,24 @@ struct EventsCommand: AsyncParsableCommand {
             if let limit { query.append(("limit", String(limit))) }
             let client = try api.client()
             let tenant = try await api.tenant(using: client)
-            switch format {
+            switch output.output {
             case .csv:
                 query.append(("format", "csv"))
                 let data = try await client.send(
                     "GET", ["tenants", tenant, "events"], query: query, accept: "text/csv")
                 Output.write(String(decoding: data, as: UTF8.self))
-            case .json:
+            case .json, .yaml, .table, .wide:
                 let events: [Event] = try await client.get(["tenants", tenant, "events"], query: query)
-                print(try Output.json(events))
-            case .table:
-                let events: [Event] = try await client.get(["tenants", tenant, "events"], query: query)
-                print(Self.table(events))
+                if events.isEmpty {
+                    // Nothing at all: a misspelt device or group name is the likely cause.
+                    try await DidYouMean.checkFilters(device: device, group: group, client: client, tenant: tenant)
+                }
+                var zone = Output.zone(tenantZone: nil, utc: true)
+                if !utc, output.output == .table || output.output == .wide {
+                    let status: TenantStatus = try await client.get(["tenants", tenant, "status"])
+                    zone = Output.zone(tenantZone: status.timeZone, utc: false)
+                }
+                Output.write(try Self.listing(events, zone: zone).render(output.output))
             }
             return 0
         }
@@ -83,12 +99,18 @@ struct EventsCommand: AsyncParsableCommand {
         throw CLIFailure("\(option): '\(text)' is not a time; use UTC like 2026-11-27T09:00:00Z or a date 2026-11-27")
     }
 
-    static func table(_ events: [Event]) -> String {
-        guard !events.isEmpty else { return "no events match" }
-        var table = TextTable(headers: ["TIME (UTC)", "SEVERITY", "DEVICE", "MESSAGE"], flexible: [3])
+    static func listing(_ events: [Event], zone: TimeZone) -> Listing<[Event]> {
+        var table = TextTable(
+            headers: ["TIME (\(Output.zoneName(zone)))", "SEVERITY", "TYPE", "USER", "DEVICE", "MESSAGE"], flexible: [5],
+            droppable: [3, 2])
         for event in events {
-            table.rows.append([Output.time(event.time), event.severity.rawValue, event.device ?? "-", event.message])
+            table.rows.append([
+                Output.time(event.time, zone: zone), event.severity.rawValue,
+                event.type.rawValue, event.user ?? "-", event.device ?? "-", event.message,
+            ])
         }
-        return table.render() + "\n\n\(events.count) events"
+        var listing = Listing(value: events, table: table, footer: "\(events.count) events", empty: "no events match")
+        listing.rowColours = events.map { Terminal.colour(severity: $0.severity.rawValue) }
+        return listing
     }
 }

@@ -15,7 +15,7 @@ struct IPsecStatusCommand: AsyncParsableCommand {
     @Flag(help: "Read the current status from the members' devices first.")
     var refresh = false
 
-    @Option(help: "Output: table or json (the IPsecGroupStatus of the API).")
+    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json (the IPsecGroupStatus of the API) or yaml.")
     var format: ObjectFormat = .table
 
     func run() async throws {
@@ -26,6 +26,7 @@ struct IPsecStatusCommand: AsyncParsableCommand {
                 ["tenants", tenant, "ipsec", group], query: refresh ? [("refresh", "true")] : [])
             switch format {
             case .json: print(try Output.json(status))
+            case .yaml: Output.write(try Output.yaml(status))
             case .table: print(Self.render(status))
             }
             return 0

@@ -7,9 +7,9 @@ enum ListFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
-/// `--format` of single-object commands.
+/// `-o/--output` of single-object commands.
 enum ObjectFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
+    case table, json, yaml
 }
 
 /// `--format` of `cms plan` and `cms status`.

@@ -5,9 +5,18 @@ import CMSAPI
 struct RefreshCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "refresh",
-        abstract: "Make cmsd fetch the tenant's git repository now (like the webhook).")
+        abstract: "Make cmsd fetch the tenant's git repository now (like the webhook).",
+        discussion: """
+            With --wait, returns when the fetched revision is applied (exit 0), refused by lint or left the tenant \
+            stalled (exit 1), or not done within --wait-timeout (exit 3): the deploy-and-wait step of a pipeline.
+
+            EXAMPLES:
+              cms refresh
+              cms refresh --wait --wait-timeout 5m
+            """)
 
     @OptionGroup var api: APIOptions
+    @OptionGroup var waiting: WaitOptions
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
@@ -19,7 +28,10 @@ struct RefreshCommand: AsyncParsableCommand {
             } else {
                 print("revision \(result.revision) is already the latest; nothing new")
             }
-            return 0
+            guard waiting.wait else { return 0 }
+            let outcome = try await Waiter.revision(result.revision, tenant: tenant, client: client, options: waiting)
+            print(outcome.message)
+            return outcome.status
         }
     }
 }

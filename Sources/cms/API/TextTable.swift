@@ -60,13 +60,9 @@ struct TextTable {
         return lines.joined(separator: "\n")
     }
 
-    /// `COLUMNS` when set to a sensible number, else 80.
-    static var terminalWidth: Int {
-        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), value >= 40 {
-            return value
-        }
-        return 80
-    }
+    /// `COLUMNS` when set to a sensible number, else the terminal's width; unlimited when standard output is not a
+    /// terminal (a pipe or a file gets every message whole).
+    static var terminalWidth: Int { Terminal.width ?? Int.max }
 
     /// Cells a string takes in a terminal: East Asian wide and fullwidth characters 2, combining marks
     /// and zero-width characters 0, everything else 1.

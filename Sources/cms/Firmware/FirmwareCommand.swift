@@ -21,7 +21,8 @@ struct FirmwareAddCommand: AsyncParsableCommand {
     @Argument(help: "The image file.") var file: String
     @Option(help: "The product the image is for, e.g. NXR-230.") var product: String
     @Option(help: "Its version (default: read from the image when it says).") var version: String?
-    @Option(help: "Output: table or json.") var format: ObjectFormat = .table
+    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json or yaml.")
+    var format: ObjectFormat = .table
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
@@ -36,6 +37,7 @@ struct FirmwareAddCommand: AsyncParsableCommand {
             let image: StoredFirmwareImage = try client.decode(data)
             switch format {
             case .json: print(try Output.json(image))
+            case .yaml: Output.write(try Output.yaml(image))
             case .table: print(FirmwareListCommand.render([image]))
             }
             return 0
@@ -48,7 +50,8 @@ struct FirmwareListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the tenant's stored images.")
 
     @OptionGroup var api: APIOptions
-    @Option(help: "Output: table or json.") var format: ObjectFormat = .table
+    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json or yaml.")
+    var format: ObjectFormat = .table
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
@@ -57,6 +60,7 @@ struct FirmwareListCommand: AsyncParsableCommand {
             let images: [StoredFirmwareImage] = try await client.get(["tenants", tenant, "firmware", "images"])
             switch format {
             case .json: print(try Output.json(images))
+            case .yaml: Output.write(try Output.yaml(images))
             case .table: print(Self.render(images))
             }
             return 0
@@ -104,7 +108,8 @@ struct FirmwareUpdateCommand: AsyncParsableCommand {
     @Argument(help: "Device codes, then the image name (or sha256).") var arguments: [String]
     @Option(help: "Every member of this group.") var group: String?
     @Option(help: "normal, background or no-reboot.") var mode: String = "normal"
-    @Option(help: "Output: table or json.") var format: ObjectFormat = .table
+    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json or yaml.")
+    var format: ObjectFormat = .table
 
     func validate() throws {
         guard let _ = arguments.last else { throw ValidationError("name the image (and devices unless --group)") }
@@ -127,6 +132,7 @@ struct FirmwareUpdateCommand: AsyncParsableCommand {
             let status: RolloutStatus = try client.decode(data)
             switch format {
             case .json: print(try Output.json(status))
+            case .yaml: Output.write(try Output.yaml(status))
             case .table: print(RolloutStatusCommand.render(status, terminal: false))
             }
             return 0

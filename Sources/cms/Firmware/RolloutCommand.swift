@@ -22,7 +22,8 @@ struct RolloutStatusCommand: AsyncParsableCommand {
     @Flag(help: "Keep showing until no rollout is active.") var watch = false
     @Option(help: "Seconds between refreshes with --watch.") var interval: Double = 2
     @Flag(help: "Show finished rollouts too.") var all = false
-    @Option(help: "Output: table or json.") var format: ObjectFormat = .table
+    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json or yaml.")
+    var format: ObjectFormat = .table
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
@@ -33,7 +34,7 @@ struct RolloutStatusCommand: AsyncParsableCommand {
             while true {
                 let list: RolloutList = try await client.get(["tenants", tenant, "rollouts"])
                 let text =
-                    format == .json ? try Output.json(list) : Self.render(list, all: all, terminal: terminal)
+                    format == .json ? try Output.json(list) : format == .yaml ? try Output.yaml(list) : Self.render(list, all: all, terminal: terminal)
                 if text != last {
                     // Unbuffered (FileHandle): a --watch piped into another program sees each update at once.
                     Output.write((watch && terminal ? "\u{1B}[H\u{1B}[2J" : "") + text + "\n")

@@ -8,7 +8,7 @@ struct MailQueueCommand: AsyncParsableCommand {
 
     @OptionGroup var api: APIOptions
 
-    @Option(help: "Output: table or json (the MailQueueStatus of the API).")
+    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json (the MailQueueStatus of the API) or yaml.")
     var format: ObjectFormat = .table
 
     func run() async throws {
@@ -18,6 +18,7 @@ struct MailQueueCommand: AsyncParsableCommand {
             let status: MailQueueStatus = try await client.get(["tenants", tenant, "mail", "queue"])
             switch format {
             case .json: print(try Output.json(status))
+            case .yaml: Output.write(try Output.yaml(status))
             case .table: print(Self.render(status))
             }
             return 0

@@ -17,7 +17,7 @@ struct MailTestCommand: AsyncParsableCommand {
     @Option(name: .customLong("smtp-server"), help: "Send through this server of mail.yaml only (its name).")
     var smtpServer: String?
 
-    @Option(help: "Output: table or json (the MailTestResult of the API).")
+    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json (the MailTestResult of the API) or yaml.")
     var format: ObjectFormat = .table
 
     func run() async throws {
@@ -29,6 +29,7 @@ struct MailTestCommand: AsyncParsableCommand {
             let result: MailTestResult = try client.decode(data)
             switch format {
             case .json: print(try Output.json(result))
+            case .yaml: Output.write(try Output.yaml(result))
             case .table: print(Self.render(result))
             }
             return result.sent ? 0 : 1

@@ -5,7 +5,7 @@ import ArgumentParser
 /// The device's host key must be pinned (`--pin SHA256:…`) or explicitly trusted (`--accept-new`);
 /// without either the tool prints the fingerprint and stops before authenticating.
 /// Exit status: 0 success, 1 the device answered with an rpc-error, 2 connection/authentication/
-/// host-key failure, 64 usage error.
+/// host-key failure or usage error (2, like every cms command).
 struct NetconfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "netconf",

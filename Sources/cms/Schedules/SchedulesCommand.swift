@@ -13,7 +13,7 @@ struct SchedulesCommand: AsyncParsableCommand {
     @Option(help: "How many next fire times per schedule (1-100).")
     var next: Int = 3
 
-    @Option(help: "Output: table or json (the ScheduleList of the API).")
+    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json (the ScheduleList of the API) or yaml.")
     var format: ObjectFormat = .table
 
     func validate() throws {
@@ -28,6 +28,7 @@ struct SchedulesCommand: AsyncParsableCommand {
                 ["tenants", tenant, "schedules"], query: [("next", String(next))])
             switch format {
             case .json: print(try Output.json(list))
+            case .yaml: Output.write(try Output.yaml(list))
             case .table: print(Self.render(list))
             }
             return 0
