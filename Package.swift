@@ -221,7 +221,9 @@ let package = Package(
                                    .product(name: "NIOPosix", package: "swift-nio")],
                     exclude: ["Mail/Scripts"]),
         .testTarget(name: "TenantKeysTests", dependencies: ["TestSupport", "TenantKeys"]),
-        .testTarget(name: "ConfigArchiveTests", dependencies: ["ConfigArchive", "TestSupport"]),
+        .testTarget(
+            name: "ConfigArchiveTests",
+            dependencies: ["ConfigArchive", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "CMSMailTests", dependencies: ["CMSMail", "CMSModel"]),
         .testTarget(name: "NXRSimTests", dependencies: ["TestSupport", "NXRSim", "NETCONF", "CRP", "NETCONFClient"], exclude: ["Scripts"]),
 

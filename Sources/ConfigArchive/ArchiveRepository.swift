@@ -26,22 +26,43 @@ public struct ArchiveCommit: Sendable, Hashable, Codable {
     }
 }
 
-/// Where and how the archive is pushed (`archive:` in `cmsd.yaml`); the password is already resolved from its
-/// secret reference and never logged nor written into the repository.
+/// Where and how the archive is pushed (`archive:` in `cmsd.yaml`); the password and key are already resolved from
+/// their secret references and never logged nor written into the repository.
 public struct ArchivePushTarget: Sendable, Hashable, CustomStringConvertible {
     public var url: String
     public var branch: String
     public var username: String?
     public var password: String?
+    /// An SSH private key (OpenSSH or PEM text) for `ssh://` URLs, with its passphrase if it has one.
+    public var privateKey: String?
+    public var passphrase: String?
+    /// The SSH server's pinned host key (`SHA256:…`, as `ssh-keygen -l -E sha256` prints it). An `ssh://` push
+    /// without a pin is refused: the archive holds every device's configuration.
+    public var hostKey: String?
 
-    public init(url: String, branch: String = "main", username: String? = nil, password: String? = nil) {
+    public init(
+        url: String, branch: String = "main", username: String? = nil, password: String? = nil,
+        privateKey: String? = nil, passphrase: String? = nil, hostKey: String? = nil
+    ) {
         self.url = url
         self.branch = branch
         self.username = username
         self.password = password
+        self.privateKey = privateKey
+        self.passphrase = passphrase
+        self.hostKey = hostKey
     }
 
-    public var description: String { "\(url) (branch \(branch)\(password == nil ? "" : ", with credentials"))" }
+    /// Whether the URL goes over SSH (`ssh://…` or `user@host:path`).
+    public var isSSH: Bool {
+        url.hasPrefix("ssh://") || url.hasPrefix("ssh+git://") || url.hasPrefix("git+ssh://")
+            || (!url.contains("://") && url.contains("@") && url.contains(":"))
+    }
+
+    public var description: String {
+        let with = password != nil || privateKey != nil ? ", with credentials" : ""
+        return "\(url) (branch \(branch)\(with))"
+    }
 }
 
 /// A tenant's config archive: a bare git repository written with libgit2, one folder per device with one file per
@@ -53,8 +74,8 @@ public final class ArchiveRepository: @unchecked Sendable {
     public let path: String
     public static let branch = "refs/heads/main"
     private let handle: OpaquePointer
-    /// The tree of HEAD as an in-memory index, kept across commits so a commit re-hashes only what it adds.
-    private var index: OpaquePointer
+    /// The tree of HEAD (nil while the archive is empty), kept across commits: a commit starts from it.
+    private var headTree: OpaquePointer?
     private let lock = NSLock()
 
     private static let initialised: Bool = {
@@ -86,23 +107,16 @@ public final class ArchiveRepository: @unchecked Sendable {
         }
         guard let repository else { throw .repository(path: path, detail: Self.lastError()) }
         handle = repository
-        var index: OpaquePointer?
-        guard git_index_new(&index) == 0, let index else {
-            git_repository_free(repository)
-            throw .repository(path: path, detail: Self.lastError())
-        }
-        self.index = index
         do {
-            try reloadIndex()
+            headTree = try Self.headTree(of: repository, path: path)
         } catch {
-            git_index_free(index)
             git_repository_free(repository)
             throw error
         }
     }
 
     deinit {
-        git_index_free(index)
+        if let headTree { git_tree_free(headTree) }
         git_repository_free(handle)
     }
 
@@ -112,12 +126,89 @@ public final class ArchiveRepository: @unchecked Sendable {
     public func record(
         device: String, files: [ArchiveFormat: [UInt8]], note: ArchiveNote, time: Int64
     ) throws(ArchiveError) -> ArchiveCommit? {
-        try Self.check(device)
-        for (format, bytes) in files where bytes.count > ArchiveFormat.maxSize {
-            throw .tooLarge(device: device, format: format, size: bytes.count)
+        try record([ArchiveEntry(device: device, files: files)], note: note, time: time)?.commit
+    }
+
+    /// Writes the files of several devices and makes **one** commit of those that differ from HEAD (nil when none
+    /// does). A later entry for the same device wins. Every entry is checked first (device code, 16 MiB) and a bad
+    /// one fails the whole call before anything is written; callers check entries one by one with
+    /// ``validate(_:)`` to keep one device's oversize config from failing the others.
+    ///
+    /// Cost: one read and one write of the root tree, plus each changed device's folder — not a rewrite of the
+    /// whole tree (an index re-read at every commit made the first archive of 2,048 devices quadratic).
+    public func record(_ entries: [ArchiveEntry], note: ArchiveNote, time: Int64) throws(ArchiveError)
+        -> ArchiveBatchCommit?
+    {
+        var merged: [String: [ArchiveFormat: [UInt8]]] = [:]
+        for entry in entries {
+            try Self.validate(entry)
+            merged[entry.device, default: [:]].merge(entry.files) { $1 }
         }
         lock.lock()
         defer { lock.unlock() }
+        var root: OpaquePointer?
+        guard git_treebuilder_new(&root, handle, headTree) == 0, let root else {
+            throw .git(operation: "read the archive's tree", detail: Self.lastError())
+        }
+        defer { git_treebuilder_free(root) }
+        var changed: [String: [ArchiveFormat]] = [:]
+        for device in merged.keys.sorted() {
+            let formats = try write(device: device, files: merged[device] ?? [:], into: root)
+            if !formats.isEmpty { changed[device] = formats }
+        }
+        guard !changed.isEmpty else { return nil }
+        var treeID = git_oid()
+        guard git_treebuilder_write(&treeID, root) == 0 else {
+            throw .git(operation: "write a tree", detail: Self.lastError())
+        }
+        var tree: OpaquePointer?
+        guard git_tree_lookup(&tree, handle, &treeID) == 0, let tree else {
+            throw .git(operation: "read the new tree", detail: Self.lastError())
+        }
+        let message: String
+        if changed.count == 1, let (device, formats) = changed.first {
+            message = note.message(device: device, files: formats)
+        } else {
+            message = note.message(devices: changed)
+        }
+        let files = ArchiveFormat.allCases.filter { format in changed.values.contains { $0.contains(format) } }
+        let commit: ArchiveCommit
+        do {
+            commit = try self.commit(message: message, user: note.user, time: time, tree: tree, files: files)
+        } catch {
+            git_tree_free(tree)
+            throw error
+        }
+        if let headTree { git_tree_free(headTree) }
+        headTree = tree
+        return ArchiveBatchCommit(commit: commit, changed: changed)
+    }
+
+    /// Checks an entry as ``record(_:note:time:)`` would (device code, sizes), writing nothing.
+    public static func validate(_ entry: ArchiveEntry) throws(ArchiveError) {
+        try check(entry.device)
+        for (format, bytes) in entry.files where bytes.count > ArchiveFormat.maxSize {
+            throw .tooLarge(device: entry.device, format: format, size: bytes.count)
+        }
+    }
+
+    /// Writes the device's changed files into its folder and the folder into `root`; returns the formats that
+    /// changed (none: nothing written into `root`). Called under the lock.
+    private func write(device: String, files: [ArchiveFormat: [UInt8]], into root: OpaquePointer) throws(ArchiveError)
+        -> [ArchiveFormat]
+    {
+        var existing: OpaquePointer?
+        if let entry = git_treebuilder_get(root, device), git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+            guard git_tree_lookup(&existing, handle, git_tree_entry_id(entry)) == 0 else {
+                throw .git(operation: "read \(device)/", detail: Self.lastError())
+            }
+        }
+        defer { if let existing { git_tree_free(existing) } }
+        var folder: OpaquePointer?
+        guard git_treebuilder_new(&folder, handle, existing) == 0, let folder else {
+            throw .git(operation: "read \(device)/", detail: Self.lastError())
+        }
+        defer { git_treebuilder_free(folder) }
         var changed: [ArchiveFormat] = []
         for format in ArchiveFormat.allCases {
             guard let bytes = files[format] else { continue }
@@ -126,53 +217,26 @@ public final class ArchiveRepository: @unchecked Sendable {
             guard (bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }) == 0 else {
                 throw .git(operation: "hash \(path)", detail: Self.lastError())
             }
-            if let existing = git_index_get_bypath(index, path, 0) {
-                var old = existing.pointee.id
-                if git_oid_cmp(&old, &oid) == 0 { continue }
+            if let old = git_treebuilder_get(folder, format.fileName), git_oid_cmp(git_tree_entry_id(old), &oid) == 0 {
+                continue
             }
             var blob = git_oid()
-            guard (bytes.withUnsafeBytes { git_blob_create_from_buffer(&blob, handle, $0.baseAddress, $0.count) }) == 0
-            else {
-                let detail = Self.lastError()
-                try? reloadIndex()
-                throw .git(operation: "write \(path)", detail: detail)
-            }
-            var entry = git_index_entry()
-            entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
-            entry.id = blob
-            entry.file_size = UInt32(truncatingIfNeeded: bytes.count)
-            let status = path.withCString { cPath in
-                entry.path = cPath
-                return git_index_add(index, &entry)
-            }
-            guard status == 0 else {
-                let detail = Self.lastError()
-                try? reloadIndex()
-                throw .git(operation: "write \(path)", detail: detail)
-            }
+            guard (bytes.withUnsafeBytes { git_blob_create_from_buffer(&blob, handle, $0.baseAddress, $0.count) }) == 0,
+                git_treebuilder_insert(nil, folder, format.fileName, &blob, GIT_FILEMODE_BLOB) == 0
+            else { throw .git(operation: "write \(path)", detail: Self.lastError()) }
             changed.append(format)
         }
-        guard !changed.isEmpty else { return nil }
-        do {
-            return try commit(message: note.message(device: device, files: changed), user: note.user, time: time, files: changed)
-        } catch {
-            try? reloadIndex()
-            throw error
-        }
+        guard !changed.isEmpty else { return [] }
+        var folderID = git_oid()
+        guard git_treebuilder_write(&folderID, folder) == 0,
+            git_treebuilder_insert(nil, root, device, &folderID, GIT_FILEMODE_TREE) == 0
+        else { throw .git(operation: "write \(device)/", detail: Self.lastError()) }
+        return changed
     }
 
-    private func commit(message: String, user: String?, time: Int64, files: [ArchiveFormat]) throws(ArchiveError)
-        -> ArchiveCommit
+    private func commit(message: String, user: String?, time: Int64, tree: OpaquePointer, files: [ArchiveFormat])
+        throws(ArchiveError) -> ArchiveCommit
     {
-        var treeID = git_oid()
-        guard git_index_write_tree_to(&treeID, index, handle) == 0 else {
-            throw .git(operation: "write a tree", detail: Self.lastError())
-        }
-        var tree: OpaquePointer?
-        guard git_tree_lookup(&tree, handle, &treeID) == 0, let tree else {
-            throw .git(operation: "read the new tree", detail: Self.lastError())
-        }
-        defer { git_tree_free(tree) }
         let author = user ?? "cmsd"
         var signature: UnsafeMutablePointer<git_signature>?
         guard git_signature_new(&signature, Self.safeName(author), "cmsd@localhost", git_time_t(time), 0) == 0,
@@ -334,19 +398,50 @@ public final class ArchiveRepository: @unchecked Sendable {
             throw .push(url: target.url, detail: Self.lastError())
         }
         defer { git_remote_free(remote) }
-        let box = PushBox(username: target.username, password: target.password)
+        if target.isSSH, target.hostKey == nil {
+            throw .push(url: target.url, detail: "an ssh:// archive remote needs its host key pinned (archive.hostKey: SHA256:…)")
+        }
+        let box = PushBox(target)
         let unmanaged = Unmanaged.passRetained(box)
         defer { unmanaged.release() }
         var options = git_push_options()
         git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
         options.callbacks.payload = unmanaged.toOpaque()
-        options.callbacks.credentials = { out, _, usernameFromURL, _, payload in
+        options.callbacks.credentials = { out, _, usernameFromURL, allowed, payload in
             guard let payload else { return -1 }
             let box = Unmanaged<PushBox>.fromOpaque(payload).takeUnretainedValue()
-            guard let password = box.password, !box.triedCredentials else { return Int32(GIT_PASSTHROUGH.rawValue) }
+            let user = box.username ?? usernameFromURL.map { String(cString: $0) } ?? "git"
+            if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 { return git_credential_username_new(out, user) }
+            // One try each: a refused credential ends the push with libgit2's authentication error.
+            guard !box.triedCredentials else { return Int32(GIT_PASSTHROUGH.rawValue) }
+            if let key = box.privateKey, allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
+                box.triedCredentials = true
+                return git_credential_ssh_key_memory_new(out, user, nil, key, box.passphrase)
+            }
+            guard let password = box.password else { return Int32(GIT_PASSTHROUGH.rawValue) }
             box.triedCredentials = true
-            let user = box.username ?? usernameFromURL.map { String(cString: $0) } ?? "cmsd"
             return git_credential_userpass_plaintext_new(out, user, password)
+        }
+        options.callbacks.certificate_check = { cert, _, _, payload in
+            guard let payload, let cert else { return -1 }
+            let box = Unmanaged<PushBox>.fromOpaque(payload).takeUnretainedValue()
+            guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
+                // TLS: libgit2's own verification against the system's CAs stands.
+                return Int32(GIT_PASSTHROUGH.rawValue)
+            }
+            guard let pin = box.hostKey else { return Int32(GIT_ECERTIFICATE.rawValue) }
+            let hostKey = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+            guard hostKey.type.rawValue & GIT_CERT_SSH_SHA256.rawValue != 0 else {
+                box.hostKeySeen = "no SHA-256 fingerprint offered"
+                return Int32(GIT_ECERTIFICATE.rawValue)
+            }
+            let digest = withUnsafeBytes(of: hostKey.hash_sha256) { Array($0) }
+            let seen = ArchivePushTarget.fingerprint(sha256: digest)
+            guard ArchivePushTarget.normalized(seen) == ArchivePushTarget.normalized(pin) else {
+                box.hostKeySeen = seen
+                return Int32(GIT_ECERTIFICATE.rawValue)
+            }
+            return 0
         }
         options.callbacks.push_update_reference = { reference, status, payload in
             guard let payload, let status else { return 0 }
@@ -361,6 +456,11 @@ public final class ArchiveRepository: @unchecked Sendable {
             var array = git_strarray(strings: buffer.baseAddress, count: 1)
             return git_remote_push(remote, &array, &options)
         }
+        if let seen = box.hostKeySeen {
+            throw .push(
+                url: target.url,
+                detail: "the server's host key \(seen) is not the pinned \(target.hostKey ?? "-"); nothing was sent")
+        }
         guard status == 0 else { throw .push(url: target.url, detail: Self.lastError()) }
         if let rejected = box.rejected { throw .push(url: target.url, detail: "rejected \(rejected)") }
     }
@@ -368,31 +468,37 @@ public final class ArchiveRepository: @unchecked Sendable {
     private final class PushBox {
         let username: String?
         let password: String?
+        let privateKey: String?
+        let passphrase: String?
+        let hostKey: String?
         var triedCredentials = false
         var rejected: String?
-        init(username: String?, password: String?) {
-            self.username = username
-            self.password = password
+        /// The host key the server showed, when it was not the pinned one.
+        var hostKeySeen: String?
+        init(_ target: ArchivePushTarget) {
+            username = target.username
+            password = target.password
+            privateKey = target.privateKey
+            passphrase = target.passphrase
+            hostKey = target.hostKey
         }
     }
 
     // MARK: - Helpers (called under the lock)
 
-    private func reloadIndex() throws(ArchiveError) {
-        git_index_clear(index)
+    private static func headTree(of handle: OpaquePointer, path: String) throws(ArchiveError) -> OpaquePointer? {
         var headID = git_oid()
-        guard git_reference_name_to_id(&headID, handle, Self.branch) == 0 else { return }
+        guard git_reference_name_to_id(&headID, handle, branch) == 0 else { return nil }
         var commit: OpaquePointer?
         var tree: OpaquePointer?
         guard git_commit_lookup(&commit, handle, &headID) == 0, let commit else {
-            throw .repository(path: path, detail: Self.lastError())
+            throw .repository(path: path, detail: lastError())
         }
         defer { git_commit_free(commit) }
         guard git_commit_tree(&tree, commit) == 0, let tree else {
-            throw .repository(path: path, detail: Self.lastError())
+            throw .repository(path: path, detail: lastError())
         }
-        defer { git_tree_free(tree) }
-        guard git_index_read_tree(index, tree) == 0 else { throw .repository(path: path, detail: Self.lastError()) }
+        return tree
     }
 
     private func resolve(_ revision: String) throws(ArchiveError) -> OpaquePointer {
@@ -440,5 +546,20 @@ public final class ArchiveRepository: @unchecked Sendable {
     static func lastError() -> String {
         guard let error = git_error_last(), let message = error.pointee.message else { return "unknown libgit2 error" }
         return String(cString: message)
+    }
+}
+
+extension ArchivePushTarget {
+    /// `SHA256:<base64 without padding>` of a host key's SHA-256 digest, as OpenSSH prints it.
+    public static func fingerprint(sha256 digest: [UInt8]) -> String {
+        "SHA256:" + String(Data(digest).base64EncodedString().prefix { $0 != "=" })
+    }
+
+    /// A fingerprint without its `SHA256:` prefix and base64 padding, for comparing.
+    static func normalized(_ fingerprint: String) -> String {
+        var text = fingerprint.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("SHA256:") { text.removeFirst(7) }
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
     }
 }

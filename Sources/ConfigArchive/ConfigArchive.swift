@@ -26,15 +26,27 @@ public actor ConfigArchive {
         throws(ArchiveError) -> ArchiveCommit?
     {
         let commit = try repository.record(device: device, files: files, note: note, time: time)
-        if commit != nil, let pushTarget {
-            do {
-                try repository.push(to: pushTarget)
-                lastPushError = nil
-            } catch {
-                lastPushError = error.description
-            }
-        }
+        if commit != nil { pushNew() }
         return commit
+    }
+
+    /// Archives several devices' files in one commit (nil when none changed), pushed once like ``record(device:files:note:time:)``.
+    public func record(_ entries: [ArchiveEntry], note: ArchiveNote, time: Int64) throws(ArchiveError)
+        -> ArchiveBatchCommit?
+    {
+        let batch = try repository.record(entries, note: note, time: time)
+        if batch != nil { pushNew() }
+        return batch
+    }
+
+    private func pushNew() {
+        guard let pushTarget else { return }
+        do {
+            try repository.push(to: pushTarget)
+            lastPushError = nil
+        } catch {
+            lastPushError = error.description
+        }
     }
 
     public func log(device: String, limit: Int = 100) throws(ArchiveError) -> [ArchiveCommit] {

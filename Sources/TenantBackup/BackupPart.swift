@@ -69,10 +69,12 @@ public struct TenantFilesPart: BackupPart {
     }
 
     /// The tenant's config archive (issue 12), a bare git repository at `<data>/archive/<code>.git`, copied online
-    /// refs first, objects last; sealed (device configurations may hold passwords).
+    /// refs first, objects last, with the key of its secret markers (`<code>.redaction-key`); sealed (device
+    /// configurations may hold passwords).
     public static func archive(dataFolder: String, tenant: String) -> TenantFilesPart {
         TenantFilesPart(
-            name: "archive", tenantFolder: dataFolder + "/archive", items: [Item(tenant + ".git", isFolder: true)],
+            name: "archive", tenantFolder: dataFolder + "/archive",
+            items: [Item(tenant + ".git", isFolder: true), Item(tenant + ".redaction-key", isFolder: false)],
             copyLast: [tenant + ".git/objects/"]
         ) { _ in true }
     }

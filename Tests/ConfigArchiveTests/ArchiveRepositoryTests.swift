@@ -1,3 +1,4 @@
+import Crypto
 import ConfigArchive
 import Foundation
 import TestSupport
@@ -172,19 +173,57 @@ import Testing
 
     @Test(arguments: [(ArchiveFormat.xml, xml), (.showConfig, showConfig)])
     func secretsAreReplacedByMarkersAndComeBackFromTheDevice(format: ArchiveFormat, text: String) throws {
-        let redacted = ConfigRedaction.redact(Array(text.utf8), format: format)
+        let key = RedactionKey.random()
+        let redacted = ConfigRedaction.redact(Array(text.utf8), format: format, key: key)
         let shown = String(decoding: redacted, as: UTF8.self)
         #expect(!shown.contains("psk-AAAA") && !shown.contains("psk-BBBB") && !shown.contains("crp-secret-0123456789"))
-        #expect(shown.contains(ConfigRedaction.marker("psk-AAAA")))
-        #expect(ConfigRedaction.redact(redacted, format: format) == redacted, "redacting twice changes nothing")
-        #expect(try ConfigRedaction.unredact(redacted, format: format, using: Array(text.utf8)) == Array(text.utf8))
+        #expect(shown.contains(ConfigRedaction.marker("psk-AAAA", key: key)))
+        #expect(shown.contains("cms-redacted:hmac-sha256:"))
+        #expect(ConfigRedaction.redact(redacted, format: format, key: key) == redacted, "redacting twice changes nothing")
+        #expect(try ConfigRedaction.unredact(redacted, format: format, using: Array(text.utf8), key: key) == Array(text.utf8))
     }
 
     @Test func aSecretTheDeviceNoLongerHasIsRefused() {
-        let redacted = ConfigRedaction.redact(Array(Self.showConfig.utf8), format: .showConfig)
+        let key = RedactionKey.random()
+        let redacted = ConfigRedaction.redact(Array(Self.showConfig.utf8), format: .showConfig, key: key)
         let changed = Self.showConfig.replacingOccurrences(of: "psk-AAAA", with: "psk-NEW")
         #expect(throws: ConfigRedaction.Failure.self) {
-            try ConfigRedaction.unredact(redacted, format: .showConfig, using: Array(changed.utf8))
+            try ConfigRedaction.unredact(redacted, format: .showConfig, using: Array(changed.utf8), key: key)
         }
+        // Under another tenant's (or a lost) key the markers match nothing: refused, never sent as a secret.
+        #expect(throws: ConfigRedaction.Failure.self) {
+            try ConfigRedaction.unredact(redacted, format: .showConfig, using: Array(Self.showConfig.utf8), key: .random())
+        }
+    }
+
+    @Test func markersAreKeyedSoTheArchiveHoldsNoHashToTestGuessesAgainst() throws {
+        let one = RedactionKey.random()
+        let other = RedactionKey.random()
+        #expect(ConfigRedaction.marker("psk-AAAA", key: one) != ConfigRedaction.marker("psk-AAAA", key: other))
+        #expect(ConfigRedaction.marker("psk-AAAA", key: one) == ConfigRedaction.marker("psk-AAAA", key: one))
+        #expect(ConfigRedaction.marker("psk-AAAA", key: one) != ConfigRedaction.marker("psk-AAAB", key: one))
+        // The unkeyed SHA-256 of the secret (what a guesser would compute) appears nowhere.
+        let redacted = String(
+            decoding: ConfigRedaction.redact(Array(Self.showConfig.utf8), format: .showConfig, key: one), as: UTF8.self)
+        let sha = SHA256.hash(data: Data("psk-AAAA".utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        #expect(!redacted.contains(sha))
+        // An archive written before the key (unkeyed markers) still restores against the device's secrets.
+        let legacy = Self.showConfig.replacingOccurrences(
+            of: "psk-AAAA", with: "cms-redacted:sha256:" + sha)
+        #expect(
+            try ConfigRedaction.unredact(Array(legacy.utf8), format: .showConfig, using: Array(Self.showConfig.utf8), key: one)
+                == Array(Self.showConfig.utf8))
+    }
+
+    @Test func theKeyIsMadeOnceWithMode0600AndReadBack() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rkey-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let made = try RedactionKey.loadOrCreate(path: folder + "/t.redaction-key")
+        #expect(try RedactionKey.loadOrCreate(path: folder + "/t.redaction-key") == made)
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/t.redaction-key")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: folder + "/short.redaction-key"))
+        #expect(throws: ArchiveError.self) { try RedactionKey.loadOrCreate(path: folder + "/short.redaction-key") }
     }
 }

@@ -24,6 +24,8 @@ public actor TenantArchiver {
     /// The formats archived automatically. tgz is not among them by default: a device stamps its archive with the
     /// time, so it would change on every read; it is archived when a user pulls it.
     public nonisolated let automaticFormats: [ArchiveFormat]
+    /// The key of the archive's secret markers (``ConfigRedaction``).
+    public nonisolated let redactionKey: RedactionKey
     let maxConcurrent: Int
     let rpcTimeout: Duration?
 
@@ -31,6 +33,10 @@ public actor TenantArchiver {
     private var order: [String] = []
     private var running: Set<String> = []
     private var idle: [CheckedContinuation<Void, Never>] = []
+    /// Configs fetched and waiting for the next commit (group commit: while one commit is written, the configs
+    /// fetched meanwhile wait here and go into the next one together).
+    private var ready: [(device: String, files: [ArchiveFormat: [UInt8]], note: ArchiveNote)] = []
+    private var committing = false
 
     /// What the automatic archiving did (status, bench).
     public struct Counters: Sendable, Hashable {
@@ -38,12 +44,15 @@ public actor TenantArchiver {
         public var unchanged = 0
         public var failed = 0
         public var skipped = 0
+        /// Commits written by the automatic archiving (one may hold several devices).
+        public var commits = 0
     }
 
     public private(set) var counters = Counters()
 
     public init(
-        tenant: String, archive: ConfigArchive, journal: ArchiveJournal, events: any EventStore, logger: Logger,
+        tenant: String, archive: ConfigArchive, journal: ArchiveJournal, redactionKey: RedactionKey,
+        events: any EventStore, logger: Logger,
         now: @escaping @Sendable () -> Timestamp, automaticFormats: [ArchiveFormat] = [.xml, .showConfig],
         maxConcurrent: Int = 8, rpcTimeout: Duration? = nil,
         agentFor: @escaping @Sendable (String) async -> DeviceAgent?
@@ -51,6 +60,7 @@ public actor TenantArchiver {
         self.tenant = tenant
         self.archive = archive
         self.journal = journal
+        self.redactionKey = redactionKey
         self.events = events
         self.logger = logger
         self.now = now
@@ -71,7 +81,7 @@ public actor TenantArchiver {
 
     /// Returns once nothing waits or runs (tests, bench).
     public func waitUntilIdle() async {
-        guard !(order.isEmpty && running.isEmpty) else { return }
+        guard !isIdle else { return }
         await withCheckedContinuation { idle.append($0) }
     }
 
@@ -86,12 +96,14 @@ public actor TenantArchiver {
                 await self.finished(device)
             }
         }
-        if order.isEmpty, running.isEmpty {
+        if isIdle {
             let waiters = idle
             idle = []
             for waiter in waiters { waiter.resume() }
         }
     }
+
+    private var isIdle: Bool { order.isEmpty && running.isEmpty && ready.isEmpty && !committing }
 
     private func finished(_ device: String) {
         running.remove(device)
@@ -104,6 +116,7 @@ public actor TenantArchiver {
             return
         }
         let formats = automaticFormats
+        let key = redactionKey
         let timeout = rpcTimeout
         let files: [ArchiveFormat: [UInt8]]
         do {
@@ -111,7 +124,8 @@ public actor TenantArchiver {
                 var files: [ArchiveFormat: [UInt8]] = [:]
                 for format in formats {
                     files[format] = ConfigRedaction.redact(
-                        try await ConfigTransfer.backup(session, format: format, timeout: timeout), format: format)
+                        try await ConfigTransfer.backup(session, format: format, timeout: timeout), format: format,
+                        key: key)
                 }
                 return files
             }
@@ -125,22 +139,62 @@ public actor TenantArchiver {
             await record(.configBackupFailed, device: device, note: note, details: ["error": Self.describe(error)])
             return
         }
-        do {
-            let commit = try await archive.record(device: device, files: files, note: note, time: seconds())
-            if let commit {
-                counters.committed += 1
-                await record(
-                    .configBackupSucceeded, device: device, note: note,
-                    details: [
-                        "revision": commit.id, "files": commit.files.map(\.fileName).joined(separator: ","),
-                    ])
-            } else {
-                counters.unchanged += 1
-            }
+        do throws(ArchiveError) {
+            try ArchiveRepository.validate(ArchiveEntry(device: device, files: files))
         } catch {
             counters.failed += 1
             await record(.configBackupFailed, device: device, note: note, details: ["error": error.description])
+            return
         }
+        ready.append((device, files, note))
+        if !committing {
+            committing = true
+            Task { [weak self] in await self?.commitReady() }
+        }
+    }
+
+    /// Writes what is ready, in as few commits as there are distinct notes (reason, user, revision), until nothing
+    /// is left; a device fetched twice meanwhile is archived as last fetched.
+    private func commitReady() async {
+        while !ready.isEmpty {
+            let batch = ready
+            ready = []
+            var last: [String: Int] = [:]
+            for (index, item) in batch.enumerated() { last[item.device] = index }
+            var notes: [ArchiveNote] = []
+            var groups: [ArchiveNote: [(device: String, files: [ArchiveFormat: [UInt8]])]] = [:]
+            for (index, item) in batch.enumerated() where last[item.device] == index {
+                if groups[item.note] == nil { notes.append(item.note) }
+                groups[item.note, default: []].append((item.device, item.files))
+            }
+            for note in notes {
+                let items = groups[note] ?? []
+                do throws(ArchiveError) {
+                    let written = try await archive.record(
+                        items.map { ArchiveEntry(device: $0.device, files: $0.files) }, note: note, time: seconds())
+                    if written != nil { counters.commits += 1 }
+                    for item in items {
+                        guard let written, let files = written.changed[item.device] else {
+                            counters.unchanged += 1
+                            continue
+                        }
+                        counters.committed += 1
+                        await record(
+                            .configBackupSucceeded, device: item.device, note: note,
+                            details: [
+                                "revision": written.commit.id, "files": files.map(\.fileName).joined(separator: ","),
+                            ])
+                    }
+                } catch {
+                    counters.failed += items.count
+                    for item in items {
+                        await record(.configBackupFailed, device: item.device, note: note, details: ["error": error.description])
+                    }
+                }
+            }
+        }
+        committing = false
+        pump()
     }
 
     // MARK: - On demand
@@ -158,7 +212,7 @@ public actor TenantArchiver {
             bytes = ConfigRedaction.redact(
                 try await agent.withSession { session in
                     try await ConfigTransfer.backup(session, format: format, timeout: timeout)
-                }, format: format)
+                }, format: format, key: redactionKey)
         } catch {
             let message = Self.describe(error)
             await record(.configBackupFailed, device: device, note: note, details: ["format": format.rawValue, "error": message])

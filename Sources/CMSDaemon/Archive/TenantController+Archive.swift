@@ -15,12 +15,22 @@ extension TenantController {
                 try SecretReader.read($0, field: "tenants.\(code).archive.credentials")
                     .trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            push = ArchivePushTarget(url: remote.url, branch: remote.branch, username: remote.username, password: password)
+            let privateKey = try remote.privateKey.map {
+                try SecretReader.read($0, field: "tenants.\(code).archive.privateKey")
+            }
+            let passphrase = try remote.passphrase.map {
+                try SecretReader.read($0, field: "tenants.\(code).archive.passphrase")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            push = ArchivePushTarget(
+                url: remote.url, branch: remote.branch, username: remote.username, password: password,
+                privateKey: privateKey, passphrase: passphrase, hostKey: remote.hostKey)
         }
         let archive = try ConfigArchive(path: dataFolder + "/archive/\(code).git", push: push)
         let journal = ArchiveJournal(path: dataFolder + "/archive/\(code).journal.json")
+        let key = try RedactionKey.loadOrCreate(path: dataFolder + "/archive/\(code).redaction-key")
         let archiver = TenantArchiver(
-            tenant: code, archive: archive, journal: journal, events: events, logger: logger, now: now, rpcTimeout: timing.rpcTimeout
+            tenant: code, archive: archive, journal: journal, redactionKey: key, events: events, logger: logger, now: now, rpcTimeout: timing.rpcTimeout
         ) { [weak self] device in await self?.agents[device] }
         self.archiver = archiver
         let onReady = context.onReady

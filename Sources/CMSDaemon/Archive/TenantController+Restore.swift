@@ -65,6 +65,7 @@ extension TenantController {
                 revision: inForce?.commit, details: details)
         ])
         let timeout = timing.rpcTimeout
+        let key = archiver.redactionKey
         let answer: ConfigTransfer.RestoreAnswer
         do {
             answer = try await agent.withSession { session in
@@ -72,7 +73,7 @@ extension TenantController {
                 // An archived file holds its secrets redacted: they come back from what the device has now.
                 if let redacted = content, ConfigRedaction.isRedacted(redacted) {
                     let running = try await ConfigTransfer.backup(session, format: restore.format, timeout: timeout)
-                    content = try ConfigRedaction.unredact(redacted, format: restore.format, using: running)
+                    content = try ConfigRedaction.unredact(redacted, format: restore.format, using: running, key: key)
                 }
                 return try await ConfigTransfer.restore(
                     session, format: restore.format, content: content, url: source.url,
@@ -125,13 +126,14 @@ extension TenantController {
             running = ConfigRedaction.redact(
                 try await agent.withSession { session in
                     try await ConfigTransfer.backup(session, format: compared, timeout: timeout)
-                }, format: compared)
+                }, format: compared, key: archiver.redactionKey)
         } catch {
             return  // not readable now; the next run tries again
         }
         _ = await archiver.journal.finish(device)
         if let expected = restore.content, restore.format != .tgz {
-            guard ConfigComparison.same(restore.format, ConfigRedaction.redact(expected, format: restore.format), running)
+            let redacted = ConfigRedaction.redact(expected, format: restore.format, key: archiver.redactionKey)
+            guard ConfigComparison.same(restore.format, redacted, running)
             else {
                 await failed("the device came back running another config than the restored file")
                 return

@@ -1,4 +1,5 @@
 import CMSModel
+import ConfigArchive
 import Foundation
 import TenantKeys
 import TenantSource
@@ -158,14 +159,33 @@ struct ConfigurationParser {
         return tenant
     }
 
-    /// `archive: {url, branch, username, credentials: {env|file}}` — where the config archive is pushed.
+    /// `archive: {url, branch, username, credentials | privateKey [+ passphrase], hostKey}` — where the config
+    /// archive is pushed (docs/config-archive.md).
     private func archive(_ node: Node, _ field: String) throws(ConfigurationError) -> ArchiveRemote {
-        let map = try mapping(node, field, allowed: ["url", "branch", "username", "credentials"])
+        let map = try mapping(
+            node, field, allowed: ["url", "branch", "username", "credentials", "privateKey", "passphrase", "hostKey"])
         guard let url = map["url"] else { throw error(node, field + ".url", "missing: the git URL or path to push to") }
         var remote = ArchiveRemote(url: location(try string(url, field + ".url")))
         if let branch = map["branch"] { remote.branch = try string(branch, field + ".branch") }
         if let username = map["username"] { remote.username = try string(username, field + ".username") }
         if let credentials = map["credentials"] { remote.credentials = try secret(credentials, field + ".credentials") }
+        if let key = map["privateKey"] { remote.privateKey = try secret(key, field + ".privateKey") }
+        if let phrase = map["passphrase"] { remote.passphrase = try secret(phrase, field + ".passphrase") }
+        if let pin = map["hostKey"] {
+            let text = try string(pin, field + ".hostKey")
+            guard text.hasPrefix("SHA256:"), text.count >= 40 else {
+                throw error(pin, field + ".hostKey", "give the server's key as SHA256:… (ssh-keygen -l -E sha256)")
+            }
+            remote.hostKey = text
+        }
+        guard remote.credentials == nil || remote.privateKey == nil else {
+            throw error(node, field, "give one of credentials (a password or token) or privateKey (SSH), not both")
+        }
+        if ArchivePushTarget(url: remote.url).isSSH, remote.hostKey == nil {
+            throw error(
+                node, field + ".hostKey",
+                "pin the SSH server of \(remote.url): hostKey: SHA256:… (ssh-keygen -l -E sha256 -f its host key)")
+        }
         return remote
     }
 

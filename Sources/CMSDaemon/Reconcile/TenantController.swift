@@ -242,6 +242,7 @@ public actor TenantController {
         }
         pruneRefusal = nil
         let groupChanges = restoring ? [] : GroupChange.between(inForce?.snapshot?.groups, snapshot.groups)
+        let configFileChanges = restoring ? [] : ConfigFileChange.between(inForce?.snapshot?.devices, snapshot.devices)
         inForce = revision
         let ignored = NotCarriedOut.kinds(in: snapshot)
         if !ignored.isEmpty {
@@ -329,6 +330,11 @@ public actor TenantController {
             Event(
                 time: now(), tenant: code, type: $0.type, device: $0.device, group: $0.group, user: revision.user,
                 revision: revision.commit)
+        }
+        newEvents += configFileChanges.map {
+            Event(
+                time: now(), tenant: code, type: $0.type, device: $0.device, user: revision.user, revision: revision.commit,
+                details: ["file": $0.file])
         }
         await append(newEvents)
         await recompileIPsec(enqueueChanged: false, revision: revision)

@@ -6,6 +6,7 @@ import ConfigArchive
 import Foundation
 import NETCONF
 import NXRSim
+import TestSupport
 import Testing
 
 /// The config archive end to end on loopback (issue 12): a real git repository, an in-process cmsd, an NXRSim
@@ -63,9 +64,9 @@ import Testing
         #expect(xml.contains("<mtu>1454</mtu>"), "the archive holds the running config as the device reports it")
         let secrets = xml.components(separatedBy: "<pre-shared-key>").count + xml.components(separatedBy: "<secret>").count
         let markers =
-            xml.components(separatedBy: "<pre-shared-key>cms-redacted:sha256:").count
-            + xml.components(separatedBy: "<secret>cms-redacted:sha256:").count
-        #expect(secrets == markers && xml.contains("cms-redacted:sha256:"), "no secret of the device in clear")
+            xml.components(separatedBy: "<pre-shared-key>cms-redacted:hmac-sha256:").count
+            + xml.components(separatedBy: "<secret>cms-redacted:hmac-sha256:").count
+        #expect(secrets == markers && xml.contains("cms-redacted:hmac-sha256:"), "no secret of the device in clear")
         let tgz = try await daemon.configShow(Self.tenant, device: "nxr01", format: "tgz", revision: nil)
         #expect(Data(base64Encoded: tgz.contentBase64)?.prefix(2) == Data([0x1f, 0x8b]), "tgz is kept as binary")
         let started = try await harness.events(.configBackupStarted).filter { $0.device == "nxr01" && $0.user == "alice" }
@@ -248,7 +249,9 @@ import Testing
             let pulled = Self.text(
                 try await daemon.configPull(Self.tenant, device: "nxr03", format: "show-config", user: "dave"))
             // The archive's copy has its secrets redacted; the external file is the device's own.
-            return String(decoding: ConfigRedaction.redact(Array(onServer.utf8), format: .showConfig), as: UTF8.self)
+            let key = try RedactionKey.loadOrCreate(path: harness.data + "/archive/century.redaction-key")
+            return String(
+                decoding: ConfigRedaction.redact(Array(onServer.utf8), format: .showConfig, key: key), as: UTF8.self)
                 == pulled
         }
         #expect(same, "the device uploaded the same show-config it reports")
@@ -271,6 +274,18 @@ import Testing
         }
         #expect(verified?.details["verified"] == "not compared (ssh:// source)")
         #expect(verified?.details["file"] == url)
+
+        // A target the device cannot reach: config.backup-failed with the device's reason (and, below, no password).
+        let closed = "ssh://\(SFTPServer.user)@127.0.0.1:\(try LoopbackPort.free())\(server.files.path)/unreachable.config"
+        await #expect(throws: APIError.self) {
+            try await daemon.configPush(
+                Self.tenant, device: "nxr03", format: "show-config", url: closed, passwordSecret: secret, user: "dave")
+        }
+        let failed = try await harness.events(.configBackupFailed).filter { $0.device == "nxr03" && $0.user == "dave" }
+        #expect(failed.count == 1)
+        #expect(failed.first?.details["url"]?.hasSuffix("/unreachable.config") == true)
+        #expect(failed.first?.details["error"]?.isEmpty == false)
+        #expect(!FileManager.default.fileExists(atPath: server.files.appendingPathComponent("unreachable.config").path))
 
         // The password is in no event, not in the journal, and a reference outside the tenant is refused.
         for event in try await harness.events() {
