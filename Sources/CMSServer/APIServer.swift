@@ -23,7 +23,9 @@ public enum APIServer {
         let limits = configuration.limits
         let connections = connections ?? APIConnections(maxConnections: limits.maxConnections)
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: APIMiddleware(logger: logger))
+        router.add(
+            middleware: APIMiddleware(
+                logger: logger, routes: RouteMethods(APIServer.routeTable(controlPlane: controlPlane))))
         APIHandlers(controlPlane: controlPlane, authenticator: TokenAuthenticator(tokens: configuration.tokens))
             .register(on: router)
         return Application(
