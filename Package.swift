@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // ── System libraries (Debian -dev packages, installed by scripts/setup.sh) ──
@@ -138,7 +140,7 @@ let package = Package(
                                .product(name: "NIOHTTP1", package: "swift-nio")],
                 swiftSettings: strict),
         .target(name: "CMSServer",
-                dependencies: ["CMSAPI", "CMSModel",
+                dependencies: ["CMSAPI", "CMSModel", "CMSDashboard",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdCore", package: "hummingbird"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -239,6 +241,20 @@ let package = Package(
         .testTarget(name: "CMSBackupTests",
                     dependencies: ["TestSupport", "CMSBackup", "TenantBackup", "BackupSFTP", "CMSStore", "CMSModel",
                                    "CMSReconcile", "CLibArchive"]),
+
+        // ── The web dashboard (issue 16, docs/dashboard.md): pages rendered with swift-mustache over the control plane ──
+        .target(name: "CMSDashboard",
+                dependencies: ["CMSAPI", "CMSModel",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Mustache", package: "swift-mustache"),
+                               .product(name: "HTTPTypes", package: "swift-http-types"),
+                               .product(name: "Crypto", package: "swift-crypto")],
+                resources: [.copy("Templates"), .copy("Static")],
+                swiftSettings: strict),
+        .testTarget(name: "CMSDashboardTests",
+                    dependencies: ["TestSupport", "CMSDashboard", "CMSServer", "CMSAPI", "CMSModel",
+                                   .product(name: "Hummingbird", package: "hummingbird"),
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,8 +26,9 @@ public enum APIServer {
         router.add(
             middleware: APIMiddleware(
                 logger: logger, routes: RouteMethods(APIServer.routeTable(controlPlane: controlPlane))))
-        APIHandlers(controlPlane: controlPlane, authenticator: TokenAuthenticator(tokens: configuration.tokens))
-            .register(on: router)
+        let authenticator = TokenAuthenticator(tokens: configuration.tokens)
+        APIHandlers(controlPlane: controlPlane, authenticator: authenticator).register(on: router)
+        registerDashboard(on: router, controlPlane: controlPlane, authenticator: authenticator, logger: logger)
         return Application(
             router: router,
             server: HTTPServerBuilder { responder in
