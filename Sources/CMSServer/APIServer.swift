@@ -23,7 +23,9 @@ public enum APIServer {
         let limits = configuration.limits
         let connections = connections ?? APIConnections(maxConnections: limits.maxConnections)
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: APIMiddleware(logger: logger))
+        router.add(
+            middleware: APIMiddleware(
+                logger: logger, routes: RouteMethods(APIServer.routeTable(controlPlane: controlPlane))))
         let authenticator = TokenAuthenticator(tokens: configuration.tokens)
         APIHandlers(controlPlane: controlPlane, authenticator: authenticator).register(on: router)
         registerDashboard(on: router, controlPlane: controlPlane, authenticator: authenticator, logger: logger)

@@ -18,19 +18,7 @@ import Testing
     static func post(_ server: TestServer, _ path: String, body: String, token: String? = Tokens.acme) async throws
         -> HTTPResult
     {
-        var request = URLRequest(url: try #require(URL(string: server.base + path)), timeoutInterval: 30)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let session = URLSession(configuration: .ephemeral)
-        defer { session.finishTasksAndInvalidate() }
-        let (data, response) = try await session.data(for: request)
-        let http = try #require(response as? HTTPURLResponse)
-        var fields: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            fields[String(describing: name).lowercased()] = String(describing: value)
-        }
-        return HTTPResult(status: http.statusCode, headers: fields, body: data)
+        try await server.request("POST", path, token: token, body: Data(body.utf8))
     }
 
     @Test func execStreamsTheOutputAndTheTokensNameIsTheUser() async throws {

@@ -111,11 +111,20 @@ import Testing
         }
     }
 
+    /// A path the API serves, asked with another method: 405 with `Allow` (found by schemathesis: it was a 404,
+    /// which says the path does not exist).
     @Test func reconcileNeedsPOST() async throws {
         try await TestServer.with { server in
             let response = try await server.request("GET", "/api/v1/tenants/acme/reconcile", token: Tokens.acme)
-            #expect(response.status == 404)
-            #expect(try response.apiError().code == "route-not-found")
+            #expect(response.status == 405)
+            #expect(try response.apiError().code == "method-not-allowed")
+            #expect(response.headers["allow"] == "POST")
+            let images = try await server.request("TRACE", "/api/v1/tenants/acme/firmware/images", token: Tokens.acme)
+            #expect(images.status == 405)
+            #expect(images.headers["allow"] == "GET, POST")
+            let health = try await server.request("DELETE", "/healthz")
+            #expect(health.status == 405)
+            #expect(health.headers["allow"] == "GET")
             #expect(await server.fake.reconciles.isEmpty)
         }
     }

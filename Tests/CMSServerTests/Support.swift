@@ -101,11 +101,12 @@ struct TestServer {
 
     /// A real HTTP request over loopback.
     func request(
-        _ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:]
+        _ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:], body: Data? = nil
     ) async throws -> HTTPResult {
         guard let url = URL(string: base + path) else { throw TestFailure("bad URL \(path)") }
         var request = URLRequest(url: url, timeoutInterval: 30)
         request.httpMethod = method
+        request.httpBody = body
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let session = URLSession(configuration: .ephemeral)
@@ -115,6 +116,12 @@ struct TestServer {
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields {
             fields[String(describing: name).lowercased()] = String(describing: value)
+        }
+        // The contract hook: every answer a test gets must keep schemas/openapi.yaml (ContractCheck).
+        let violations = try await ContractCheck.shared.violations(
+            method: method, path: path, status: http.statusCode, contentType: fields["content-type"], body: data)
+        if !violations.isEmpty {
+            throw TestFailure("the answer breaks schemas/openapi.yaml:\n" + violations.joined(separator: "\n"))
         }
         return HTTPResult(status: http.statusCode, headers: fields, body: data)
     }
