@@ -25,6 +25,8 @@ PKGS=(
   dovecot-pop3d      # real POP3 server for POP-before-SMTP in the mail tests
   openssl            # the mail tests make a throwaway CA and server certificate
   zlib1g-dev         # gzip at rest for collected syslogs (cmsd, CLibZ)
+  libmbedtls-dev     # mbed TLS X.509: a private git server's CA (repo.https.caFile), as Debian's libgit2 uses it
+  git                # git-shell and git http-backend: the private git servers of the tests (issue 17)
 )
 
 missing=()

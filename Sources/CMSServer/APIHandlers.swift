@@ -69,6 +69,7 @@ struct APIHandlers: Sendable {
         registerBackup(on: router)
         registerSchedules(on: router)
         registerDiagnostics(on: router)
+        registerHooks(on: router)
     }
 
     /// The checked caller of a tenant route.
