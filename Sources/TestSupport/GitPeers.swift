@@ -196,7 +196,8 @@ public final class GitSSHServer: @unchecked Sendable {
 
             """
         try config.write(toFile: "\(path)/sshd_config", atomically: true, encoding: .utf8)
-        try GitPeers.makeReadable(folder)
+        // Only the repositories are made world-readable: sshd refuses a host key others can read.
+        try GitPeers.makeReadable(root)
         pid = try GitPeers.spawn(
             ["/usr/sbin/sshd", "-D", "-f", "\(path)/sshd_config", "-E", "\(path)/sshd.log"], log: "\(path)/stdout.log")
         for _ in 0..<250 {
@@ -205,8 +206,9 @@ public final class GitSSHServer: @unchecked Sendable {
             if waitpid(pid, &status, WNOHANG) == pid { break }
             usleep(20_000)
         }
+        let log = log()
         stop()
-        throw GitPeers.Failure("sshd did not start; log: \(log())")
+        throw GitPeers.Failure("sshd did not start; log: \(log)")
     }
 
     /// Lets the holder of `publicKeyLine` in (appends to the server's authorized_keys).
