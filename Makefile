@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: setup build test test-core demo bench lint-example clean fuzz fuzz-ci test-tsan
+.PHONY: setup build test test-core demo bench lint-example clean fuzz fuzz-ci test-tsan dashboard-screenshots
 
 setup:
 	@bash scripts/setup.sh
@@ -47,6 +47,11 @@ lint-example: build
 # git -> cmsd -> simulated NXRs on loopback, converged; runs until Ctrl-C (DEMO_EXIT=1: exit after printing).
 demo: setup
 	@bash scripts/demo.sh
+
+# The screenshots of docs/dashboard.md, taken by the dashboard's browser test (headless Chromium, live cmsd + fleet).
+dashboard-screenshots: setup
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	CMS_DASHBOARD_SCREENSHOTS=$(CURDIR)/docs/dashboard $(SWIFT) test --skip-build --filter DashboardBrowserTests $(BUILD_FLAGS)
 
 bench: setup
 	@bash bench/run-all.sh

@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // ── System libraries (Debian -dev packages, installed by scripts/setup.sh) ──
@@ -138,7 +140,7 @@ let package = Package(
                                .product(name: "NIOHTTP1", package: "swift-nio")],
                 swiftSettings: strict),
         .target(name: "CMSServer",
-                dependencies: ["CMSAPI", "CMSModel", "CMSHooks",
+                dependencies: ["CMSAPI", "CMSModel", "CMSDashboard", "CMSHooks",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdCore", package: "hummingbird"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -241,15 +243,19 @@ let package = Package(
                     dependencies: ["TestSupport", "CMSBackup", "TenantBackup", "BackupSFTP", "CMSStore", "CMSModel",
                                    "CMSReconcile", "CLibArchive"]),
 
-        // ── Private git sources and webhooks (issue 17, docs/git-sources.md) ──
-        // mbed TLS's X.509 part: Debian 12's libgit2 does TLS with mbed TLS; a private CA (repo.https.caFile) is
-        // checked with the same library.
-        .systemLibrary(name: "CMbedTLS", path: "Sources/CMbedTLS", providers: [.apt(["libmbedtls-dev"])]),
-        .testTarget(name: "GitAuthTests", dependencies: ["TestSupport", "GitSource", "TenantSource", "CMSModel"]),
-        // Push webhooks as values: signature checks (GitHub, GitLab, Gitea) and the decision (refresh / ignore).
-        .target(name: "CMSHooks", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        // ── The web dashboard (issue 16, docs/dashboard.md): pages rendered with swift-mustache over the control plane ──
+        .target(name: "CMSDashboard", "CMSHooks",
+                dependencies: ["CMSAPI", "CMSModel",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Mustache", package: "swift-mustache"),
+                               .product(name: "HTTPTypes", package: "swift-http-types"),
+                               .product(name: "Crypto", package: "swift-crypto")],
+                resources: [.copy("Templates"), .copy("Static")],
                 swiftSettings: strict),
-        .testTarget(name: "CMSHooksTests", dependencies: ["CMSHooks", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "CMSDashboardTests",
+                    dependencies: ["TestSupport", "CMSDashboard", "CMSHooks", "CMSServer", "CMSAPI", "CMSModel",
+                                   .product(name: "Hummingbird", package: "hummingbird"),
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -25,6 +25,9 @@ PKGS=(
   dovecot-pop3d      # real POP3 server for POP-before-SMTP in the mail tests
   openssl            # the mail tests make a throwaway CA and server certificate
   zlib1g-dev         # gzip at rest for collected syslogs (cmsd, CLibZ)
+  chromium           # headless browser of the dashboard tests (docs/dashboard.md)
+  chromium-driver    # WebDriver for that browser
+  python3-selenium   # drives it from the dashboard browser tests
   libmbedtls-dev     # mbed TLS X.509: a private git server's CA (repo.https.caFile), as Debian's libgit2 uses it
   git                # git-shell and git http-backend: the private git servers of the tests (issue 17)
 )

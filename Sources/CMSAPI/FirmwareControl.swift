@@ -113,12 +113,15 @@ public struct RolloutStatus: Sendable, Hashable, Codable {
     public var failed: [String: String]
     public var skipped: [String: String]
     public var created: Timestamp
+    /// The group whose `rollout:` set the policy (nil: the tenant's).
+    public var group: String?
 
     public init(
         id: String, image: String, version: String, mode: String, phase: String, user: String?, revision: String?,
         reason: String?, currentBatch: Int, batches: [Batch], counts: [String: Int], failed: [String: String],
-        skipped: [String: String], created: Timestamp
+        skipped: [String: String], created: Timestamp, group: String? = nil
     ) {
+        self.group = group
         self.id = id
         self.image = image
         self.version = version

@@ -174,7 +174,9 @@ public final class Daemon: ControlPlane, Service, Sendable {
         tenantLogger[metadataKey: "tenant"] = "\(code)"
         let scheduler = TenantScheduler(
             controller: controller, ledger: scheduleLedger, events: events, clock: environment.clock,
-            now: environment.now, logger: tenantLogger)
+            now: environment.now,
+            runners: .standard(syslog: { [weak self] controller in self?.syslogCollector(for: controller.code) }),
+            logger: tenantLogger)
         let previous = schedulerTable.withLock { table in
             defer { table[code] = scheduler }
             return table[code]

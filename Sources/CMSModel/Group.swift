@@ -16,11 +16,14 @@ public struct Group: Sendable, Equatable, Hashable, Codable {
     /// Present (with defaults) for IPsec groups, `nil` otherwise.
     public var ipsec: IPsecParameters?
     public var members: [Member]
+    /// The group's own rollout settings over the tenant's (firmware rollouts of its members).
+    public var rollout: RolloutOverride?
 
     public init(
         name: String, note: String = "", type: Kind = .none, firmware: FirmwareTarget? = nil,
-        ipsec: IPsecParameters? = nil, members: [Member] = []
+        ipsec: IPsecParameters? = nil, members: [Member] = [], rollout: RolloutOverride? = nil
     ) {
+        self.rollout = rollout
         self.name = name
         self.note = note
         self.type = type

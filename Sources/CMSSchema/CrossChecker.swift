@@ -65,6 +65,7 @@ struct CrossChecker {
         let deviceIndex = checkDevices(devices, images: imageIndex)
         let groupIndex = checkGroups(groups, devices: deviceIndex, images: imageIndex, mail: mails.first?.0)
         checkSchedules(schedules, devices: deviceIndex, groups: groupIndex, images: imageIndex)
+        checkGroupRollouts(groups, windows: tenants.first.map { Set($0.0.windows.map(\.name)) } ?? [])
 
         guard let tenant = tenants.first?.0 else { return nil }
         return TenantSnapshot(
@@ -261,6 +262,32 @@ struct CrossChecker {
             }
         }
         return index
+    }
+
+    // MARK: Group rollouts
+
+    /// A group's `rollout:` names declared windows; a device takes its rollout policy from at most one group.
+    private mutating func checkGroupRollouts(_ groups: [(Group, ParsedDocument)], windows: Set<String>) {
+        var owner: [String: String] = [:]
+        for (group, document) in groups {
+            guard let rollout = group.rollout else { continue }
+            for name in rollout.windows ?? [] where !windows.contains(name) {
+                report(
+                    .rolloutUnknownWindow, document, "rollout.windows[\(name)]",
+                    "rollout window `\(name)` of group `\(group.name)` is not declared in tenant.yaml `windows:`",
+                    hint: "declare it, e.g. `windows: [{name: \(name), weekly: [sat], start: \"02:00\", duration: 4h}]`")
+            }
+            for member in group.members {
+                if let other = owner[member.device], other != group.name {
+                    report(
+                        .groupRolloutConflict, document, "member:\(member.device)",
+                        "device `\(member.device)` is in groups `\(other)` and `\(group.name)`, both with `rollout:`",
+                        hint: "a device takes its rollout policy from one group: keep `rollout:` on one of them")
+                } else {
+                    owner[member.device] = group.name
+                }
+            }
+        }
     }
 
     // MARK: Schedules

@@ -2,7 +2,7 @@ import CMSModel
 import Yams
 
 extension DocumentDecoder {
-    static let groupKeys = ["name", "note", "type", "firmware", "ipsec", "members"]
+    static let groupKeys = ["name", "note", "type", "firmware", "ipsec", "members", "rollout"]
     static let ipsecKeys = ["lowerLayer", "espEncryption", "espHash", "pfs", "saLifetime"]
     static let memberKeys = ["device", "role", "wan", "lan", "ipv6", "backupWan", "backupLan"]
 
@@ -35,10 +35,13 @@ extension DocumentDecoder {
                 "a \(type.rawValue) group has no IPsec parameters",
                 hint: "remove `ipsec` or set type: ipsec-mesh/ipsec-star")
         }
+        var rollout: RolloutOverride?
+        if let r = f.mapping("rollout", allowed: rolloutKeys) { rollout = decodeRolloutOverride(r, limits: reader.limits) }
         let members = decodeMembers(f, type: type, ipsec: ipsec, reader: reader)
         guard let name else { return nil }
         f.record("name")
-        return Group(name: name, note: note, type: type, firmware: firmware, ipsec: ipsec, members: members)
+        return Group(
+            name: name, note: note, type: type, firmware: firmware, ipsec: ipsec, members: members, rollout: rollout)
     }
 
     private static func decodeMembers(_ f: Fields, type: Group.Kind, ipsec: IPsecParameters?, reader: DocumentReader)

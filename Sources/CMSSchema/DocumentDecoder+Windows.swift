@@ -11,25 +11,31 @@ extension DocumentDecoder {
 
     /// `rollout:` of a tenant (`maxConcurrent` capped by the server's firmware batch limit).
     static func decodeRollout(_ r: Fields, limits: Limits) -> Tenant.Rollout {
-        var rollout = Tenant.Rollout(maxConcurrent: limits.firmwareBatch)
-        rollout.maxConcurrent = r.int("maxConcurrent", range: 1...max(1, limits.firmwareBatch)) ?? rollout.maxConcurrent
-        rollout.canary = r.int("canary", range: 0...100_000) ?? rollout.canary
-        rollout.soakSeconds = duration(r, "soak", range: 0...604_800) ?? rollout.soakSeconds
-        rollout.batchSize = amount(r, "batchSize", minimum: 1) ?? rollout.batchSize
-        rollout.maxFailures = amount(r, "maxFailures", minimum: 0) ?? rollout.maxFailures
-        rollout.pauseSeconds = duration(r, "pause", range: 0...604_800) ?? rollout.pauseSeconds
-        rollout.transferRetries = r.int("transferRetries", range: 0...10) ?? rollout.transferRetries
-        rollout.rebootDeadlineSeconds =
-            duration(r, "rebootDeadline", range: 30...86_400) ?? rollout.rebootDeadlineSeconds
+        decodeRolloutOverride(r, limits: limits).applied(to: Tenant.Rollout(maxConcurrent: limits.firmwareBatch))
+    }
+
+    /// The fields a `rollout:` mapping sets (a tenant's, or a group's over the tenant's).
+    static func decodeRolloutOverride(_ r: Fields, limits: Limits) -> RolloutOverride {
+        var rollout = RolloutOverride()
+        rollout.maxConcurrent = r.int("maxConcurrent", range: 1...max(1, limits.firmwareBatch))
+        rollout.canary = r.int("canary", range: 0...100_000)
+        rollout.soakSeconds = duration(r, "soak", range: 0...604_800)
+        rollout.batchSize = amount(r, "batchSize", minimum: 1)
+        rollout.maxFailures = amount(r, "maxFailures", minimum: 0)
+        rollout.pauseSeconds = duration(r, "pause", range: 0...604_800)
+        rollout.transferRetries = r.int("transferRetries", range: 0...10)
+        rollout.rebootDeadlineSeconds = duration(r, "rebootDeadline", range: 30...86_400)
         if let list = r.sequence("windows") {
+            var windows: [String] = []
             for (i, node) in list.enumerated() {
                 guard case .scalar(let scalar) = node else {
                     r.reader.report(.fieldType, at: node.position, "`rollout.windows[\(i)]` must be a window name")
                     continue
                 }
-                rollout.windows.append(scalar.string)
+                windows.append(scalar.string)
                 r.reader.positions["rollout.windows[\(scalar.string)]"] = node.position ?? r.position
             }
+            rollout.windows = windows
         }
         return rollout
     }

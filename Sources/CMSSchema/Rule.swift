@@ -66,6 +66,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
     case rolloutUnknownWindow = "rollout.unknown-window"
     // Groups
     case groupDuplicateName = "group.duplicate-name"
+    case groupRolloutConflict = "group.rollout-conflict"
     case groupUnknownDevice = "group.unknown-device"
     case groupDuplicateMember = "group.duplicate-member"
     case groupStarCenter = "group.star-center"
@@ -166,6 +167,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable {
         case .windowDuplicateName: return "Two maintenance windows have the same name."
         case .rolloutUnknownWindow: return "A rollout names a maintenance window that is not declared."
         case .groupDuplicateName: return "Two groups have the same name."
+        case .groupRolloutConflict: return "A device is in two groups that both set a rollout policy."
         case .groupUnknownDevice: return "A group member is not a declared device."
         case .groupDuplicateMember: return "A device is in one group twice."
         case .groupStarCenter: return "An IPsec star does not have exactly one center."

@@ -88,6 +88,9 @@ struct APIHandlers: Sendable {
                 message: "the token '\(grant.name)' does not grant tenant '\(tenant)'")
         }
         guard await controlPlane.tenantCodes().contains(tenant) else { throw APIError.notFound("tenant", tenant) }
+        if grant.readOnly && request.method != .get && request.method != .head {
+            throw APIError(status: 403, code: "read-only", message: "the token '\(grant.name)' is read-only")
+        }
         let query = try QueryReader(request.queryPairs, allowed: allowed)
         return Scope(tenant: tenant, grant: grant, query: query)
     }

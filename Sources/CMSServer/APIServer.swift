@@ -24,8 +24,9 @@ public enum APIServer {
         let connections = connections ?? APIConnections(maxConnections: limits.maxConnections)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: APIMiddleware(logger: logger))
-        APIHandlers(controlPlane: controlPlane, authenticator: TokenAuthenticator(tokens: configuration.tokens))
-            .register(on: router)
+        let authenticator = TokenAuthenticator(tokens: configuration.tokens)
+        APIHandlers(controlPlane: controlPlane, authenticator: authenticator).register(on: router)
+        registerDashboard(on: router, controlPlane: controlPlane, authenticator: authenticator, logger: logger)
         return Application(
             router: router,
             server: HTTPServerBuilder { responder in

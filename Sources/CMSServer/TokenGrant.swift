@@ -5,10 +5,13 @@ public struct TokenGrant: Sendable, Hashable {
     public var name: String
     /// Tenant codes this token may read and operate; empty means all tenants.
     public var tenants: Set<String>
+    /// A read-only token: every POST (reconcile, refresh, …) is refused with 403.
+    public var readOnly: Bool
 
-    public init(name: String, tenants: Set<String> = []) {
+    public init(name: String, tenants: Set<String> = [], readOnly: Bool = false) {
         self.name = name
         self.tenants = tenants
+        self.readOnly = readOnly
     }
 
     /// Whether the token grants every tenant (operators' tokens; needed for daemon-wide metrics).

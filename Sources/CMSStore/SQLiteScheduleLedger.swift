@@ -35,7 +35,38 @@ public final class SQLiteScheduleLedger: ScheduleLedgerStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2-schedule-configs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE schedule_configs (
+                        tenant TEXT NOT NULL PRIMARY KEY,
+                        map TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
+    }
+
+    public func scheduleConfigs(tenant: String) async throws -> [String: String]? {
+        let text: String? = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT map FROM schedule_configs WHERE tenant = ?", arguments: [tenant])
+        }
+        guard let text else { return nil }
+        do {
+            return try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+        } catch {
+            throw SQLiteScheduleLedgerError.corrupt(tenant: tenant, name: "(schedule configs)", detail: "\(error)")
+        }
+    }
+
+    public func saveScheduleConfigs(tenant: String, _ map: [String: String]) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(map), as: UTF8.self)
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO schedule_configs (tenant, map) VALUES (?, ?)", arguments: [tenant, text])
+        }
     }
 
     public func entries(tenant: String) async throws -> [ScheduleLedgerEntry] {

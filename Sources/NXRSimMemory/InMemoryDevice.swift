@@ -18,14 +18,16 @@ public actor InMemoryDevice {
     public nonisolated let address: String
     public nonisolated let port: Int
 
-    private var engine: NETCONFServerEngine
+    var engine: NETCONFServerEngine
     private var hostKey: Curve25519.Signing.PrivateKey
     let now: @Sendable () -> Date
     let bootedAt: Date
     private var bootCount = 1
     /// Reboots ordered by a client's `reboot` RPC (carried out after its reply is delivered).
     public private(set) var reboots = 0
-    private var rebootRequested = false
+    var rebootRequested = false
+    /// Config restores received (`config-restore` RPCs answered with a reboot).
+    public internal(set) var restores = 0
     private var online = true
     private var streams: [UInt32: AsyncStream<NETCONF.Notification>.Continuation] = [:]
     private var decoders: [UInt32: SessionFraming] = [:]
@@ -189,7 +191,10 @@ public actor InMemoryDevice {
             case .runningChanged, .startupChanged:
                 break
             case .vendorRPC(let session, let messageID, let attributes, let operation):
-                if let reply = diagnosticReply(messageID: messageID, attributes: attributes, operation: operation) {
+                if let reply =
+                    diagnosticReply(messageID: messageID, attributes: attributes, operation: operation)
+                    ?? restoreReply(messageID: messageID, attributes: attributes, operation: operation)
+                {
                     pending += engine.finishVendorRPC(session: session, reply: reply, now: now(), operational: operational)
                     continue
                 }

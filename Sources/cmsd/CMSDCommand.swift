@@ -68,7 +68,7 @@ struct CMSDCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         var grants: [String: TokenGrant] = [:]
-        for token in tokens { grants[token.token] = TokenGrant(name: token.name, tenants: token.tenants) }
+        for token in tokens { grants[token.token] = TokenGrant(name: token.name, tenants: token.tenants, readOnly: token.readOnly) }
         let apiHost = configuration.apiListen.host
         let server = APIServer.make(
             controlPlane: daemon,

@@ -220,6 +220,13 @@ let ruleCases: [RuleCase] = [
     ),
     // Groups
     RuleCase(rule: "group.duplicate-name", line: 7, column: 7, yaml: grp + "name: g1\n---\n" + grp + "name: g1\n"),
+    RuleCase(
+        rule: "group.rollout-conflict", line: 10, column: 20,
+        yaml: grp + "name: g1\nrollout: {canary: 1}\nmembers: [{device: a1}]\n---\n" + grp
+            + "name: g2\nrollout: {batchSize: 10%}\nmembers: [{device: a1}]\n"),
+    RuleCase(
+        rule: "rollout.unknown-window", line: 4, column: 21,
+        yaml: grp + "name: g1\nrollout: {windows: [nights]}\nmembers: [{device: a1}]\n"),
     RuleCase(rule: "group.unknown-device", line: 4, column: 20, yaml: grp + "name: g1\nmembers: [{device: zz}]\n"),
     RuleCase(
         rule: "group.duplicate-member", line: 4, column: 34,

@@ -13,12 +13,14 @@ enum Tokens {
     static let globex = "globex-token-1a2b3c4d5e6f"
     static let ops = "ops-token-9z8y7x6w5v4u"
     static let ghost = "ghost-token-000011112222"
+    static let readOnly = "viewer-token-5k4j3h2g1f0e"
 
     static let all: [String: TokenGrant] = [
         acme: TokenGrant(name: "acme-ci", tenants: ["acme"]),
         globex: TokenGrant(name: "globex-ops", tenants: ["globex"]),
         ops: TokenGrant(name: "ops"),
         ghost: TokenGrant(name: "ghost", tenants: ["ghost"]),
+        readOnly: TokenGrant(name: "acme-viewer", tenants: ["acme"], readOnly: true),
     ]
 }
 

@@ -32,4 +32,21 @@ struct SQLiteScheduleLedgerTests {
         #expect(try await SQLiteScheduleLedger(dataFolder: folder.path).entries(tenant: "century") == [finished])
         #expect(try await reopened.entries(tenant: "other") == [once])
     }
+
+    @Test func theScheduleConfigMapIsNilUntilSavedAndSurvivesReopeningPerTenant() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            let ledger = try SQLiteScheduleLedger(dataFolder: folder.path)
+            #expect(try await ledger.scheduleConfigs(tenant: "century") == nil, "never saved: every flag is new")
+            try await ledger.saveScheduleConfigs(tenant: "century", ["nxr01": "sched.xml", "nxr02": "b.config"])
+            try await ledger.saveScheduleConfigs(tenant: "other", [:])
+        }
+        let reopened = try SQLiteScheduleLedger(dataFolder: folder.path)
+        #expect(try await reopened.scheduleConfigs(tenant: "century") == ["nxr01": "sched.xml", "nxr02": "b.config"])
+        #expect(try await reopened.scheduleConfigs(tenant: "other") == [:])
+        try await reopened.saveScheduleConfigs(tenant: "century", ["nxr02": "b.config"])
+        #expect(try await SQLiteScheduleLedger(dataFolder: folder.path).scheduleConfigs(tenant: "century") == ["nxr02": "b.config"])
+    }
 }

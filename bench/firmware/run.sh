@@ -14,10 +14,14 @@ TIMEOUT=${TIMEOUT:-1800}
 PY=/usr/bin/python3
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-swift build -c release --product nxr-sim >&2
-swift build -c release --product cmsd >&2
-swift build -c release --product cms >&2
-BIN=$(swift build -c release --show-bin-path)
+# CONFIG=debug measures debug builds; BIN=folder uses binaries built beforehand (nothing is built then).
+CONFIG=${CONFIG:-release}
+if [ -z "${BIN:-}" ]; then
+    swift build -c "$CONFIG" --product nxr-sim >&2
+    swift build -c "$CONFIG" --product cmsd >&2
+    swift build -c "$CONFIG" --product cms >&2
+    BIN=$(swift build -c "$CONFIG" --show-bin-path)
+fi
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -98,6 +102,7 @@ while true; do
     sleep 0.1
 done
 T1=$(date +%s.%N)
+echo "binaries $BIN"
 echo "devices $DEVICES"
 echo "image_bytes $SIZE"
 echo "devices_updated $done"

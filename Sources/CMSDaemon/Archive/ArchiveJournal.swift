@@ -42,6 +42,15 @@ public actor ArchiveJournal {
     struct State: Codable {
         var restores: [String: PendingRestore] = [:]
         var autoConfigBoots: [String: UInt32] = [:]
+        /// Files a `switch-auto-config` schedule chose for each device's next auto-config boot (used once).
+        var autoConfigSelections: [String: AutoConfigSelection]?
+    }
+
+    /// The file a `switch-auto-config` schedule chose for a device's next auto-config boot.
+    public struct AutoConfigSelection: Sendable, Hashable, Codable {
+        public var file: String
+        /// Who chose it (`schedule:<name>`).
+        public var user: String
     }
 
     public nonisolated let path: String
@@ -84,6 +93,24 @@ public actor ArchiveJournal {
         guard state.autoConfigBoots[device] != boot else { return false }
         state.autoConfigBoots[device] = boot
         return save()
+    }
+
+    /// Records that `device`'s next auto-config boot gets `file` instead of the file flagged `autoConfig`
+    /// (`switch-auto-config` schedules); false when the journal could not be written.
+    public func selectAutoConfig(_ device: String, file: String, by user: String) -> Bool {
+        state.autoConfigSelections = (state.autoConfigSelections ?? [:]).merging([
+            device: AutoConfigSelection(file: file, user: user)
+        ]) { $1 }
+        return save()
+    }
+
+    /// The file a schedule chose for `device`'s next auto-config boot, if any.
+    public func autoConfigSelection(_ device: String) -> AutoConfigSelection? { state.autoConfigSelections?[device] }
+
+    /// The choice was used (or is void): the next boot gets the file flagged `autoConfig` again.
+    public func clearAutoConfigSelection(_ device: String) {
+        guard state.autoConfigSelections?.removeValue(forKey: device) != nil else { return }
+        _ = save()
     }
 
     private func save() -> Bool {

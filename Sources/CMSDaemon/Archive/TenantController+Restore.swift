@@ -183,7 +183,11 @@ extension TenantController {
             return
         }
         guard enabled, await archiver.journal.claimAutoConfigBoot(device, boot: boot) else { return }
-        guard let file = desired.configs.first(where: \.autoConfig) else {
+        // A `switch-auto-config` schedule's choice (docs/schedules.md) wins once over the file flagged autoConfig.
+        let selection = await archiver.journal.autoConfigSelection(device)
+        if selection != nil { await archiver.journal.clearAutoConfigSelection(device) }
+        let selected = selection.flatMap { chosen in desired.configs.first { $0.file == chosen.file } }
+        guard let file = selected ?? desired.configs.first(where: \.autoConfig) else {
             await append([
                 Event(
                     time: now(), tenant: code, type: .autoConfigNotRegistered, device: device,
@@ -207,7 +211,7 @@ extension TenantController {
             case .showConfig: .showConfig
             }
         let restore = ArchiveJournal.PendingRestore(
-            device: device, format: format, source: file.file, user: revision.user, content: bytes,
+            device: device, format: format, source: file.file, user: selection?.user ?? revision.user, content: bytes,
             autoConfig: true, started: now().microsecondsSince1970 / 1_000_000)
         do {
             try submitRestore(restore, source: RestoreSource(content: bytes, save: file.autoConfigSave))

@@ -7,11 +7,14 @@ public struct ResolvedAPIToken: Sendable, Hashable {
     public var name: String
     /// Empty = every tenant.
     public var tenants: Set<String>
+    /// See ``APITokenConfiguration/readOnly``.
+    public var readOnly: Bool
 
-    public init(token: String, name: String, tenants: Set<String>) {
+    public init(token: String, name: String, tenants: Set<String>, readOnly: Bool = false) {
         self.token = token
         self.name = name
         self.tenants = tenants
+        self.readOnly = readOnly
     }
 }
 
@@ -22,7 +25,7 @@ public enum APITokenResolver {
         var result: [ResolvedAPIToken] = []
         for (index, token) in configuration.apiTokens.enumerated() {
             let value = try SecretReader.read(token.secret, field: "apiTokens[\(index)].secret")
-            result.append(ResolvedAPIToken(token: value, name: token.name, tenants: []))
+            result.append(ResolvedAPIToken(token: value, name: token.name, tenants: [], readOnly: token.readOnly))
         }
         for (tenantIndex, tenant) in configuration.tenants.enumerated() {
             if tenant.apiTokens.isEmpty {
@@ -33,7 +36,8 @@ public enum APITokenResolver {
             for (index, token) in tenant.apiTokens.enumerated() {
                 let value = try SecretReader.read(
                     token.secret, field: "tenants[\(tenantIndex)].apiTokens[\(index)].secret")
-                result.append(ResolvedAPIToken(token: value, name: token.name, tenants: [tenant.code]))
+                result.append(
+                    ResolvedAPIToken(token: value, name: token.name, tenants: [tenant.code], readOnly: token.readOnly))
             }
         }
         return result

@@ -232,12 +232,23 @@ struct ConfigurationParser {
         var result: [APITokenConfiguration] = []
         for (index, item) in list.enumerated() {
             let path = "\(field)[\(index)]"
-            let map = try mapping(item, path, allowed: ["name", "secret"])
+            let map = try mapping(item, path, allowed: ["name", "secret", "readOnly"])
             guard let name = map["name"] else { throw error(item, path + ".name", "missing: the token's name") }
             guard let secretNode = map["secret"] else {
                 throw error(item, path + ".secret", "missing: where the token is ({env: NAME} or {file: PATH})")
             }
-            result.append(APITokenConfiguration(name: try string(name, path + ".name"), secret: try secret(secretNode, path + ".secret")))
+            var readOnly = false
+            if let node = map["readOnly"] {
+                switch try string(node, path + ".readOnly") {
+                case "true": readOnly = true
+                case "false": readOnly = false
+                case let other: throw error(node, path + ".readOnly", "\(other) is not true or false")
+                }
+            }
+            result.append(
+                APITokenConfiguration(
+                    name: try string(name, path + ".name"), secret: try secret(secretNode, path + ".secret"),
+                    readOnly: readOnly))
         }
         return result
     }

@@ -55,9 +55,12 @@ public struct TenantConfiguration: Sendable, Hashable {
 public struct APITokenConfiguration: Sendable, Hashable {
     public var name: String
     public var secret: SecretRef
+    /// A read-only token may read everything its tenants show but not reconcile, refresh or change anything.
+    public var readOnly: Bool
 
-    public init(name: String, secret: SecretRef) {
+    public init(name: String, secret: SecretRef, readOnly: Bool = false) {
         self.name = name
         self.secret = secret
+        self.readOnly = readOnly
     }
 }

@@ -355,7 +355,13 @@ public actor DeviceAgent {
         attemptTask = nil
         switch result {
         case .success(let newSession):
-            session = newSession
+            let (outbox, now, tenant, code) = (outbox, context.now, tenant, code)
+            session = ReportingSession(newSession) { report in
+                outbox.yield(
+                    .events([
+                        Event(time: now(), tenant: tenant, type: report.type, device: code, details: report.details)
+                    ]))
+            }
             sessionGeneration += 1
             operations = 0
             presentedKeys = [:]

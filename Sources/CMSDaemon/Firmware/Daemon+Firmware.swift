@@ -191,6 +191,6 @@ extension Daemon: FirmwareControl {
             id: rollout.id, image: rollout.image, version: rollout.version, mode: rollout.mode.rawValue,
             phase: rollout.phase.rawValue, user: rollout.user, revision: rollout.revision, reason: rollout.stallReason,
             currentBatch: rollout.batchIndex, batches: batches, counts: rollout.counts, failed: failed,
-            skipped: skipped, created: rollout.created)
+            skipped: skipped, created: rollout.created, group: rollout.group)
     }
 }

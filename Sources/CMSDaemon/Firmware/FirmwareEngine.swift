@@ -116,7 +116,7 @@ public actor FirmwareEngine {
             noted = []
             failedAt = [:]
             for index in rollouts.indices where rollouts[index].phase == .stalled {
-                let actions = rollouts[index].resume(now: now(), windowOpen: windowOpen())
+                let actions = rollouts[index].resume(now: now(), windowOpen: windowOpen(index))
                 await perform(actions, rollout: index, user: revision.user)
             }
         }
@@ -173,13 +173,23 @@ public actor FirmwareEngine {
 
     // MARK: - Planning
 
-    var calendar: WindowCalendar {
+    /// The windows of a rollout: its group's `rollout.windows` when its policy came from a group, else the tenant's.
+    func calendar(_ rollout: FirmwareRollout? = nil) -> WindowCalendar {
         guard let tenant = revision?.snapshot?.tenant else { return WindowCalendar(windows: [], defaultZone: "UTC") }
-        let names = Set(tenant.rollout.windows)
+        let names = Set(rollout?.policy.windows ?? tenant.rollout.windows)
         return WindowCalendar(windows: tenant.windows.filter { names.contains($0.name) }, defaultZone: tenant.timeZone)
     }
 
-    func windowOpen() -> Bool { calendar.isOpen(at: now()) }
+    /// Whether rollout `index` may start devices now.
+    func windowOpen(_ index: Int) -> Bool {
+        calendar(rollouts.indices.contains(index) ? rollouts[index] : nil).isOpen(at: now())
+    }
+
+    /// The reboot deadline of a rollout (its policy's, else the tenant's).
+    func rebootDeadline(_ rollout: String) -> Int {
+        index(of: rollout).flatMap { rollouts[$0].policy.rebootDeadlineSeconds }
+            ?? revision?.snapshot?.tenant.rollout.rebootDeadlineSeconds ?? 900
+    }
 
     /// New rollouts for devices whose desired image differs from what they report; pending devices of rollouts whose
     /// image is no longer desired are skipped. `announce` (the plan of a newly adopted revision) reports devices
@@ -191,10 +201,11 @@ public actor FirmwareEngine {
         defer { planning = false }
         let desired = FirmwarePlanner.desired(snapshot)
         let wanted = Dictionary(desired.map { ($0.device, $0.image.name) }, uniquingKeysWith: { a, _ in a })
+        // A device whose policy group changed goes on in the rollout it is in; new rollouts follow the groups.
         for index in rollouts.indices where !rollouts[index].isOver {
             for device in rollouts[index].devices(in: "pending") where wanted[device] != rollouts[index].image {
                 let actions = rollouts[index].deviceFinished(
-                    device, .skipped("the desired image changed"), now: now(), windowOpen: windowOpen())
+                    device, .skipped("the desired image changed"), now: now(), windowOpen: windowOpen(index))
                 await perform(actions, rollout: index, user: revision.user)
             }
         }
@@ -225,35 +236,40 @@ public actor FirmwareEngine {
                         details: ["reason": reason, "image": item.image.name])
                 }
             case .update, .versionUnknown:
-                groups[item.image.name, default: (item, [])].1.append(item.device)
+                // One rollout per image, mode and policy: a group's `rollout:` gets its own.
+                groups[
+                    [item.image.name, item.mode.rawValue, item.policyGroup ?? ""].joined(separator: "|"),
+                    default: (item, [])
+                ].1.append(item.device)
             }
         }
         for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
             let (item, devices) = group
             start(
                 image: item.image, mode: item.mode, devices: devices.sorted(), user: revision.user,
-                revision: revision.commit, rollout: snapshot.tenant.rollout)
+                revision: revision.commit, group: item.policyGroup,
+                rollout: FirmwarePlanner.rollout(snapshot, group: item.policyGroup))
             await save(rollouts.count - 1)
-            await emit(
-                .firmwareRolloutStarted, device: nil, user: revision.user,
-                details: [
-                    "rollout": rollouts.last!.id, "image": item.image.name, "count": String(devices.count),
-                    "version": item.image.version,
-                ])
+            var details = [
+                "rollout": rollouts.last!.id, "image": item.image.name, "count": String(devices.count),
+                "version": item.image.version,
+            ]
+            if let group = item.policyGroup { details["policy"] = "group \(group)" }
+            await emit(.firmwareRolloutStarted, device: nil, user: revision.user, details: details)
         }
     }
 
     /// Appends a new rollout (not yet ticked).
     func start(
         image: FirmwareImage, mode: FirmwareTarget.Mode, devices: [String], user: String?, revision: String?,
-        rollout policy: Tenant.Rollout
+        group: String? = nil, rollout policy: Tenant.Rollout
     ) {
         counter += 1
         let id = "\(image.name)-\(counter)"
         rollouts.append(
             FirmwareRollout(
                 id: id, image: image.name, version: image.version, mode: mode, user: user, revision: revision,
-                devices: devices, canary: policy.canary,
+                group: group, devices: devices, canary: policy.canary,
                 batchSize: policy.batchSize.resolve(total: devices.count),
                 policy: FirmwarePlanner.policy(policy, count: devices.count), now: now()))
     }
@@ -262,8 +278,10 @@ public actor FirmwareEngine {
 
     func tick() async {
         guard !stopped else { return }
-        let open = windowOpen()
         for index in rollouts.indices where !rollouts[index].isOver {
+            await watchSoak(index)
+            guard !rollouts[index].isOver else { continue }
+            let open = windowOpen(index)
             let before = rollouts[index]
             let actions = rollouts[index].tick(now: now(), windowOpen: open)
             if rollouts[index] != before { await save(index) }
@@ -310,7 +328,7 @@ public actor FirmwareEngine {
         if case .failed = outcome, let revision = rollouts[index].revision {
             failedAt[device] = "\(rollouts[index].image)@\(revision)"
         }
-        let actions = rollouts[index].deviceFinished(device, outcome, now: now(), windowOpen: windowOpen())
+        let actions = rollouts[index].deviceFinished(device, outcome, now: now(), windowOpen: windowOpen(index))
         await save(index)
         await perform(actions, rollout: index, user: rollouts[index].user)
     }
@@ -393,7 +411,7 @@ public actor FirmwareEngine {
     }
 
     /// Where the device fetches the image.
-    func url(for image: FirmwareImage) async throws(FirmwareEngineError) -> String {
+    func url(for image: FirmwareImage, deadline: Int) async throws(FirmwareEngineError) -> String {
         switch image.source {
         case .url(let url):
             return url
@@ -402,7 +420,7 @@ public actor FirmwareEngine {
                 throw FirmwareEngineError("image \(image.name) (sha256 \(image.sha256.prefix(12))…) is not in the store; "
                     + "add it with `cms firmware add FILE --product \(image.product.rawValue)`")
             }
-            return try grant(path: store.path(sha256: stored.sha256), size: stored.size)
+            return try grant(path: store.path(sha256: stored.sha256), size: stored.size, deadline: deadline)
         case .file(let path):
             guard let bytes = revision?.files[path] else {
                 throw FirmwareEngineError("image file \(path) is not in the revision")
@@ -415,13 +433,12 @@ public actor FirmwareEngine {
                     throw FirmwareEngineError("cannot stage \(path) for download: \(error)")
                 }
             }
-            return try grant(path: target, size: Int64(bytes.count))
+            return try grant(path: target, size: Int64(bytes.count), deadline: deadline)
         }
     }
 
-    func grant(path: String, size: Int64) throws(FirmwareEngineError) -> String {
+    func grant(path: String, size: Int64, deadline: Int) throws(FirmwareEngineError) -> String {
         guard let downloads else { throw FirmwareEngineError("the firmware download server is not running") }
-        let deadline = revision?.snapshot?.tenant.rollout.rebootDeadlineSeconds ?? 900
         return downloads.grant(path: path, size: size, validFor: .seconds(deadline))
     }
 
@@ -434,7 +451,7 @@ public actor FirmwareEngine {
         let url: String
         let password: String?
         do {
-            url = try await self.url(for: image)
+            url = try await self.url(for: image, deadline: rebootDeadline(id))
             password = try self.password(for: image)
         } catch {
             await emit(.firmwareTransferFailed, device: device, user: user, details: ["error": error.message])
@@ -524,7 +541,9 @@ public actor FirmwareEngine {
     }
 
     func transferFailed(_ device: String, rollout id: String, image: FirmwareImage, message: String) async {
-        let retries = revision?.snapshot?.tenant.rollout.transferRetries ?? 0
+        let retries =
+            index(of: id).flatMap { rollouts[$0].policy.transferRetries }
+            ?? revision?.snapshot?.tenant.rollout.transferRetries ?? 0
         let attempt = attempts[device] ?? 1
         guard attempt <= retries, let index = index(of: id) else {
             await finish(device, rollout: id, .failed("transfer failed: \(message)"))
@@ -571,7 +590,7 @@ public actor FirmwareEngine {
         // An update recovered after a restart gets its whole deadline from this start: while cmsd was down (killed,
         // restarting) nobody could see the device come back, so that time does not count against it.
         let base = recovered ? max(intent.started, startedAt) : intent.started
-        let deadline = base + .seconds(revision?.snapshot?.tenant.rollout.rebootDeadlineSeconds ?? 900)
+        let deadline = base + .seconds(rebootDeadline(intent.rollout))
         guard let agent = await controller.firmwareAgent(intent.device) else {
             await closeIntent(intent.device)
             await finish(intent.device, rollout: intent.rollout, .skipped("no longer managed"))
@@ -614,6 +633,38 @@ public actor FirmwareEngine {
         return true
     }
 
+    /// During a soak (after the canary) or a pause (after a batch), the devices of the batch just done must stay
+    /// healthy: connected, on the version, not rebooted since the batch was done. One that is not (a reboot loop,
+    /// gone, rolled back) failed after all — `firmware.update.failed` — and counts against `maxFailures`.
+    func watchSoak(_ index: Int) async {
+        guard let since = rollouts[index].waitStarted, let controller else { return }
+        let version = rollouts[index].version
+        for device in rollouts[index].soakingDevices {
+            guard let agent = await controller.firmwareAgent(device) else { continue }
+            let info = await agent.info()
+            var problem: String?
+            if info.state != .connected && info.state != .communicating {
+                problem = "is \(info.state.rawValue)"
+            } else if let reported = info.identity?.firmwareVersion, reported != version {
+                problem = "runs \(reported)"
+            } else if let uptime = info.uptimeSeconds, let read = info.lastRefresh,
+                read - .seconds(uptime) > since + .seconds(2)
+            {
+                problem = "rebooted"
+            }
+            guard let problem else { continue }
+            let phase = rollouts[index].phase == .soaking ? "soak" : "pause"
+            let reason = "not healthy during the \(phase) after its update: \(problem)"
+            let user = rollouts[index].user
+            await emit(.firmwareUpdateFailed, device: device, user: user, details: ["version": version, "error": reason])
+            if let revision = rollouts[index].revision { failedAt[device] = "\(rollouts[index].image)@\(revision)" }
+            let actions = rollouts[index].regressed(device, reason: reason, now: now(), windowOpen: windowOpen(index))
+            await save(index)
+            await perform(actions, rollout: index, user: user)
+            if rollouts[index].phase == .stalled { return }
+        }
+    }
+
     // MARK: - Operator
 
     /// `cms rollout resume`: stalled rollouts (or one) continue.
@@ -622,7 +673,7 @@ public actor FirmwareEngine {
         if let id, targets.isEmpty { throw APIError.notFound("rollout", id) }
         for index in targets where rollouts[index].phase == .stalled {
             for device in rollouts[index].failedDevices { failedAt[device] = nil }
-            let actions = rollouts[index].resume(now: now(), windowOpen: windowOpen())
+            let actions = rollouts[index].resume(now: now(), windowOpen: windowOpen(index))
             await perform(actions, rollout: index, user: user)
         }
     }
@@ -632,7 +683,13 @@ public actor FirmwareEngine {
         -> FirmwareRollout?
     {
         guard let snapshot = revision?.snapshot else { return nil }
-        start(image: image, mode: mode, devices: devices, user: user, revision: revision?.commit, rollout: snapshot.tenant.rollout)
+        // The devices' group policy when they all share one (`--group G` of a group with `rollout:`), else the tenant's.
+        let policies = FirmwarePlanner.policyGroups(snapshot)
+        let shared = Set(devices.map { policies[$0]?.name ?? "" })
+        let group = shared.count == 1 ? shared.first.flatMap { $0.isEmpty ? nil : $0 } : nil
+        start(
+            image: image, mode: mode, devices: devices, user: user, revision: revision?.commit, group: group,
+            rollout: FirmwarePlanner.rollout(snapshot, group: group))
         let index = rollouts.count - 1
         await save(index)
         await emit(
@@ -664,7 +721,7 @@ public actor FirmwareEngine {
     }
 
     func outlook() -> (open: Bool, next: WindowCalendar.Span?) {
-        let calendar = calendar
+        let calendar = calendar()
         let open = calendar.isOpen(at: now())
         return (open, open ? nil : calendar.nextOpening(after: now()))
     }

@@ -45,8 +45,15 @@ public struct ScheduleRunners: Sendable {
 
     public init(_ byCommand: [Schedule.Command: any ScheduleCommandRunner]) { self.byCommand = byCommand }
 
-    /// What `cmsd` carries out today: exactly `ScheduleCommands.carriedOut`.
-    public static var standard: ScheduleRunners { ScheduleRunners([.reboot: RebootRunner()]) }
+    /// What `cmsd` carries out: exactly `ScheduleCommands.carriedOut` (every command of SPEC §8). `syslog` gives a
+    /// tenant controller's syslog collector (``Daemon/syslogCollector(for:)``).
+    public static func standard(syslog: @escaping @Sendable (TenantController) -> SyslogCollector?) -> ScheduleRunners {
+        ScheduleRunners([
+            .reboot: RebootRunner(), .fetchSyslog: SyslogFetchRunner(collector: syslog),
+            .restoreConfig: ConfigRestoreRunner(), .switchAutoConfig: AutoConfigSwitchRunner(),
+            .firmwareUpdate: FirmwareScheduleRunner(), .firmwareUpdateNoReboot: FirmwareScheduleRunner(),
+        ])
+    }
 }
 
 /// `reboot`: the vendor `reboot` RPC on each connected target, as a disruptive operation (the tenant's cap, one per
@@ -60,40 +67,27 @@ public struct RebootRunner: ScheduleCommandRunner {
     public init(stepTimeout: Duration = .seconds(600)) { self.stepTimeout = stepTimeout }
 
     public func run(_ firing: ScheduleFiring, controller: TenantController) async -> [String: ScheduleDeviceOutcome] {
-        let results = OutcomeBox()
-        var submitted: [String] = []
-        for device in firing.devices {
-            let operation = DisruptiveOperation(name: "reboot", user: firing.user) { agent in
-                do {
-                    // The expected disconnection is announced before the order leaves (the device may drop the
-                    // session right after its reply).
-                    let reply = try await agent.withSession { session in
-                        await agent.rebootOrdered(.reboot)
-                        return try await session.rpc(NXRRPC.reboot(delay: 0).xml(), timeout: nil)
-                    }
-                    let errors = reply.errors.filter { !$0.isWarning }
-                    if errors.isEmpty {
-                        await results.set(agent.code, .started)
-                    } else {
-                        let message = errors.map { $0.message ?? $0.tag }.joined(separator: "; ")
-                        await results.set(agent.code, .refused("the device refused the reboot: \(message)"))
-                    }
-                } catch {
-                    await results.set(agent.code, .refused("\(error)"))
-                }
-            }
-            if await controller.submitDisruptive(device, operation) {
-                submitted.append(device)
-            } else {
-                await results.set(device, .refused("another disruptive operation is waiting for the device"))
-            }
+        await runDisruptive(
+            firing.devices, name: "reboot", user: firing.user, controller: controller, timeout: stepTimeout
+        ) { agent in
+            await Self.reboot(agent, kind: .reboot)
         }
-        await results.wait(for: Set(submitted), clock: controller.context.clock, timeout: stepTimeout)
-        var outcomes = await results.outcomes
-        for device in submitted where outcomes[device] == nil {
-            outcomes[device] = .refused("the reboot did not run within \(stepTimeout) (device left the revision?)")
+    }
+
+    /// The reboot RPC on one device, its lifecycle told first (the device may drop the session right after its reply).
+    static func reboot(_ agent: DeviceAgent, kind: RebootKind) async -> ScheduleDeviceOutcome {
+        do {
+            let reply = try await agent.withSession { session in
+                await agent.rebootOrdered(kind)
+                return try await session.rpc(NXRRPC.reboot(delay: 0).xml(), timeout: nil)
+            }
+            let errors = reply.errors.filter { !$0.isWarning }
+            if errors.isEmpty { return .started }
+            let message = errors.map { $0.message ?? $0.tag }.joined(separator: "; ")
+            return .refused("the device refused the reboot: \(message)")
+        } catch {
+            return .refused("\(error)")
         }
-        return outcomes
     }
 }
 

@@ -32,6 +32,8 @@ public actor TenantScheduler {
     var ticking = false
     var tickAgain = false
     var stopped = false
+    /// `schedule|sha256` of firmware schedules already reported as left without their image.
+    var firmwareGone: Set<String> = []
     /// Fires carried out since start (status, tests).
     public private(set) var fires = 0
     /// The next due time of any schedule (status).
@@ -41,7 +43,8 @@ public actor TenantScheduler {
 
     public init(
         controller: TenantController, ledger: any ScheduleLedgerStore, events: any EventStore,
-        clock: any Clock<Duration>, now: @escaping @Sendable () -> Timestamp, runners: ScheduleRunners = .standard,
+        clock: any Clock<Duration>, now: @escaping @Sendable () -> Timestamp,
+        runners: ScheduleRunners = .standard(syslog: { _ in nil }),
         recheck: Duration = .seconds(60), catchUpDelay: Duration = .seconds(20), windows: (any ScheduleWindowGate)? = nil,
         logger: Logger
     ) {
@@ -132,6 +135,7 @@ public actor TenantScheduler {
                 default: nil
                 }
             })
+        await adoptAround(revision, snapshot: snapshot)
         await tick()
         wake()
     }

@@ -8,6 +8,25 @@ public enum FirmwarePlanner {
         public var product: Product
         public var image: FirmwareImage
         public var mode: FirmwareTarget.Mode
+        /// The group whose `rollout:` applies to the device (nil: the tenant's alone).
+        public var policyGroup: String? = nil
+    }
+
+    /// The group whose `rollout:` applies to each device (lint allows at most one per device; should two remain,
+    /// the first by name wins).
+    public static func policyGroups(_ snapshot: TenantSnapshot) -> [String: Group] {
+        var result: [String: Group] = [:]
+        for group in snapshot.groups.sorted(by: { $0.name < $1.name }) where group.rollout != nil {
+            for member in group.members where result[member.device] == nil { result[member.device] = group }
+        }
+        return result
+    }
+
+    /// The rollout settings of the devices of `group` (nil: the tenant's).
+    public static func rollout(_ snapshot: TenantSnapshot, group: String?) -> Tenant.Rollout {
+        let base = snapshot.tenant.rollout
+        guard let group, let override = snapshot.groups.first(where: { $0.name == group })?.rollout else { return base }
+        return override.applied(to: base)
     }
 
     /// Every managed, not suspended device with a desired image, in device-code order.
@@ -18,12 +37,16 @@ public enum FirmwarePlanner {
             guard let target = group.firmware else { continue }
             for member in group.members where byGroup[member.device] == nil { byGroup[member.device] = target }
         }
+        let policies = policyGroups(snapshot)
         var result: [Desired] = []
         for device in snapshot.devices.sorted(by: { $0.code < $1.code }) where !device.suspended {
             guard let target = device.firmware ?? byGroup[device.code], let image = images[target.image] else {
                 continue
             }
-            result.append(Desired(device: device.code, product: device.product, image: image, mode: target.mode))
+            result.append(
+                Desired(
+                    device: device.code, product: device.product, image: image, mode: target.mode,
+                    policyGroup: policies[device.code]?.name))
         }
         return result
     }
@@ -52,6 +75,7 @@ public enum FirmwarePlanner {
     public static func policy(_ rollout: Tenant.Rollout, count: Int) -> FirmwareRollout.Policy {
         FirmwareRollout.Policy(
             maxConcurrent: rollout.maxConcurrent, soakSeconds: rollout.soakSeconds, pauseSeconds: rollout.pauseSeconds,
-            maxFailures: rollout.maxFailures.resolve(total: count))
+            maxFailures: rollout.maxFailures.resolve(total: count), windows: rollout.windows,
+            transferRetries: rollout.transferRetries, rebootDeadlineSeconds: rollout.rebootDeadlineSeconds)
     }
 }

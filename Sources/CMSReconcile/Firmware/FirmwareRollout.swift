@@ -75,12 +75,24 @@ public struct FirmwareRollout: Sendable, Equatable, Codable {
         public var pauseSeconds: Int
         /// The rollout stalls when more than this many devices failed (since the last resume).
         public var maxFailures: Int
+        /// Names of the windows it starts devices in (nil: the tenant's `rollout.windows`); a group's policy sets them.
+        public var windows: [String]?
+        /// Extra attempts after a failed transfer (nil: the tenant's).
+        public var transferRetries: Int?
+        /// How long a device may take to come back on the version (nil: the tenant's).
+        public var rebootDeadlineSeconds: Int?
 
-        public init(maxConcurrent: Int, soakSeconds: Int = 0, pauseSeconds: Int = 0, maxFailures: Int = 0) {
+        public init(
+            maxConcurrent: Int, soakSeconds: Int = 0, pauseSeconds: Int = 0, maxFailures: Int = 0,
+            windows: [String]? = nil, transferRetries: Int? = nil, rebootDeadlineSeconds: Int? = nil
+        ) {
             self.maxConcurrent = max(1, maxConcurrent)
             self.soakSeconds = soakSeconds
             self.pauseSeconds = pauseSeconds
             self.maxFailures = maxFailures
+            self.windows = windows
+            self.transferRetries = transferRetries
+            self.rebootDeadlineSeconds = rebootDeadlineSeconds
         }
     }
 
@@ -92,6 +104,8 @@ public struct FirmwareRollout: Sendable, Equatable, Codable {
     public var user: String?
     public var revision: String?
     public var policy: Policy
+    /// The group whose `rollout:` set the policy (nil: the tenant's).
+    public var group: String?
     /// Batch 0 is the canary batch when `hasCanary`.
     public private(set) var batches: [[String]]
     public private(set) var hasCanary: Bool
@@ -99,6 +113,8 @@ public struct FirmwareRollout: Sendable, Equatable, Codable {
     public private(set) var batchIndex: Int = 0
     public private(set) var phase: Phase = .running
     public private(set) var waitUntil: Timestamp?
+    /// When the current soak or pause began (the batch before it was done): its devices must not reboot after it.
+    public private(set) var waitStarted: Timestamp?
     public private(set) var stallReason: String?
     /// Failures tolerated by the last resume (not counted against the threshold again).
     public private(set) var failureBase: Int = 0
@@ -109,10 +125,11 @@ public struct FirmwareRollout: Sendable, Equatable, Codable {
     /// the rest in batches of `batchSize` (≥ 1).
     public init(
         id: String, image: String, version: String, mode: FirmwareTarget.Mode = .normal, user: String? = nil,
-        revision: String? = nil, devices: [String], skipped: [String: String] = [:], canary: Int, batchSize: Int,
-        policy: Policy, now: Timestamp
+        revision: String? = nil, group: String? = nil, devices: [String], skipped: [String: String] = [:],
+        canary: Int, batchSize: Int, policy: Policy, now: Timestamp
     ) {
         self.id = id
+        self.group = group
         self.image = image
         self.version = version
         self.mode = mode
@@ -161,6 +178,7 @@ public struct FirmwareRollout: Sendable, Equatable, Codable {
             case .soaking, .pausing:
                 guard let until = waitUntil, now >= until else { return actions }
                 waitUntil = nil
+                waitStarted = nil
                 batchIndex += 1
                 phase = .running
             case .running, .waitingForWindow:
@@ -187,6 +205,7 @@ public struct FirmwareRollout: Sendable, Equatable, Codable {
                 if wait > 0 {
                     phase = hasCanary && batchIndex == 0 ? .soaking : .pausing
                     waitUntil = now + .seconds(wait)
+                    waitStarted = now
                     return actions
                 }
                 batchIndex += 1
@@ -219,19 +238,36 @@ public struct FirmwareRollout: Sendable, Equatable, Codable {
         case .failed(let reason): devices[device] = .failed(reason)
         case .skipped(let reason): devices[device] = .skipped(reason)
         }
-        var actions: [Action] = []
+        if let stalled = stallIfOverThreshold() { return [stalled] }
+        return tick(now: now, windowOpen: windowOpen)
+    }
+
+    /// The devices whose health is watched now: during a soak or pause, the done devices of the batch just finished.
+    public var soakingDevices: [String] {
+        guard phase == .soaking || phase == .pausing, batches.indices.contains(batchIndex) else { return [] }
+        return batches[batchIndex].filter { devices[$0] == .done }
+    }
+
+    /// A device verified on the version stopped being healthy during the soak or pause after its batch (it went
+    /// away, rebooted, or runs another version): it failed after all, which may stall the rollout.
+    public mutating func regressed(_ device: String, reason: String, now: Timestamp, windowOpen: Bool) -> [Action] {
+        guard devices[device] == .done, phase != .finished else { return [] }
+        devices[device] = .failed(reason)
+        if let stalled = stallIfOverThreshold() { return [stalled] }
+        return tick(now: now, windowOpen: windowOpen)
+    }
+
+    private mutating func stallIfOverThreshold() -> Action? {
         let failed = failedDevices
-        if phase != .stalled, phase != .finished, failed.count - failureBase > policy.maxFailures {
-            phase = .stalled
-            waitUntil = nil
-            let reason =
-                "\(failed.count - failureBase) device(s) failed, more than maxFailures \(policy.maxFailures): "
-                + failed.joined(separator: ", ")
-            stallReason = reason
-            actions.append(.stalled(reason: reason, failed: failed))
-            return actions
-        }
-        return actions + tick(now: now, windowOpen: windowOpen)
+        guard phase != .stalled, phase != .finished, failed.count - failureBase > policy.maxFailures else { return nil }
+        phase = .stalled
+        waitUntil = nil
+        waitStarted = nil
+        let reason =
+            "\(failed.count - failureBase) device(s) failed, more than maxFailures \(policy.maxFailures): "
+            + failed.joined(separator: ", ")
+        stallReason = reason
+        return .stalled(reason: reason, failed: failed)
     }
 
     /// An in-flight device goes back to pending (its operation never reached the device: the engine restarted

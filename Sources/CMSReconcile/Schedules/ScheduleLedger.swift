@@ -41,6 +41,9 @@ public protocol ScheduleLedgerStore: Sendable {
     func entries(tenant: String) async throws -> [ScheduleLedgerEntry]
     /// Saves `entries` and deletes `removed` (names) in one transaction; returns only once durable.
     func save(tenant: String, entries: [ScheduleLedgerEntry], removed: [String]) async throws
+    /// The files flagged `schedule` last seen per device (``ScheduleConfigSelection``); nil before the first save.
+    func scheduleConfigs(tenant: String) async throws -> [String: String]?
+    func saveScheduleConfigs(tenant: String, _ map: [String: String]) async throws
 }
 
 /// The ledger in memory (tests, and the socketless core harness).
@@ -49,6 +52,7 @@ public final class InMemoryScheduleLedger: ScheduleLedgerStore, @unchecked Senda
     private var byTenant: [String: [String: ScheduleLedgerEntry]] = [:]
     /// Saves so far (a test may count writes).
     public private(set) var saves = 0
+    private var configs: [String: [String: String]] = [:]
 
     public init() {}
 
@@ -62,5 +66,13 @@ public final class InMemoryScheduleLedger: ScheduleLedgerStore, @unchecked Senda
             for name in removed { byTenant[tenant]?[name] = nil }
             for entry in entries { byTenant[tenant, default: [:]][entry.name] = entry }
         }
+    }
+
+    public func scheduleConfigs(tenant: String) async throws -> [String: String]? {
+        lock.withLock { configs[tenant] }
+    }
+
+    public func saveScheduleConfigs(tenant: String, _ map: [String: String]) async throws {
+        lock.withLock { configs[tenant] = map }
     }
 }

@@ -67,6 +67,7 @@ struct RolloutStatusCommand: AsyncParsableCommand {
         var lines: [String] = []
         lines.append(
             "rollout \(status.id): \(status.image) \(status.version) (\(status.mode)) — \(status.phase)"
+                + (status.group.map { " — policy of group \($0)" } ?? "")
                 + (status.user.map { " — by \($0)" } ?? ""))
         let counts = ["done", "in-flight", "failed", "pending", "skipped"].map { "\($0) \(status.counts[$0] ?? 0)" }
         if terminal {

@@ -1,0 +1,250 @@
+#!/usr/bin/python3
+"""Drives the cmsd dashboard in headless Chromium (Debian's chromium + chromium-driver, python3-selenium).
+
+Run by Tests/CMSDaemonTests/E2E/DashboardBrowserTests.swift against a live cmsd and nxr-sim fleet. Prints one
+JSON object per check on stdout ("check" lines) and a handshake line "WAIT-DOWN <device>" when the test should make
+a device go down; it then reads one line from stdin ("DOWN") and watches the page. Exits 0 when it ran to the end
+(the Swift test judges the checks).
+
+usage: dashboard_browser.py BASE TENANT TOKEN READONLY_TOKEN ALL_TOKEN SCREENSHOT_DIR DOWN_DEVICE
+"""
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+BASE, TENANT, TOKEN, RO_TOKEN, ALL_TOKEN, SHOTS, DOWN = sys.argv[1:8]
+
+
+def check(name, ok, **details):
+    print(json.dumps({"check": name, "ok": bool(ok), **details}, ensure_ascii=False), flush=True)
+
+
+def api(path):
+    request = urllib.request.Request(BASE + "/api/v1/tenants/" + TENANT + path,
+                                     headers={"Authorization": "Bearer " + TOKEN})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def post(path, fields, cookie=None):
+    data = urllib.parse.urlencode(fields).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if cookie:
+        headers["Cookie"] = "cms_session=" + cookie
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(BASE + path, data=data, headers=headers), timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def shot(driver, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def texts(driver, selector):
+    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, selector)]
+
+
+def login(driver, token):
+    driver.get(BASE + "/login")
+    driver.find_element(By.ID, "token").send_keys(token)
+    driver.find_element(By.ID, "login-submit").click()
+
+
+def main():
+    options = Options()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900", "--lang=en-US"]:
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        run(driver)
+    finally:
+        driver.quit()
+
+
+def run(driver):
+    # Not logged in: every page leads to the login page.
+    driver.get(BASE + "/devices")
+    check("redirected-to-login", driver.current_url.endswith("/login"), url=driver.current_url)
+    shot(driver, "login")
+    login(driver, "not-a-token")
+    check("bad-token-refused", driver.find_elements(By.ID, "login-error") != [])
+
+    login(driver, TOKEN)
+    check("logged-in", driver.current_url.rstrip("/") == BASE, url=driver.current_url)
+    cookie = driver.get_cookie("cms_session")
+    check("cookie-flags", cookie is not None and cookie.get("httpOnly") and cookie.get("sameSite") == "Strict",
+          cookie={k: cookie.get(k) for k in ["httpOnly", "sameSite", "secure", "path"]} if cookie else None)
+
+    # Overview: the 7 state counters match the API's device list.
+    page_counts = {e.get_attribute("data-count-state"): int(e.find_element(By.CSS_SELECTOR, ".n").text)
+                   for e in driver.find_elements(By.CSS_SELECTOR, "[data-count-state]")}
+    api_counts = {}
+    for state in ["awaiting-address", "identifying", "connected", "rebooting", "disconnected", "communicating",
+                  "suspended"]:
+        api_counts[state] = api("/devices?state=" + state + "&pageSize=16")["total"]
+    check("overview-counts-match-api", page_counts == api_counts and len(page_counts) == 7,
+          page=page_counts, api=api_counts)
+    status = api("/status")
+    revision = driver.find_element(By.ID, "revision-in-force").text
+    check("overview-revision", revision == (status.get("lastAppliedRevision") or "—"), page=revision)
+    shot(driver, "overview")
+
+    # Device list: paging and search.
+    total = api("/devices")["total"]
+    driver.get(BASE + "/devices?pageSize=16")
+    rows1 = texts(driver, "#device-table tbody tr td:first-child")
+    pages = int(driver.find_element(By.ID, "pages").text)
+    driver.find_element(By.ID, "next").click()
+    rows2 = texts(driver, "#device-table tbody tr td:first-child")
+    check("paging", len(rows1) == 16 and pages == (total + 15) // 16 and len(rows2) == min(16, total - 16)
+          and not set(rows1) & set(rows2), total=total, pages=pages, first=len(rows1), second=len(rows2))
+    driver.get(BASE + "/devices?pageSize=all")
+    shot(driver, "devices")
+    driver.find_element(By.ID, "value").send_keys("nxr0")
+    driver.find_element(By.ID, "search").click()
+    partial = texts(driver, "#device-table tbody tr td:first-child")
+    expected = sorted(d["code"] for d in api("/devices?field=code&value=nxr0&match=partial")["devices"])
+    check("search-partial", sorted(partial) == expected and len(partial) > 1, page=partial, api=expected)
+    driver.get(BASE + "/devices?field=code&value=nxr01&match=exact&pageSize=all")
+    exact = texts(driver, "#device-table tbody tr td:first-child")
+    check("search-exact", exact == ["nxr01"], page=exact)
+    driver.get(BASE + "/devices?field=name&value=%E5%B8%82&pageSize=all")
+    by_name = texts(driver, "#device-table tbody tr td:first-child")
+    check("search-other-field", "ichigaya" in by_name, page=by_name)
+    csv = driver.execute_async_script(
+        "var done = arguments[0]; fetch('/devices.csv').then(r => r.text()).then(done);")
+    lines = [l for l in csv.split("\r\n") if l]
+    check("device-csv", lines[0].startswith("code,name,product,state") and len(lines) == total + 1, lines=len(lines))
+
+    # Device detail.
+    driver.get(BASE + "/devices/nxr01")
+    check("device-detail", driver.find_element(By.ID, "identity").get_attribute("data-code") == "nxr01"
+          and len(driver.find_elements(By.CSS_SELECTOR, "#event-table tbody tr")) > 0)
+    shot(driver, "device")
+
+    # Events: the search and its CSV.
+    driver.get(BASE + "/events?device=nxr01")
+    devices = set(texts(driver, "#event-table tbody tr td:nth-child(4)"))
+    check("events-search", devices == {"nxr01"}, devices=sorted(devices))
+    csv = driver.execute_async_script(
+        "var done = arguments[0]; fetch('/events.csv?device=nxr01').then(r => r.text()).then(done);")
+    check("events-csv", csv.startswith("id,time,tenant,type") or csv.startswith("\ufeffid,time"))
+    driver.get(BASE + "/events")
+    shot(driver, "events")
+
+    # Groups and IPsec: the pictures of the guide's mesh and star.
+    def topology(group):
+        driver.get(BASE + "/groups/" + group)
+        nodes = {n.get_attribute("data-device"): n.get_attribute("data-role")
+                 for n in driver.find_elements(By.CSS_SELECTOR, "#topology g.node")}
+        edges = sorted(tuple(sorted([e.get_attribute("data-from"), e.get_attribute("data-to")]))
+                       + (e.get_attribute("data-backup"), e.get_attribute("data-state"))
+                       for e in driver.find_elements(By.CSS_SELECTOR, "#topology line.edge"))
+        return nodes, edges
+    nodes, edges = topology("IPsec-mesh")
+    check("ipsec-mesh-svg", set(nodes) == {"nxr01", "nxr02", "nxr03"}
+          and [e[:2] for e in edges] == [("nxr01", "nxr02"), ("nxr01", "nxr03"), ("nxr02", "nxr03")],
+          nodes=nodes, edges=edges)
+    shot(driver, "ipsec-mesh")
+    nodes, edges = topology("IPsec-star")
+    spokes = ["star_nxr01", "star_nxr02", "star_nxr03", "star_nxr04"]
+    want = sorted([tuple(sorted(["star_center", s])) + ("false",) for s in spokes]
+                  + [tuple(sorted(["star_backup", s])) + ("true",) for s in spokes])
+    check("ipsec-star-svg", nodes.get("star_center") == "center" and nodes.get("star_backup") == "backup-center"
+          and set(nodes) == {"star_center", "star_backup", *spokes} and [e[:3] for e in edges] == want,
+          nodes=nodes, edges=edges)
+    check("ipsec-edge-colours", all(e[3] in ["up", "down", "partial", "not-fetched"] for e in edges),
+          states=sorted({e[3] for e in edges}))
+    shot(driver, "ipsec-star")
+
+    # Language switch.
+    driver.get(BASE + "/devices")
+    english = driver.find_element(By.ID, "nav-devices").text
+    driver.find_element(By.ID, "lang-switch").click()
+    japanese = driver.find_element(By.ID, "nav-devices").text
+    check("language-switch", english == "Devices" and japanese == "機器一覧" and driver.current_url.endswith("/devices"),
+          english=english, japanese=japanese)
+    shot(driver, "devices-ja")
+    driver.find_element(By.ID, "lang-switch").click()
+
+    # Live: a device goes down in the simulator; its row changes without a reload.
+    driver.get(BASE + "/devices?pageSize=all")
+    driver.execute_script("window.__marker = 'no-reload';")
+    deadline = time.time() + 10
+    while time.time() < deadline and "on" not in (driver.find_element(By.ID, "live-status").get_attribute("class")):
+        time.sleep(0.05)
+    print("WAIT-DOWN " + DOWN, flush=True)
+    line = sys.stdin.readline().strip()
+    start = time.time()
+    seen = None
+    while time.time() - start < 2.0:
+        cell = driver.find_element(By.CSS_SELECTOR, 'tr[data-code="%s"] td[data-state]' % DOWN)
+        if cell.get_attribute("data-state") == "disconnected":
+            seen = time.time() - start
+            break
+        time.sleep(0.05)
+    check("live-down-within-2s", line == "DOWN" and seen is not None
+          and driver.execute_script("return window.__marker;") == "no-reload", seconds=seen, handshake=line)
+    driver.get(BASE + "/")
+    time.sleep(0.5)
+    shot(driver, "overview-live")
+
+    # Actions: CSRF and cookie checks, then a real reconcile recorded with the token's name.
+    session = driver.get_cookie("cms_session")["value"]
+    csrf = driver.find_element(By.NAME, "csrf").get_attribute("value")
+    check("no-cookie-refused", post("/actions/reconcile", {"csrf": csrf}) == 401)
+    check("forged-csrf-refused", post("/actions/reconcile", {"csrf": "0" * 64}, cookie=session) == 403)
+    check("missing-csrf-refused", post("/actions/reconcile", {}, cookie=session) == 403)
+    driver.find_element(By.ID, "reconcile").click()
+    time.sleep(0.3)
+    found = False
+    deadline = time.time() + 20
+    while time.time() < deadline and not found:
+        events = api("/events?user=" + urllib.parse.quote(USER_NAME) + "&limit=200")
+        found = any(e.get("user") == USER_NAME for e in events)
+        time.sleep(0.3)
+    check("reconcile-recorded-with-user", found)
+    driver.find_element(By.ID, "logout").click()
+    check("logged-out", driver.current_url.endswith("/login"))
+    check("old-cookie-refused-after-logout", post("/actions/reconcile", {"csrf": csrf}, cookie=session) == 401)
+
+    # A read-only token: no action buttons, and its actions are refused.
+    login(driver, RO_TOKEN)
+    check("read-only-no-buttons", driver.find_elements(By.ID, "reconcile") == [])
+    ro_session = driver.get_cookie("cms_session")["value"]
+    ro_csrf = driver.find_element(By.NAME, "csrf").get_attribute("value")
+    check("read-only-refused", post("/actions/reconcile", {"csrf": ro_csrf}, cookie=ro_session) == 403)
+    driver.find_element(By.ID, "logout").click()
+
+    # An all-tenant token logs in to the first tenant and may switch.
+    login(driver, ALL_TOKEN)
+    check("all-tenant-login", driver.find_element(By.ID, "user").text.startswith("ops"))
+    driver.find_element(By.ID, "logout").click()
+    print("END", flush=True)
+
+
+USER_NAME = os.environ.get("CMS_DASHBOARD_USER", "alice")
+
+if __name__ == "__main__":
+    main()
