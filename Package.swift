@@ -244,7 +244,7 @@ let package = Package(
                                    "CMSReconcile", "CLibArchive"]),
 
         // ── The web dashboard (issue 16, docs/dashboard.md): pages rendered with swift-mustache over the control plane ──
-        .target(name: "CMSDashboard", "CMSHooks",
+        .target(name: "CMSDashboard",
                 dependencies: ["CMSAPI", "CMSModel",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Mustache", package: "swift-mustache"),
@@ -253,9 +253,19 @@ let package = Package(
                 resources: [.copy("Templates"), .copy("Static")],
                 swiftSettings: strict),
         .testTarget(name: "CMSDashboardTests",
-                    dependencies: ["TestSupport", "CMSDashboard", "CMSHooks", "CMSServer", "CMSAPI", "CMSModel",
+                    dependencies: ["TestSupport", "CMSDashboard", "CMSServer", "CMSAPI", "CMSModel",
                                    .product(name: "Hummingbird", package: "hummingbird"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird")]),
+
+        // ── Private git sources and webhooks (issue 17, docs/git-sources.md) ──
+        // mbed TLS's X.509 part: Debian 12's libgit2 does TLS with mbed TLS; a private CA (repo.https.caFile) is
+        // checked with the same library.
+        .systemLibrary(name: "CMbedTLS", path: "Sources/CMbedTLS", providers: [.apt(["libmbedtls-dev"])]),
+        .testTarget(name: "GitAuthTests", dependencies: ["TestSupport", "GitSource", "TenantSource", "CMSModel"]),
+        // Push webhooks as values: signature checks (GitHub, GitLab, Gitea) and the decision (refresh / ignore).
+        .target(name: "CMSHooks", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
+        .testTarget(name: "CMSHooksTests", dependencies: ["CMSHooks", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )
