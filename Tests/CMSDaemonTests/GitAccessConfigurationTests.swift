@@ -51,7 +51,7 @@ struct GitAccessConfigurationTests {
     ]
 
     @Test(arguments: refusals.indices)
-    func refusals(_ index: Int) {
+    func refusedNamingItsField(_ index: Int) {
         let (name, repo, field) = Self.refusals[index]
         do {
             _ = try Self.parse(repo)
