@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "CMSStore",
                 dependencies: ["CMSModel", "CMSReconcile", "CMSMail", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strict),
-        .target(name: "GitSource", dependencies: ["CLibGit2"], swiftSettings: strict),
+        .target(name: "GitSource", dependencies: ["CLibGit2", "CLibSSH2", "CMbedTLS"], swiftSettings: strict),
         .target(name: "TenantSource",
                 dependencies: ["CMSModel", "CMSSchema", "CMSReconcile", "CMSPlan", "GitSource", "CLibGit2",
                                .product(name: "Logging", package: "swift-log")],
@@ -140,7 +140,7 @@ let package = Package(
                                .product(name: "NIOHTTP1", package: "swift-nio")],
                 swiftSettings: strict),
         .target(name: "CMSServer",
-                dependencies: ["CMSAPI", "CMSModel", "CMSDashboard",
+                dependencies: ["CMSAPI", "CMSModel", "CMSDashboard", "CMSHooks",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdCore", package: "hummingbird"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -209,13 +209,14 @@ let package = Package(
                     dependencies: ["TenantSource", "CMSReconcile", "CMSSchema", "CMSModel", "GitSource"]),
         .testTarget(name: "CMSAPITests", dependencies: ["CMSAPI", "CMSModel"]),
         .testTarget(name: "CMSServerTests",
-                    dependencies: ["TestSupport", "CMSServer", "CMSAPI", "CMSModel",
+                    dependencies: ["TestSupport", "CMSServer", "CMSAPI", "CMSModel", "CMSHooks",
                                    .product(name: "Hummingbird", package: "hummingbird"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "CMSDaemonTests",
                     dependencies: ["TestSupport", "CMSDaemon", "CMSAPI", "CMSModel", "CMSReconcile", "CMSPlan",
                                    "NXRSim", "NXRSimMemory", "NETCONF", "NXRModel", "NETCONFClient", "CRP", "CMSStore",
                                    "GitSource", "CRPTransport", "ConfigArchive", "CMSMail", "MailTransport", "CMSSchema",
+                                   "CMSServer", "CMSHooks", "TenantKeys",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "NIOCore", package: "swift-nio"),
                                    .product(name: "NIOPosix", package: "swift-nio")],
@@ -263,6 +264,16 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "plan-bench", dependencies: ["TenantSource", "CMSPlan", "CMSModel", "CMSReconcile", "NETCONF"],
                           path: "bench/plan/swift", swiftSettings: strict),
+
+        // ── Private git sources and webhooks (issue 17, docs/git-sources.md) ──
+        // mbed TLS's X.509 part: Debian 12's libgit2 does TLS with mbed TLS; a private CA (repo.https.caFile) is
+        // checked with the same library.
+        .systemLibrary(name: "CMbedTLS", path: "Sources/CMbedTLS", providers: [.apt(["libmbedtls-dev"])]),
+        .testTarget(name: "GitAuthTests", dependencies: ["TestSupport", "GitSource", "TenantSource", "CMSModel"]),
+        // Push webhooks as values: signature checks (GitHub, GitLab, Gitea) and the decision (refresh / ignore).
+        .target(name: "CMSHooks", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
+        .testTarget(name: "CMSHooksTests", dependencies: ["CMSHooks", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -29,6 +29,8 @@ PKGS=(
   chromium-driver    # WebDriver for that browser
   python3-selenium   # drives it from the dashboard browser tests
   fonts-ipafont-gothic # Japanese glyphs in the dashboard's screenshots
+  libmbedtls-dev     # mbed TLS X.509: a private git server's CA (repo.https.caFile), as Debian's libgit2 uses it
+  git                # git-shell and git http-backend: the private git servers of the tests (issue 17)
 )
 
 missing=()

@@ -70,6 +70,7 @@ struct APIHandlers: Sendable {
         registerSchedules(on: router)
         registerLocalPlan(on: router)
         registerDiagnostics(on: router)
+        registerHooks(on: router)
     }
 
     /// The checked caller of a tenant route.

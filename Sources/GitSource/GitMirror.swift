@@ -19,10 +19,13 @@ public final class GitMirror: @unchecked Sendable {
 
     /// Opens the mirror at `path`, cloning `url` into it first when it does not exist yet. When the mirror exists
     /// but was made for another URL, its remote is repointed.
-    public static func open(url: String, at path: String) throws(GitSourceError) -> GitMirror {
+    /// `access` gives credentials and pins the server (private repositories; docs/git-sources.md).
+    public static func open(url: String, at path: String, access: GitRemoteAccess? = nil) throws(GitSourceError)
+        -> GitMirror
+    {
         _ = GitRepository.initialised
         if !FileManager.default.fileExists(atPath: path) {
-            try clone(url: url, into: path)
+            try clone(url: url, into: path, access: access)
         }
         let repository = try GitRepository(path: path)
         let mirror = GitMirror(url: url, repository: repository)
@@ -31,7 +34,7 @@ public final class GitMirror: @unchecked Sendable {
     }
 
     /// Clones into a temporary sibling and renames it into place, so a failed clone leaves nothing behind.
-    private static func clone(url: String, into path: String) throws(GitSourceError) {
+    private static func clone(url: String, into path: String, access: GitRemoteAccess?) throws(GitSourceError) {
         let parent = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
@@ -43,12 +46,14 @@ public final class GitMirror: @unchecked Sendable {
         var options = git_clone_options()
         git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION))
         options.bare = 1
+        let callbacks = GitRemoteCallbacks(url: url, access: access)
+        callbacks.install(into: &options.fetch_opts.callbacks)
         var cloned: OpaquePointer?
-        let status = git_clone(&cloned, url, temporary, &options)
+        let status = withExtendedLifetime(callbacks) { git_clone(&cloned, url, temporary, &options) }
         guard status == 0, let cloned else {
-            let detail = GitRepository.lastError()
+            let error = callbacks.error(status: status) { .cloneFailed(url: url, detail: $0) }
             try? FileManager.default.removeItem(atPath: temporary)
-            throw .cloneFailed(url: url, detail: detail)
+            throw error
         }
         git_repository_free(cloned)
         guard rename(temporary, path) == 0 else {
@@ -76,8 +81,8 @@ public final class GitMirror: @unchecked Sendable {
         }
     }
 
-    /// Fetches every branch of the remote (forced, pruned).
-    public func fetch() throws(GitSourceError) {
+    /// Fetches every branch of the remote (forced, pruned); `access` as for ``open(url:at:access:)``.
+    public func fetch(access: GitRemoteAccess? = nil) throws(GitSourceError) {
         repository.lock.lock()
         defer { repository.lock.unlock() }
         var remote: OpaquePointer?
@@ -88,8 +93,11 @@ public final class GitMirror: @unchecked Sendable {
         var options = git_fetch_options()
         git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
         options.prune = GIT_FETCH_PRUNE
-        guard git_remote_fetch(remote, nil, &options, "cms fetch") == 0 else {
-            throw .fetchFailed(url: url, detail: GitRepository.lastError())
+        let callbacks = GitRemoteCallbacks(url: url, access: access)
+        callbacks.install(into: &options.callbacks)
+        let status = withExtendedLifetime(callbacks) { git_remote_fetch(remote, nil, &options, "cms fetch") }
+        guard status == 0 else {
+            throw callbacks.error(status: status) { [url] in .fetchFailed(url: url, detail: $0) }
         }
     }
 

@@ -26,11 +26,15 @@ public actor TenantRepositorySource: DesiredStateSource {
     private let inputLimits: InputLimits
     private let logger: Logger
     private var mirror: GitMirror?
+    /// Credentials and server pins of a private repository, resolved before each clone or fetch (nil: anonymous).
+    private let access: (@Sendable () throws -> GitRemoteAccess?)?
 
     public init(
         tenant: String, repository: TenantRepository, dataFolder: String, limits: Limits = .default,
-        inputLimits: InputLimits = .default, logger: Logger = Logger(label: "cms.tenant-source")
+        inputLimits: InputLimits = .default, logger: Logger = Logger(label: "cms.tenant-source"),
+        access: (@Sendable () throws -> GitRemoteAccess?)? = nil
     ) {
+        self.access = access
         self.tenant = tenant
         self.repository = repository
         self.mirrorPath = dataFolder + "/tenants/" + tenant + "/mirror.git"
@@ -44,7 +48,7 @@ public actor TenantRepositorySource: DesiredStateSource {
     private func openMirror() throws(TenantSourceError) -> GitMirror {
         if let mirror { return mirror }
         do {
-            let opened = try GitMirror.open(url: repository.url, at: mirrorPath)
+            let opened = try GitMirror.open(url: repository.url, at: mirrorPath, access: try remoteAccess())
             mirror = opened
             return opened
         } catch {
@@ -52,11 +56,22 @@ public actor TenantRepositorySource: DesiredStateSource {
         }
     }
 
+    /// The resolved access; a secret that cannot be read is a ``GitAccessFailure/Reason/credentialsUnavailable``.
+    private func remoteAccess() throws(GitSourceError) -> GitRemoteAccess? {
+        guard let access else { return nil }
+        do {
+            return try access()
+        } catch {
+            throw .accessDenied(
+                url: repository.url, GitAccessFailure(.credentialsUnavailable, "the repository's credentials: \(error)"))
+        }
+    }
+
     /// Fetches the repository and returns the commit id at the tip of the tenant's branch.
     public func fetch() async throws -> String {
         let mirror = try openMirror()
         do {
-            try mirror.fetch()
+            try mirror.fetch(access: try remoteAccess())
             let tip = try mirror.tip(of: repository.branch)
             logger.debug("fetched", metadata: ["branch": "\(repository.branch)", "commit": "\(tip)"])
             return tip

@@ -13,6 +13,8 @@ actor FakeControlPlane: ControlPlane {
     private(set) var plans: [(tenant: String, revision: String?, native: Bool)] = []
     private(set) var ipsecRefreshes: [Bool] = []
     private var refreshed: Set<String> = []
+    /// Webhook deliveries the hook route reported (FakeControlPlane+Webhooks.swift).
+    var webhookReports: [(tenant: String, report: WebhookReport)] = []
 
     var devicesByTenant: [String: [DeviceSummary]] = [
         "acme": [

@@ -124,6 +124,8 @@ struct EventCatalogueTests {
         ("safe prune refused a mass deletion", "gitops.prune.refused"),
         ("devices over the server device limit (SPEC §2 limits)", "gitops.device-limit.exceeded"),
         ("kinds the linter accepts that cmsd does not carry out yet (issue 10)", "gitops.not-carried-out"),
+        ("signed push webhook accepted: refresh or ignored (issue 17)", "gitops.webhook.received"),
+        ("webhook delivery refused: unsigned, wrong signature, too large (issue 17)", "gitops.webhook.rejected"),
         ("host key pinned", "device.host-key.pinned"),
         ("host key mismatch", "device.host-key.mismatch"),
         ("firmware: device verified on the new version (issue 11)", "firmware.update.succeeded"),

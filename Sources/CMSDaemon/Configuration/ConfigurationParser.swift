@@ -121,7 +121,7 @@ struct ConfigurationParser {
             node, field,
             allowed: [
                 "code", "repo", "pollInterval", "keyType", "username", "driftInterval", "pruneMaxFraction",
-                "apiTokens", "ipsecSecret", "archive", "backup",
+                "apiTokens", "ipsecSecret", "archive", "backup", "webhook",
             ])
         guard let codeNode = map["code"] else { throw error(node, field + ".code", "missing: the tenant code") }
         let code = try string(codeNode, field + ".code")
@@ -133,6 +133,8 @@ struct ConfigurationParser {
             throw error(node, field + ".repo", "missing: the tenant's git repository (URL or local path)")
         }
         var tenant = TenantConfiguration(code: code, repository: try repository(repoNode, field + ".repo"))
+        tenant.gitAccess = try gitAccess(repoNode, field + ".repo", url: tenant.repository.url)
+        if let value = map["webhook"] { tenant.webhook = try webhook(value, field + ".webhook") }
         if let value = map["pollInterval"] { tenant.pollInterval = try duration(value, field + ".pollInterval") }
         if let value = map["driftInterval"] { tenant.driftInterval = try duration(value, field + ".driftInterval") }
         if let value = map["keyType"] {
@@ -226,7 +228,7 @@ struct ConfigurationParser {
 
     private func repository(_ node: Node, _ field: String) throws(ConfigurationError) -> TenantRepository {
         if case .scalar = node { return TenantRepository(url: location(try string(node, field))) }
-        let map = try mapping(node, field, allowed: ["url", "branch", "path"])
+        let map = try mapping(node, field, allowed: ["url", "branch", "path", "ssh", "https"])
         guard let urlNode = map["url"] else { throw error(node, field + ".url", "missing: a git URL or local path") }
         var repository = TenantRepository(url: location(try string(urlNode, field + ".url")))
         if let branch = map["branch"] { repository.branch = try string(branch, field + ".branch") }
@@ -271,7 +273,7 @@ struct ConfigurationParser {
         return result
     }
 
-    private func secret(_ node: Node, _ field: String) throws(ConfigurationError) -> SecretRef {
+    func secret(_ node: Node, _ field: String) throws(ConfigurationError) -> SecretRef {
         if case .scalar = node {
             throw error(node, field, "give a secret reference, {env: NAME} or {file: PATH}, never the secret itself")
         }
@@ -285,7 +287,7 @@ struct ConfigurationParser {
 
     // MARK: - Scalars
 
-    private func mapping(_ node: Node, _ field: String, allowed: Set<String>) throws(ConfigurationError) -> [String: Node] {
+    func mapping(_ node: Node, _ field: String, allowed: Set<String>) throws(ConfigurationError) -> [String: Node] {
         guard case .mapping(let mapping) = node else {
             throw error(node, field.isEmpty ? "(top level)" : field, "must be a mapping")
         }
@@ -302,14 +304,14 @@ struct ConfigurationParser {
         return result
     }
 
-    private func string(_ node: Node, _ field: String) throws(ConfigurationError) -> String {
+    func string(_ node: Node, _ field: String) throws(ConfigurationError) -> String {
         guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
             throw error(node, field, "must be a non-empty text value")
         }
         return scalar.string
     }
 
-    private func integer(_ node: Node, _ field: String, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+    func integer(_ node: Node, _ field: String, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         let text = try string(node, field)
         guard let value = Int(text), range.contains(value) else {
             throw error(node, field, "\(text) is not a whole number in \(range.lowerBound)…\(range.upperBound)")
@@ -326,7 +328,7 @@ struct ConfigurationParser {
     }
 
     /// `250ms`, `30s`, `5m`, `1h`, or a bare number of seconds; must be > 0.
-    private func duration(_ node: Node, _ field: String) throws(ConfigurationError) -> Duration {
+    func duration(_ node: Node, _ field: String) throws(ConfigurationError) -> Duration {
         let text = try string(node, field)
         guard let value = Self.duration(text), value > .zero else {
             throw error(node, field, "\(text) is not a duration; write e.g. 500ms, 30s, 5m or 1h")
@@ -346,7 +348,7 @@ struct ConfigurationParser {
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
-    private func error(_ node: Node, _ field: String, _ message: String) -> ConfigurationError {
+    func error(_ node: Node, _ field: String, _ message: String) -> ConfigurationError {
         ConfigurationError(file: file, line: node.mark?.line, field: field, message: message)
     }
 

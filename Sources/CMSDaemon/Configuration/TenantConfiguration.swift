@@ -27,6 +27,10 @@ public struct TenantConfiguration: Sendable, Hashable {
     public var archive: ArchiveRemote? = nil
     /// Backup key, local folder and SSH server settings (docs/backup.md); nil = backups refused.
     public var backup: BackupConfiguration?
+    /// Credentials and server pins of a private repository (`repo.ssh` / `repo.https`, docs/git-sources.md).
+    public var gitAccess: GitAccessConfiguration? = nil
+    /// The push webhook `POST /hooks/{tenant}` (`webhook:`, docs/git-sources.md); nil = no webhook.
+    public var webhook: WebhookConfiguration? = nil
 
     public init(
         code: String, repository: TenantRepository, pollInterval: Duration = .seconds(60),

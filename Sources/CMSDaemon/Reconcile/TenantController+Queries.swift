@@ -3,6 +3,7 @@ import CMSModel
 import CMSPlan
 import CMSReconcile
 import CMSSchema
+import GitSource
 import NETCONFClient
 
 /// What the API asks of one tenant: status, device list and detail, plan, reconcile and refresh requests.
@@ -35,6 +36,12 @@ extension TenantController {
             )
         } else if let refusal = pruneRefusal {
             (status, reason, message) = (.stalled, SyncReason.pruneRefused.rawValue, refusal.message)
+        } else if let access = sourceAccess {
+            (status, reason, message) = (
+                .stalled, access.reason.rawValue,
+                "the tenant repository cannot be fetched: \(access.message)"
+                    + (inForce.map { "; revision \($0.shortCommit) stays in force" } ?? "")
+            )
         } else if let problem = crpSecretProblem {
             (status, reason, message) = (
                 .stalled, "CRPSecretUnavailable",

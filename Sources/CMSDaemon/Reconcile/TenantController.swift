@@ -3,6 +3,7 @@ import CMSModel
 import CMSPlan
 import CMSReconcile
 import Foundation
+import GitSource
 import Logging
 import NETCONFClient
 
@@ -54,6 +55,8 @@ public actor TenantController {
     var crpSecretProblem: String?
     /// The tenant's condition as last reported: its `since` moves only when the status or reason changes.
     var lastCondition: SyncCondition?
+    /// Why the last fetch of a private repository was refused (credentials, host key, certificate); nil otherwise.
+    var sourceAccess: GitAccessFailure?
     /// Counters for `/metrics`.
     public private(set) var metrics = TenantMetrics()
     /// Firmware rollouts (issue 11; nil when the daemon runs without them).
@@ -201,10 +204,12 @@ public actor TenantController {
             tip = try await source.fetch()
         } catch {
             metrics.fetchErrors += 1
+            sourceAccess = Self.accessFailure(error)
             let update = tracker.fetchFailed("\(error)", at: now())
-            await append(update.events)
+            await append(Self.annotated(update.events, sourceAccess))
             return RefreshOutcome(revision: nil, isNew: false, error: "\(error)")
         }
+        sourceAccess = nil
         lastFetch = now()
         guard tracker.needsLoad(tip) else { return RefreshOutcome(revision: tip, isNew: false, error: nil) }
         let revision: Revision

@@ -502,6 +502,10 @@ extension EventType {
             EventDescriptor(
                 .warning, .gitops,
                 "Revision {revision} declares what cmsd does not carry out yet: {kinds}; it is accepted and ignored")
+        case .gitWebhookReceived:
+            EventDescriptor(.info, .gitops, "Webhook from {forge}: {event} to {ref} ({after}): {action}")
+        case .gitWebhookRejected:
+            EventDescriptor(.warning, .gitops, "Webhook delivery refused ({status}): {reason}")
         }
     }
 }

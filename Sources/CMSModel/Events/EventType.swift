@@ -163,6 +163,11 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case gitNotCarriedOut = "gitops.not-carried-out"
     case gitPruneRefused = "gitops.prune.refused"
     case gitDeviceLimitExceeded = "gitops.device-limit.exceeded"
+    /// A signed push webhook was accepted (issue 17): a push to the tenant's branch starts a refresh, others are
+    /// ignored; the details say which.
+    case gitWebhookReceived = "gitops.webhook.received"
+    /// A webhook delivery was refused: no signature, a wrong one, too large, or the secret cannot be read.
+    case gitWebhookRejected = "gitops.webhook.rejected"
 
     /// Severity of events of this type.
     public var severity: EventSeverity { descriptor.severity }
