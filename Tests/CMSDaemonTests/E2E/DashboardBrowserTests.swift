@@ -81,7 +81,7 @@ import Testing
         try await fleet.startAll()
         let base = "http://127.0.0.1:\(apiPort)"
         let down = "nxr02"
-        func deviceState(_ code: String) -> String? {
+        @Sendable func deviceState(_ code: String) -> String? {
             guard let result = try? runProcess(
                 "/usr/bin/curl",
                 ["-sf", "-H", "Authorization: Bearer \(tokens.alice)", "\(base)/api/v1/tenants/century/devices/\(code)"]),

@@ -70,7 +70,9 @@ import Testing
         #expect(syslogStarted.first?.details["started"] == "2")
         let flashStarted = try await h.events(.scheduleFirmwareUpdateAllStarted)
         #expect(flashStarted.first?.details["started"] == "2", "\(flashStarted.first?.details ?? [:])")
-        #expect(try #require(syslogStarted.first).time <= try #require(flashStarted.first).time, "one after another")
+        let syslogTime = try #require(syslogStarted.first).time
+        let flashTime = try #require(flashStarted.first).time
+        #expect(syslogTime <= flashTime, "one after another")
 
         // Every device flashed once and back on 6.0.1.
         #expect(await eventuallyTrue(timeout: .seconds(120)) {
