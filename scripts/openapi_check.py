@@ -157,7 +157,10 @@ def serve(port):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    class Server(http.server.ThreadingHTTPServer):
+        request_queue_size = 256  # the suite's parallel tests; the default backlog of 5 resets connections
+
+    server = Server(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.stdin.read()  # the test process holds our standard input: when it ends, so do we
