@@ -40,6 +40,9 @@ public struct DeviceLifecycle: Sendable, Hashable {
     /// A presented host key differed from the pinned one: no connection until the pin changes.
     public private(set) var hostKeyBlocked: Bool
     public private(set) var isDeleted: Bool
+    /// A reboot the daemon is about to cause (a firmware update or restore RPC is on its way): the device may drop
+    /// its session before the RPC's reply is processed, and that drop is then the reboot, not an outage.
+    public private(set) var announcedReboot: RebootKind?
     public var policy: LifecyclePolicy
     private var timerGeneration: UInt64
 
@@ -102,6 +105,7 @@ public struct DeviceLifecycle: Sendable, Hashable {
 
     /// The SSH/NETCONF session is up; `hostKey` is the fingerprint the device presented.
     public mutating func connectSucceeded(hostKey: String) -> [LifecycleAction] {
+        announcedReboot = nil
         if isDeleted { return [.ignored(.deleted)] }
         guard state == .identifying, step == .connecting else { return [.ignored(.notConnecting)] }
         if let pinned = expectation.hostKey, pinned != hostKey {
@@ -189,9 +193,27 @@ public struct DeviceLifecycle: Sendable, Hashable {
         return fail(.deviceConnectFailed, ["address": address?.description ?? "", "error": error], jitter: jitter)
     }
 
+    /// An RPC that reboots the device is about to be sent (``announcedReboot``). Only on a connected device.
+    public mutating func rebootAnnounced(_ kind: RebootKind) -> [LifecycleAction] {
+        if isDeleted { return [.ignored(.deleted)] }
+        guard state == .connected || state == .communicating else { return [.ignored(.notConnected)] }
+        announcedReboot = kind
+        return []
+    }
+
+    /// The announced reboot will not happen (the device refused the RPC, or it does not reboot after all).
+    public mutating func rebootWithdrawn() -> [LifecycleAction] {
+        announcedReboot = nil
+        return []
+    }
+
     /// The session of a connected device went away.
     public mutating func sessionDropped(reason: String, jitter: Double) -> [LifecycleAction] {
         if isDeleted { return [.ignored(.deleted)] }
+        if let kind = announcedReboot, state == .connected || state == .communicating {
+            // The announced reboot began before its RPC's reply was handled: the reboot window, not an outage.
+            return rebootOrdered(kind) + [.closeSession]
+        }
         switch state {
         case .connected, .communicating:
             var actions = cancelPending() + [.closeSession, emit(.deviceDisconnected, ["reason": reason])]
@@ -235,6 +257,7 @@ public struct DeviceLifecycle: Sendable, Hashable {
     /// The device was told to reboot (or to update firmware / restore a config, which reboots it).
     public mutating func rebootOrdered(_ kind: RebootKind) -> [LifecycleAction] {
         if isDeleted { return [.ignored(.deleted)] }
+        announcedReboot = nil
         guard state == .connected || state == .communicating else { return [.ignored(.notConnected)] }
         var actions = cancelPending()
         if kind == .reboot { actions.append(emit(.deviceRebootStarted, [:])) }

@@ -15,8 +15,7 @@ struct CMS: AsyncParsableCommand {
             Shell completions: cms --generate-completion-script bash|zsh|fish (docs/cli.md).
 
             EXAMPLES:
-              export CMS_SERVER=http://127.0.0.1:8610 CMS_TOKEN=$(cat data/tenants/century/api.token)
-              cms status
+              cms status    # after: export CMS_SERVER=http://127.0.0.1:8610 CMS_TOKEN=$(cat data/tenants/century/api.token)
               cms devices --sync stalled -o wide
               cms plan --rev feature/mtu --format markdown
               cms refresh --wait --timeout 5m

@@ -166,6 +166,33 @@ struct DeviceLifecycleScenarioTests {
         #expect(machine.state == .disconnected && machine.consecutiveFailures == 1)
     }
 
+    @Test("a device that reboots before its update's reply is handled is in its reboot window, not down")
+    func announcedReboot() {
+        // The RPC is announced, the device answers and reboots at once: the drop arrives before the reply is handled.
+        var machine = Start.communicating.make()
+        #expect(machine.rebootAnnounced(.firmwareUpdate).isEmpty)
+        let dropped = describe(machine.sessionDropped(reason: "EOF", jitter: 0))
+        #expect(!dropped.contains { $0.contains("device.disconnected") }, "\(dropped)")
+        #expect(dropped.contains("close"))
+        #expect(machine.state == .rebooting && machine.consecutiveFailures == 0)
+        #expect(machine.pendingTimer?.kind == .rebootWindow)
+        // The reply handled afterwards changes nothing.
+        _ = machine.rebootOrdered(.firmwareUpdate)
+        #expect(machine.state == .rebooting && machine.announcedReboot == nil)
+
+        // Withdrawn (the device refused the update): a drop is an outage again.
+        var refused = Start.connected.make()
+        _ = refused.rebootAnnounced(.configRestore)
+        _ = refused.rebootWithdrawn()
+        #expect(describe(refused.sessionDropped(reason: "EOF", jitter: 0)).contains { $0.contains("device.disconnected") })
+        #expect(refused.state == .disconnected)
+
+        // Only a connected device can announce one.
+        var waiting = Start.awaitingAddress.make()
+        #expect(waiting.rebootAnnounced(.firmwareUpdate).count == 1)
+        #expect(waiting.announcedReboot == nil)
+    }
+
     @Test("suspend forgets the address; resume waits for a new CRP")
     func suspendResume() {
         var machine = Start.connected.make()

@@ -197,7 +197,7 @@ let ruleCases: [RuleCase] = [
         yaml: fw + "name: f9\nproduct: NXR-130\nversion: 5.26 beta\nurl: http://127.0.0.1/x.bin\nsha256: \(sha)\n"),
     RuleCase(
         rule: "firmware.sha256", line: 6, column: 9,
-        yaml: fw + "name: f9\nproduct: NXR-130\nurl: http://127.0.0.1/x.bin\nsha256: 1234\n"),
+        yaml: fw + "name: f9\nproduct: NXR-130\nurl: http://127.0.0.1/x.bin\nsha256: abc1234\n"),
     RuleCase(
         rule: "firmware.source", line: 5, column: 6,
         yaml: fw + "name: f9\nproduct: NXR-130\nurl: ftp://127.0.0.1/x.bin\nsha256: \(sha)\n"),

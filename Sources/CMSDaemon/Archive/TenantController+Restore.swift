@@ -67,6 +67,9 @@ extension TenantController {
         let timeout = timing.rpcTimeout
         let key = archiver.redactionKey
         let answer: ConfigTransfer.RestoreAnswer
+        let rebootKind: RebootKind = restore.autoConfig ? .autoConfig : .configRestore
+        // The device may reboot right after its reply, before the reply is handled here: announced first.
+        await agent.rebootAnnounced(rebootKind)
         do {
             answer = try await agent.withSession { session in
                 var content = source.content
@@ -80,10 +83,11 @@ extension TenantController {
                     password: source.password, save: source.save, timeout: timeout)
             }
         } catch {
+            await agent.rebootWithdrawn()
             await fail(TenantArchiver.describe(error))
             return
         }
-        if answer.rebooting { await agent.rebootOrdered(restore.autoConfig ? .autoConfig : .configRestore) }
+        if answer.rebooting { await agent.rebootOrdered(rebootKind) } else { await agent.rebootWithdrawn() }
         await append([
             Event(
                 time: now(), tenant: code, type: .configRestoreSucceeded, device: device, user: restore.user,

@@ -162,6 +162,18 @@ public actor DeviceAgent {
         perform(lifecycle.rebootOrdered(kind))
     }
 
+    /// Say this before sending an RPC that reboots the device: should the session drop before the reply is handled
+    /// (the device reboots right after answering), that is the reboot window, not an outage. Follow with
+    /// ``rebootOrdered(_:)`` when the reply says it reboots, or ``rebootWithdrawn()`` when it does not.
+    public func rebootAnnounced(_ kind: RebootKind) {
+        guard !stopped else { return }
+        perform(lifecycle.rebootAnnounced(kind))
+    }
+
+    public func rebootWithdrawn() {
+        perform(lifecycle.rebootWithdrawn())
+    }
+
     /// The device left the desired state: close its session, stop its timers, record
     /// `device.deleted`. Returns once the event is written.
     public func remove(cause: EventCause? = nil) async {

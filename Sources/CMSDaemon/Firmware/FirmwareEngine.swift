@@ -500,10 +500,13 @@ public actor FirmwareEngine {
                 url: url, password: password, sha256: image.sha256, mode: FirmwareMode(rawValue: mode.rawValue) ?? .normal))
         let timeout = settings.rpcTimeout
         let output: NXRRPCOutput
+        // The device may reboot right after its reply, before the reply is handled here: announced first.
+        if mode != .noReboot { await agent.rebootAnnounced(.firmwareUpdate) }
         do {
             let reply = try await agent.withSession { session in try await session.rpc(rpc.xml(), timeout: timeout) }
             output = try NXRRPCOutput(body: reply.body)
         } catch let error as RPCError {
+            await agent.rebootWithdrawn()
             await closeIntent(device)
             if error.appTag == "wrong-product" {
                 let reason = error.message ?? "the image is for another product"
@@ -519,6 +522,7 @@ public actor FirmwareEngine {
             return
         } catch is DeviceUnavailable {
             // The RPC never left: nothing can have been flashed.
+            await agent.rebootWithdrawn()
             await closeIntent(device)
             await emit(.firmwareUpdateFailed, device: device, user: user, details: ["version": image.version, "error": "the device is not connected"])
             await finish(device, rollout: id, .failed("not connected"))
@@ -534,7 +538,7 @@ public actor FirmwareEngine {
         }
         let reboots = output.transfer != .failed && mode != .noReboot && output.rebooting != false
         // Said at once: the device drops its session right after this reply, and that is expected.
-        if reboots { await agent.rebootOrdered(.firmwareUpdate) }
+        if reboots { await agent.rebootOrdered(.firmwareUpdate) } else { await agent.rebootWithdrawn() }
         if output.transfer == .failed {
             await closeIntent(device)
             let message = output.message ?? "transfer failed"
