@@ -177,7 +177,7 @@ extension DocumentDecoder {
 
     /// A count (`5`) or a percentage (`20%`).
     static func amount(_ f: Fields, _ key: String, minimum: Int) -> Amount? {
-        guard let text = f.string(key) else { return nil }
+        guard let text = f.numberOrWord(key) else { return nil }
         var value: Amount?
         if text.hasSuffix("%"), let p = Int(text.dropLast()), (minimum...100).contains(p) {
             value = .percent(p)

@@ -163,6 +163,12 @@ struct Fields {
         return texts[i]
     }
 
+    /// A scalar that is a number or a word (`batchSize: 5`, `batchSize: 20%`): its text, a number not refused as
+    /// one (``string(_:required:maxLength:nonEmpty:)`` refuses an unquoted number in a text field).
+    func numberOrWord(_ key: String, required: Bool = false) -> String? {
+        scalarText(key, required: required)?.0
+    }
+
     /// A text field, checked for length in characters.
     func string(_ key: String, required: Bool = false, maxLength: Int? = nil, nonEmpty: Bool = false) -> String? {
         guard let (text, at) = scalarText(key, required: required) else { return nil }
