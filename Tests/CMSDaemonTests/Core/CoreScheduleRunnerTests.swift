@@ -360,10 +360,12 @@ import Testing
         #expect(rollouts.first?.user == "schedule:flash-url" && rollouts.first?.details["image"] == "url-v6")
         #expect(rollouts.first?.details["count"] == "2")
         #expect(try await rig.schedule(.scheduleFirmwareUpdateAllStarted, "flash-url").first?.details["started"] == "2")
-        // The engine carries it out (the in-memory device cannot flash: nxr-sim does, FirmwareSchedulePeerTests).
+        // The engine carries it out under the tenant's rollout policy (its canary goes first; the in-memory device
+        // cannot flash, so the canary's transfer fails and the policy holds the rest: nxr-sim flashes them all in
+        // ScheduleRunnerPeerTests).
         for _ in 0..<5 { await rig.harness.advance(by: .seconds(1)) }
         let flashing = await rig.harness.settle {
-            (try? await rig.events(.firmwareUpdateStarted))?.filter { $0.user == "schedule:flash-url" }.count == 2
+            ((try? await rig.events(.firmwareUpdateStarted))?.filter { $0.user == "schedule:flash-url" }.count ?? 0) >= 1
         }
         var story = ""
         if !flashing {
