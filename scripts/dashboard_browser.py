@@ -20,6 +20,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE, TENANT, TOKEN, RO_TOKEN, ALL_TOKEN, SHOTS, DOWN = sys.argv[1:8]
 
@@ -62,10 +64,20 @@ def texts(driver, selector):
     return [e.text for e in driver.find_elements(By.CSS_SELECTOR, selector)]
 
 
+def navigate(driver, element_id):
+    """Clicks a link or a form's button and waits until the answer has replaced the page."""
+    element = driver.find_element(By.ID, element_id)
+    element.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(element))
+
+
 def login(driver, token):
     driver.get(BASE + "/login")
     driver.find_element(By.ID, "token").send_keys(token)
-    driver.find_element(By.ID, "login-submit").click()
+    button = driver.find_element(By.ID, "login-submit")
+    button.click()
+    # click() returns before the POST's answer replaces the page: wait for it, or a check reads the old page.
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
 
 
 def main():
@@ -115,14 +127,14 @@ def run(driver):
     driver.get(BASE + "/devices?pageSize=16")
     rows1 = texts(driver, "#device-table tbody tr td:first-child")
     pages = int(driver.find_element(By.ID, "pages").text)
-    driver.find_element(By.ID, "next").click()
+    navigate(driver, "next")
     rows2 = texts(driver, "#device-table tbody tr td:first-child")
     check("paging", len(rows1) == 16 and pages == (total + 15) // 16 and len(rows2) == min(16, total - 16)
           and not set(rows1) & set(rows2), total=total, pages=pages, first=len(rows1), second=len(rows2))
     driver.get(BASE + "/devices?pageSize=all")
     shot(driver, "devices")
     driver.find_element(By.ID, "value").send_keys("nxr0")
-    driver.find_element(By.ID, "search").click()
+    navigate(driver, "search")
     partial = texts(driver, "#device-table tbody tr td:first-child")
     expected = sorted(d["code"] for d in api("/devices?field=code&value=nxr0&match=partial")["devices"])
     check("search-partial", sorted(partial) == expected and len(partial) > 1, page=partial, api=expected)
@@ -188,12 +200,12 @@ def run(driver):
     # Language switch.
     driver.get(BASE + "/devices")
     english = driver.find_element(By.ID, "nav-devices").text
-    driver.find_element(By.ID, "lang-switch").click()
+    navigate(driver, "lang-switch")
     japanese = driver.find_element(By.ID, "nav-devices").text
     check("language-switch", english == "Devices" and japanese == "機器一覧" and driver.current_url.endswith("/devices"),
           english=english, japanese=japanese)
     shot(driver, "devices-ja")
-    driver.find_element(By.ID, "lang-switch").click()
+    navigate(driver, "lang-switch")
 
     # Live: a device goes down in the simulator; its row changes without a reload.
     driver.get(BASE + "/devices?pageSize=all")
@@ -223,10 +235,10 @@ def run(driver):
     check("no-cookie-refused", post("/actions/reconcile", {"csrf": csrf}) == 401)
     check("forged-csrf-refused", post("/actions/reconcile", {"csrf": "0" * 64}, cookie=session) == 403)
     check("missing-csrf-refused", post("/actions/reconcile", {}, cookie=session) == 403)
-    driver.find_element(By.ID, "reconcile").click()
+    navigate(driver, "reconcile")
     check("reconcile-accepted", driver.current_url.rstrip("/") == BASE
           and driver.find_elements(By.ID, "error-message") == [], url=driver.current_url)
-    driver.find_element(By.ID, "logout").click()
+    navigate(driver, "logout")
     check("logged-out", driver.current_url.endswith("/login"))
     check("old-cookie-refused-after-logout", post("/actions/reconcile", {"csrf": csrf}, cookie=session) == 401)
 
@@ -236,12 +248,12 @@ def run(driver):
     ro_session = driver.get_cookie("cms_session")["value"]
     ro_csrf = driver.find_element(By.NAME, "csrf").get_attribute("value")
     check("read-only-refused", post("/actions/reconcile", {"csrf": ro_csrf}, cookie=ro_session) == 403)
-    driver.find_element(By.ID, "logout").click()
+    navigate(driver, "logout")
 
     # An all-tenant token logs in to the first tenant and may switch.
     login(driver, ALL_TOKEN)
     check("all-tenant-login", driver.find_element(By.ID, "user").text.startswith("ops"))
-    driver.find_element(By.ID, "logout").click()
+    navigate(driver, "logout")
     print("END", flush=True)
 
 
