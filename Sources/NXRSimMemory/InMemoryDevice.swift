@@ -23,6 +23,8 @@ public actor InMemoryDevice {
     let now: @Sendable () -> Date
     let bootedAt: Date
     private var bootCount = 1
+    /// The boot id its CRP announcements carry: one more after every reboot, as a real NXR's.
+    public var bootID: UInt32 { UInt32(clamping: bootCount) }
     /// Reboots ordered by a client's `reboot` RPC (carried out after its reply is delivered).
     public private(set) var reboots = 0
     var rebootRequested = false

@@ -62,6 +62,11 @@ public actor DeviceAgent {
     private var announcedFrom: String?
     /// The boot id of the last authenticated CRP announcement (auto-config runs once per boot).
     private var lastBootID: UInt32?
+    /// The boot id of the newest announcement, signed or not, and the one it had when this daemon ordered a reboot:
+    /// while `rebooting`, an announcement still carrying that boot id was sent before the reboot (the device answers,
+    /// then reboots a moment later) — connecting to it would find the old boot and lose the session at once.
+    private var announcedBootID: UInt32?
+    private var bootBeforeReboot: UInt32?
 
     private let outbox: AsyncStream<OutboxItem>.Continuation
     private let outboxTask: Task<Void, Never>
@@ -123,6 +128,11 @@ public actor DeviceAgent {
         if authenticated, let bootID { lastBootID = bootID }
         lastAnnouncement = context.now()
         if let source { announcedFrom = source }
+        if let bootID { announcedBootID = bootID }
+        if lifecycle.state == .rebooting, let before = bootBeforeReboot, bootID == before {
+            // Not the comeback yet (at worst a forged one delays the connect until the reboot window ends).
+            return
+        }
         perform(lifecycle.crpReceived(address, authenticated: authenticated))
     }
 
@@ -159,6 +169,8 @@ public actor DeviceAgent {
     /// disconnection is expected for the kind's window.
     public func rebootOrdered(_ kind: RebootKind) {
         guard !stopped else { return }
+        // Only an announced reboot (an RPC this process sent) filters old-boot announcements: a reboot assumed after
+        // a restart may already have happened, and the device's announcements are then its comeback.
         perform(lifecycle.rebootOrdered(kind))
     }
 
@@ -167,10 +179,12 @@ public actor DeviceAgent {
     /// ``rebootOrdered(_:)`` when the reply says it reboots, or ``rebootWithdrawn()`` when it does not.
     public func rebootAnnounced(_ kind: RebootKind) {
         guard !stopped else { return }
+        bootBeforeReboot = announcedBootID
         perform(lifecycle.rebootAnnounced(kind))
     }
 
     public func rebootWithdrawn() {
+        if lifecycle.state != .rebooting { bootBeforeReboot = nil }
         perform(lifecycle.rebootWithdrawn())
     }
 

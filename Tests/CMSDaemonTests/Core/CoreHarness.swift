@@ -112,7 +112,7 @@ final class CoreHarness: Sendable {
         }
         let announcement = Announcement(
             customerID: Self.tenant, cpeID: code, product: device.identity.product,
-            advertise: .init(address: try #require(IPAddress(host)), port: UInt16(device.port)), bootID: 1,
+            advertise: .init(address: try #require(IPAddress(host)), port: UInt16(device.port)), bootID: await device.bootID,
             sequence: number)
         await directory.route(announcement, from: host, authenticated: authenticated)
     }
