@@ -25,6 +25,8 @@ public actor TenantScheduler {
     var loop: Task<Void, Never>?
     /// The loop's current sleep; cancelled to wake it early (a new revision may bring an earlier due time).
     var sleeper: Task<Void, Never>?
+    /// A ``wake()`` came while no sleep was in progress: the loop's next sleep is skipped.
+    var wakePending = false
     /// Before this instant (start + `catchUpDelay`) nothing fires: devices get a chance to reconnect after a restart
     /// before due times missed during the downtime are caught up (else they would all be skipped as not connected).
     var quietUntil: Timestamp?
@@ -108,14 +110,27 @@ public actor TenantScheduler {
     }
 
     func sleep(_ nap: @escaping @Sendable () async -> Void) async {
+        // A wake asked for while no sleep was registered (the loop between computing its nap and starting it, e.g.
+        // a revision adopted meanwhile) is not lost: the nap was computed from the old state, so it is not taken.
+        if wakePending {
+            wakePending = false
+            return
+        }
         let task = Task<Void, Never> { await nap() }
         sleeper = task
         await task.value
         sleeper = nil
     }
 
-    /// Cuts the loop's sleep short: it ticks and computes its next wake again.
-    func wake() { sleeper?.cancel() }
+    /// Cuts the loop's sleep short: it ticks and computes its next wake again. Without a sleep in progress, the next
+    /// sleep is skipped instead.
+    func wake() {
+        if let sleeper {
+            sleeper.cancel()
+        } else {
+            wakePending = true
+        }
+    }
 
     /// A revision was put in force: new, changed and deleted schedules are recorded, then whatever is due runs.
     func adopt(_ revision: Revision) async {

@@ -1,9 +1,10 @@
-import CMSDaemon
+@testable import CMSDaemon
 import CMSModel
 import CMSReconcile
 import Foundation
 import Logging
 import NXRSimMemory
+import Synchronization
 import TestSupport
 import Testing
 
@@ -189,6 +190,21 @@ import Testing
         #expect(aborted.first?.details["reason"] == "no runner for fetch-syslog in this cmsd")
         #expect(try await rig.events(.scheduleFired).count == 1)
         #expect(await rig.reboots().values.allSatisfy { $0 == 0 })
+        await rig.stop()
+    }
+
+    /// The loop computes its nap, then starts it in another actor turn; a revision adopted in between wakes a loop
+    /// that is not sleeping yet. That wake must skip the stale nap (it slept an hour through a due fire: CI, under
+    /// load), and only that one.
+    @Test func aWakeBeforeTheLoopSleepsSkipsItsStaleNap() async throws {
+        let rig = try await Rig(
+            zone: "Asia/Tokyo", wall: "2027-01-15T08:00:00Z", schedules: Self.schedule("n", when: "{hour: 17, minute: 1}"))
+        let naps = Mutex(0)
+        await rig.scheduler.wake()
+        await rig.scheduler.sleep { naps.withLock { $0 += 1 } }
+        #expect(naps.withLock { $0 } == 0)
+        await rig.scheduler.sleep { naps.withLock { $0 += 1 } }
+        #expect(naps.withLock { $0 } == 1)
         await rig.stop()
     }
 
