@@ -144,7 +144,8 @@ let package = Package(
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdCore", package: "hummingbird"),
                                .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "Logging", package: "swift-log")],
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 swiftSettings: strict),
 
         // ── Executables: thin ──
@@ -219,7 +220,8 @@ let package = Package(
                                    "CMSServer", "CMSHooks", "TenantKeys",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "NIOCore", package: "swift-nio"),
-                                   .product(name: "NIOPosix", package: "swift-nio")],
+                                   .product(name: "NIOPosix", package: "swift-nio"),
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                     exclude: ["Mail/Scripts"]),
         .testTarget(name: "TenantKeysTests", dependencies: ["TestSupport", "TenantKeys"]),
         .testTarget(
