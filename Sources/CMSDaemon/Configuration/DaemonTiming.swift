@@ -12,12 +12,17 @@ public struct DaemonTiming: Sendable, Hashable {
     public var apiHeaderTimeout: Duration
     /// Time an API connection may stay idle between requests (or with a stalled body) before it is closed.
     public var apiIdleTimeout: Duration
+    /// Longest wait of a disruptive operation (firmware update, restore, reboot…) for its turn on the work queue;
+    /// past it the operation is cancelled with `device.request.wait-timed-out` (the original's 機器処理待ちタイムアウト).
+    public var requestWait: Duration
 
     public init(
         retryBase: Duration = .seconds(2), retryCap: Duration = .seconds(300), confirmTimeout: Duration = .seconds(60),
         connectTimeout: Duration = .seconds(15), rpcTimeout: Duration = .seconds(60),
-        apiHeaderTimeout: Duration = .seconds(10), apiIdleTimeout: Duration = .seconds(60)
+        apiHeaderTimeout: Duration = .seconds(10), apiIdleTimeout: Duration = .seconds(60),
+        requestWait: Duration = .seconds(3600)
     ) {
+        self.requestWait = requestWait
         self.apiHeaderTimeout = apiHeaderTimeout
         self.apiIdleTimeout = apiIdleTimeout
         self.retryBase = retryBase
