@@ -210,7 +210,7 @@ let package = Package(
                     dependencies: ["TenantSource", "CMSReconcile", "CMSSchema", "CMSModel", "GitSource"]),
         .testTarget(name: "CMSAPITests", dependencies: ["CMSAPI", "CMSModel"]),
         .testTarget(name: "CMSServerTests",
-                    dependencies: ["TestSupport", "CMSServer", "CMSAPI", "CMSModel", "CMSHooks",
+                    dependencies: ["TestSupport", "CMSServer", "CMSAPI", "CMSModel", "CMSHooks", "CMSDashboard",
                                    .product(name: "Hummingbird", package: "hummingbird"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "CMSDaemonTests",
