@@ -117,7 +117,9 @@ final class SteppedWall: Sendable {
         // ago) — one event that counts 2 (June and September have no 31st); then 02:30 CEST fires.
         #expect(await wall.jump(to: "2027-10-31T00:30:30Z"))
         #expect(await eventuallyTrue(timeout: .seconds(120)) {
-            try await Self.fetched(h, by: "fold") == h.count && !h.events(.scheduleAborted).isEmpty
+            let fetched = try await Self.fetched(h, by: "fold")
+            let aborted = try await h.events(.scheduleAborted)
+            return fetched == h.count && !aborted.isEmpty
         })
         let missed = try await h.events(.scheduleAborted)
         #expect(missed.count == 1, "\(missed.map(\.details))")
