@@ -174,9 +174,14 @@ public final class Daemon: ControlPlane, Service, Sendable {
         var tenantLogger = logger
         tenantLogger[metadataKey: "tenant"] = "\(code)"
         let scheduler = TenantScheduler(
-            controller: controller, ledger: scheduleLedger, events: events, clock: environment.clock,
-            now: environment.now,
-            runners: .standard(syslog: { [weak self] controller in self?.syslogCollector(for: controller.code) }),
+            controller: controller, ledger: scheduleLedger, events: events,
+            clock: environment.scheduleTime?.clock ?? environment.clock,
+            now: environment.scheduleTime?.now ?? environment.now,
+            runners: .standard(
+                syslog: { [weak self] controller in self?.syslogCollector(for: controller.code) },
+                backup: { [weak self] code, firing in
+                    await self?.scheduledBackup(code, firing: firing) ?? .refused("cmsd is stopping")
+                }),
             logger: tenantLogger)
         let previous = schedulerTable.withLock { table in
             defer { table[code] = scheduler }
