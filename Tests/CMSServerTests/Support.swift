@@ -68,14 +68,16 @@ struct TestServer {
 
     /// Starts the server, runs `body`, stops the server.
     static func with<T: Sendable>(
-        limits: APIConnectionLimits = APIConnectionLimits(), _ body: (TestServer) async throws -> T
+        limits: APIConnectionLimits = APIConnectionLimits(),
+        controlPlane wrap: (FakeControlPlane) -> any ControlPlane = { $0 },
+        _ body: (TestServer) async throws -> T
     ) async throws -> T {
         let fake = FakeControlPlane()
         let logs = LogCapture()
         let connections = APIConnections(maxConnections: limits.maxConnections)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = APIServer.make(
-            controlPlane: fake,
+            controlPlane: wrap(fake),
             configuration: APIServerConfiguration(host: "127.0.0.1", port: 0, tokens: Tokens.all, limits: limits),
             logger: logs.logger(), connections: connections,
             onServerRunning: { port in continuation.yield(port) })

@@ -327,7 +327,7 @@ public actor TenantController {
             }
             var record = records[device.code] ?? DeviceRecord(tenant: code, code: device.code, sync: DeviceSyncState(at: now()))
             if device.suspended {
-                record.sync.stalled(.suspended, message: "suspended in the repository", at: now())
+                record.sync.suspended(at: now())
             } else if record.sync.condition.reason == SyncReason.suspended.rawValue {
                 record.sync.queued(at: now())
             }
