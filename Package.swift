@@ -276,6 +276,11 @@ let package = Package(
         .target(name: "CMSHooks", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         .testTarget(name: "CMSHooksTests", dependencies: ["CMSHooks", .product(name: "Crypto", package: "swift-crypto")]),
+        // The CRP listener under a flood (issue 18, docs/security.md): bench/crp/run.sh.
+        .executableTarget(name: "crp-bench",
+                          dependencies: ["CRP", "CRPTransport", .product(name: "NIOCore", package: "swift-nio"),
+                                         .product(name: "NIOPosix", package: "swift-nio")],
+                          path: "bench/crp/swift", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

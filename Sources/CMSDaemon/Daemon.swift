@@ -132,7 +132,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
                 now: environment.now, jitter: environment.jitter, connect: environment.connect, clock: environment.clock)
             if let mailer = mailers[tenant.code] { context.onEvents = { mailer.observe($0) } }
             let source = TenantRepositorySource(
-                tenant: tenant.code, repository: tenant.repository, dataFolder: data, logger: tenantLogger,
+                tenant: tenant.code, repository: tenant.repository, dataFolder: data,
+                inputLimits: configuration.limits.input, logger: tenantLogger,
                 access: Self.gitAccess(tenant, dataFolder: data))
             let ipsecSecret: [UInt8]
             if let reference = tenant.ipsecSecret {

@@ -37,7 +37,8 @@ struct ConfigurationParser {
             }
         }
         if let node = top["limits"] {
-            let limits = try mapping(node, "limits", allowed: ["maxDevices", "concurrency", "apiConnections"])
+            let limits = try mapping(node, "limits", allowed: ["maxDevices", "concurrency", "apiConnections", "input"])
+            if let value = limits["input"] { configuration.limits.input = try inputLimits(value, "limits.input") }
             if let value = limits["maxDevices"] {
                 configuration.limits.maxDevices = try integer(value, "limits.maxDevices", range: 1...1_000_000)
             }

@@ -1,3 +1,4 @@
+import CMSModel
 /// The daemon's timers and timeouts. Defaults suit production; tests shorten them through `cmsd.yaml`.
 public struct DaemonTiming: Sendable, Hashable {
     /// First retry delay after a transient reconcile error; doubles up to ``retryCap``.
@@ -41,10 +42,15 @@ public struct DaemonLimits: Sendable, Hashable {
     public var concurrency: Int
     /// Open API connections at most (further capped by the file-descriptor budget, ``FileDescriptorBudget``).
     public var apiConnections: Int
+    /// Caps on what one revision of a tenant repository may make `cmsd` read, parse and hold (`limits.input`).
+    public var input: InputLimits
 
-    public init(maxDevices: Int = 10_000, concurrency: Int = 256, apiConnections: Int = 256) {
+    public init(
+        maxDevices: Int = 10_000, concurrency: Int = 256, apiConnections: Int = 256, input: InputLimits = .default
+    ) {
         self.maxDevices = maxDevices
         self.concurrency = concurrency
         self.apiConnections = apiConnections
+        self.input = input
     }
 }
