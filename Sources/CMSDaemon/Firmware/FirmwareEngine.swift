@@ -58,6 +58,8 @@ public actor FirmwareEngine {
     var revision: Revision?
     var intents: [String: FirmwareIntent] = [:]
     var watchers: [String: Task<Void, Never>] = [:]
+    /// Devices whose turn came while they were not connected yet, waited for (``awaitConnection(_:rollout:until:)``).
+    var starting: [String: Task<Void, Never>] = [:]
     var attempts: [String: Int] = [:]
     /// `device|image` already reported as skipped (same version / product mismatch) since the last revision.
     var noted: Set<String> = []
@@ -99,6 +101,7 @@ public actor FirmwareEngine {
         stopped = true
         for task in loops { task.cancel() }
         for task in watchers.values { task.cancel() }
+        for task in starting.values { task.cancel() }
         loops = []
         watchers = [:]
     }
@@ -175,6 +178,17 @@ public actor FirmwareEngine {
                 }
             }
             await save(index)
+        }
+        // An intent whose device is no longer in flight in its rollout: the outcome was saved and the process
+        // stopped before the intent closed. Nothing is pending on the device.
+        for intent in intents.values {
+            let inFlight = rollouts.first { $0.id == intent.rollout }.map { $0.inFlightDevices.contains(intent.device) }
+            if inFlight != true {
+                logger.notice(
+                    "closing a firmware intent whose outcome was already recorded",
+                    metadata: ["device": "\(intent.device)", "rollout": "\(intent.rollout)"])
+                await closeIntent(intent.device)
+            }
         }
         counter = rollouts.count
     }
@@ -355,7 +369,37 @@ public actor FirmwareEngine {
         revision?.snapshot?.firmware.first { $0.name == name }
     }
 
-    func startDevice(_ device: String, rollout id: String) async {
+    /// Until when a device found in `state` at its turn is waited for (nil: it fails at once).
+    func patience(for state: DeviceState, rollout id: String) -> Timestamp? {
+        let deadline = Duration.seconds(rebootDeadline(id))
+        switch state {
+        case .identifying, .rebooting: return now() + deadline
+        case .disconnected, .awaitingAddress: return startedAt + deadline
+        case .connected, .communicating, .suspended: return nil
+        }
+    }
+
+    /// Looks at the device again after a poll interval (``startDevice(_:rollout:waitedUntil:)``).
+    func awaitConnection(_ device: String, rollout id: String, until: Timestamp) {
+        starting[device]?.cancel()
+        let clock = clock
+        let poll = settings.poll
+        starting[device] = Task { [weak self] in
+            do { try await clock.sleep(for: poll) } catch { return }
+            await self?.resumeStart(device, rollout: id, until: until)
+        }
+    }
+
+    func resumeStart(_ device: String, rollout id: String, until: Timestamp) async {
+        starting[device] = nil
+        // Still its turn: the rollout may have been paused, cancelled or superseded meanwhile.
+        guard !stopped, let index = index(of: id), !rollouts[index].isOver,
+            rollouts[index].inFlightDevices.contains(device)
+        else { return }
+        await startDevice(device, rollout: id, waitedUntil: until)
+    }
+
+    func startDevice(_ device: String, rollout id: String, waitedUntil: Timestamp? = nil) async {
         guard let index = index(of: id), let controller else { return }
         let rollout = rollouts[index]
         guard let image = image(named: rollout.image) else {
@@ -368,6 +412,15 @@ public actor FirmwareEngine {
         }
         let info = await agent.info()
         guard info.state == .connected || info.state == .communicating, let identity = info.identity else {
+            // Connecting, identifying or rebooting is a moment, and so is any state just after this cmsd started
+            // (its devices are reconnecting): the device is waited for, up to the reboot deadline, before its
+            // turn fails. (A CI run under load failed an already updated device that was `identifying` right
+            // after a restart, and its rollout stopped.)
+            let until = waitedUntil ?? patience(for: info.state, rollout: id)
+            if let until, now() < until {
+                awaitConnection(device, rollout: id, until: until)
+                return
+            }
             await emit(
                 .firmwareUpdateFailed, device: device, user: rollout.user,
                 details: ["version": image.version, "error": "the device is \(info.state.rawValue)"])
@@ -561,11 +614,11 @@ public actor FirmwareEngine {
         }
         if mode == .noReboot || output.rebooting == false {
             installedAwaitingReboot[device] = (image.version, now())
-            await closeIntent(device)
             await emit(
                 .firmwareUpdateSucceeded, device: device, user: user,
                 details: ["version": image.version, "note": "installed; runs after the next reboot"])
             await finish(device, rollout: id, .done)
+            await closeIntent(device)
             return
         }
         watch(intent, recovered: false)
@@ -632,10 +685,13 @@ public actor FirmwareEngine {
         let connected = info.state == .connected || info.state == .communicating
         let user = index(of: intent.rollout).flatMap { rollouts[$0].user }
         if connected, let identity = info.identity, identity.firmwareVersion == intent.version {
-            await closeIntent(intent.device)
             await emit(.firmwareUpdateSucceeded, device: intent.device, user: user, details: ["version": intent.version])
             watchers[intent.device] = nil
+            // The outcome is saved before the intent closes: killed in between, the next start finds the device
+            // done and a stale intent (closed at restore), never an in-flight device without its intent — that
+            // one would be started again and end "skipped: already runs" instead of done.
             await finish(intent.device, rollout: intent.rollout, .done)
+            await closeIntent(intent.device)
             return true
         }
         guard now() >= deadline else { return false }
