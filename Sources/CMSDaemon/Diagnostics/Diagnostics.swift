@@ -99,8 +99,12 @@ public final class Diagnostics: Sendable {
                 status: 409, code: "device-not-connected",
                 message: "\(device) is \(unavailable.state.rawValue): \(unavailable.reason); try again once it is connected")
         case let rpcError as RPCError:
+            // The device answered: it refused what it was asked (e.g. `% Invalid input detected` for bad arguments),
+            // the request's fault and not a broken upstream (502, which schemathesis rightly flagged). A device too
+            // busy to take it is a conflict to retry.
+            let busy = ["in-use", "lock-denied", "resource-denied"].contains(rpcError.tag)
             return APIError(
-                status: 502, code: "device-error",
+                status: busy ? 409 : 422, code: busy ? "device-busy" : "device-refused",
                 message: "\(device) refused \(rpc): \(rpcError.message ?? rpcError.tag)")
         case let client as NETCONFClientError where client.code == .rpcTimeout:
             return APIError(
