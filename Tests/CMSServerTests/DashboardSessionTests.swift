@@ -13,7 +13,7 @@ import Testing
         var extra: [String] = []
         /// Runs curl; returns the status code and the body (and the headers when asked).
         func callAsFunction(_ path: String, form: [String: String]? = nil, cookies: Bool = true, headers: Bool = false)
-            throws -> (status: Int, body: String)
+            async throws -> (status: Int, body: String)
         {
             var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}"] + extra
             if headers { arguments.append("-i") }
@@ -24,13 +24,23 @@ import Testing
                 }
             }
             arguments.append(base + path)
-            let result = try runCurl(arguments)
+            let result = try await runCurl(arguments)
             let split = result.split(separator: "\n", omittingEmptySubsequences: false)
             return (Int(split.last ?? "") ?? 0, split.dropLast().joined(separator: "\n"))
         }
     }
 
-    static func runCurl(_ arguments: [String]) throws -> String {
+    /// curl waited for on a GCD thread: a blocking wait on the Swift concurrency pool (2 threads on a 2-core machine)
+    /// starves the in-process server that must answer it when suites run side by side.
+    static func runCurl(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runCurlBlocking(arguments) })
+            }
+        }
+    }
+
+    static func runCurlBlocking(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = arguments
@@ -53,38 +63,38 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: jar) }
             let curl = Curl(base: server.base, jar: jar)
             // Without a session: pages lead to the login page, actions are refused.
-            #expect(try curl("/devices").status == 303)
-            #expect(try curl("/actions/reconcile", form: ["csrf": "x"]).status == 401)
-            #expect(try curl("/login", form: ["token": "wrong"]).status == 401)
+            #expect(try await curl("/devices").status == 303)
+            #expect(try await curl("/actions/reconcile", form: ["csrf": "x"]).status == 401)
+            #expect(try await curl("/login", form: ["token": "wrong"]).status == 401)
             // Log in: the cookie is HttpOnly, SameSite=Strict; not Secure on plain HTTP.
-            let login = try curl("/login", form: ["token": Tokens.acme], headers: true)
+            let login = try await curl("/login", form: ["token": Tokens.acme], headers: true)
             #expect(login.status == 303)
             let setCookie = login.body.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: cms_session=") }
             let cookie = try #require(setCookie.map(String.init))
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"))
             #expect(server.fake.userEvents.map { "\($0.tenant) \($0.type.rawValue) \($0.user)" }
                 == ["acme user.login acme-ci"])
-            let overview = try curl("/")
+            let overview = try await curl("/")
             #expect(overview.status == 200 && overview.body.contains("acme-ci"))
             let csrf = try #require(Self.csrf(overview.body))
             // Actions: a forged or missing CSRF token is refused; the right one reconciles as the token's name.
-            #expect(try curl("/actions/reconcile", form: ["csrf": String(repeating: "0", count: 64)]).status == 403)
-            #expect(try curl("/actions/reconcile", form: ["device": "tokyo-01"]).status == 403, "no CSRF token at all")
-            #expect(try curl("/actions/reconcile", form: ["csrf": csrf, "device": "tokyo-01", "back": "/devices"]).status == 303)
+            #expect(try await curl("/actions/reconcile", form: ["csrf": String(repeating: "0", count: 64)]).status == 403)
+            #expect(try await curl("/actions/reconcile", form: ["device": "tokyo-01"]).status == 403, "no CSRF token at all")
+            #expect(try await curl("/actions/reconcile", form: ["csrf": csrf, "device": "tokyo-01", "back": "/devices"]).status == 303)
             let reconciles = await server.fake.reconciles
             #expect(reconciles.count == 1 && reconciles.first?.user == "acme-ci" && reconciles.first?.device == "tokyo-01")
             // Fetch now: asked with the token's name as the user, like a refresh through the API.
-            #expect(try curl("/actions/refresh", form: ["csrf": csrf, "back": "/"]).status == 303)
-            #expect(try curl("/actions/refresh", form: ["csrf": String(repeating: "0", count: 64)]).status == 403)
+            #expect(try await curl("/actions/refresh", form: ["csrf": csrf, "back": "/"]).status == 303)
+            #expect(try await curl("/actions/refresh", form: ["csrf": String(repeating: "0", count: 64)]).status == 403)
             let api = try await server.request("POST", "/api/v1/tenants/acme/refresh", token: Tokens.acme)
             #expect(api.status == 200)
             let refreshes = userRefreshes.withLock { $0[server.fake.key] }
             #expect(refreshes == ["acme acme-ci", "acme acme-ci"])
             // A tenant token cannot switch to another tenant.
-            #expect(try curl("/tenant", form: ["csrf": csrf, "tenant": "globex"]).status == 403)
+            #expect(try await curl("/tenant", form: ["csrf": csrf, "tenant": "globex"]).status == 403)
             // Logout ends the session: the old cookie no longer works.
-            #expect(try curl("/logout", form: ["csrf": csrf]).status == 303)
-            #expect(try curl("/").status == 303)
+            #expect(try await curl("/logout", form: ["csrf": csrf]).status == 303)
+            #expect(try await curl("/").status == 303)
             #expect(server.fake.userEvents.map(\.type) == [.userLogin, .userLogout])
         }
     }
@@ -94,26 +104,26 @@ import Testing
             let jar = FileManager.default.temporaryDirectory.appendingPathComponent("jar-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: jar) }
             let curl = Curl(base: server.base, jar: jar)
-            #expect(try curl("/login", form: ["token": Tokens.ops]).status == 303)
-            var page = try curl("/")
+            #expect(try await curl("/login", form: ["token": Tokens.ops]).status == 303)
+            var page = try await curl("/")
             #expect(page.body.contains("id=\"tenant-switch\"") && page.body.contains("<h1>Overview — acme"))
             let csrf = try #require(Self.csrf(page.body))
-            #expect(try curl("/tenant", form: ["csrf": csrf, "tenant": "globex"]).status == 303)
-            page = try curl("/")
+            #expect(try await curl("/tenant", form: ["csrf": csrf, "tenant": "globex"]).status == 303)
+            page = try await curl("/")
             #expect(page.body.contains("<h1>Overview — globex"))
             // Japanese by Accept-Language.
-            let japanese = try Self.runCurl(["-s", "-b", jar, "-H", "Accept-Language: ja,en;q=0.5", server.base + "/"])
+            let japanese = try await Self.runCurl(["-s", "-b", jar, "-H", "Accept-Language: ja,en;q=0.5", server.base + "/"])
             #expect(japanese.contains("機器一覧") && japanese.contains("lang=\"ja\""))
 
             let viewerJar = jar + "-viewer"
             defer { try? FileManager.default.removeItem(atPath: viewerJar) }
             let viewer = Curl(base: server.base, jar: viewerJar)
-            #expect(try viewer("/login", form: ["token": Tokens.readOnly]).status == 303)
-            let viewerPage = try viewer("/")
+            #expect(try await viewer("/login", form: ["token": Tokens.readOnly]).status == 303)
+            let viewerPage = try await viewer("/")
             #expect(viewerPage.status == 200 && !viewerPage.body.contains("id=\"reconcile\""))
             let viewerCSRF = try #require(Self.csrf(viewerPage.body))
-            #expect(try viewer("/actions/reconcile", form: ["csrf": viewerCSRF]).status == 403)
-            #expect(try viewer("/actions/refresh", form: ["csrf": viewerCSRF]).status == 403)
+            #expect(try await viewer("/actions/reconcile", form: ["csrf": viewerCSRF]).status == 403)
+            #expect(try await viewer("/actions/refresh", form: ["csrf": viewerCSRF]).status == 403)
             // …and the API refuses its POSTs too.
             let api = try await server.request("POST", "/api/v1/tenants/acme/reconcile", token: Tokens.readOnly)
             #expect(api.status == 403)

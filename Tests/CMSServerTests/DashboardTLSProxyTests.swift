@@ -71,7 +71,9 @@ import Testing
 
         func stop() {
             if process.isRunning {
-                process.terminate()
+                // SIGKILL: nginx without a master process keeps the signal mask it was started with, and a test
+                // process starts it with SIGTERM blocked.
+                kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
             try? FileManager.default.removeItem(at: folder)
@@ -92,28 +94,28 @@ import Testing
             let curl = DashboardSessionTests.Curl(base: proxy.base, jar: jar, extra: ["-k"])
             // nginx is up once it answers over TLS (generous: a loaded CI machine).
             let deadline = Date().addingTimeInterval(60)
-            while try curl("/login").status != 200 {
+            while try await curl("/login").status != 200 {
                 guard Date() < deadline, proxy.process.isRunning else {
                     let log = (try? String(contentsOf: proxy.folder.appendingPathComponent("error.log"), encoding: .utf8))
                     throw TestFailure("nginx did not answer over TLS: \(log ?? "no log")")
                 }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            let login = try curl("/login", form: ["token": Tokens.acme], headers: true)
+            let login = try await curl("/login", form: ["token": Tokens.acme], headers: true)
             #expect(login.status == 303)
             let cookie = try #require(Self.setCookie(login.body))
             #expect(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
                     "\(cookie)")
             // The browser sends a Secure cookie back over https: the session works through the proxy.
-            let overview = try curl("/")
+            let overview = try await curl("/")
             #expect(overview.status == 200 && overview.body.contains("acme-ci"))
-            let switched = try curl("/lang/ja?back=/", headers: true)
+            let switched = try await curl("/lang/ja?back=/", headers: true)
             #expect(switched.body.lowercased().contains("set-cookie: cms_lang=ja") && switched.body.contains("; Secure"))
 
             // The same server reached directly over plain HTTP: no Secure (it would never come back).
             let directJar = jar + "-direct"
             let direct = DashboardSessionTests.Curl(base: server.base, jar: directJar)
-            let plain = try #require(Self.setCookie(try direct("/login", form: ["token": Tokens.acme], headers: true).body))
+            let plain = try #require(Self.setCookie(try await direct("/login", form: ["token": Tokens.acme], headers: true).body))
             #expect(!plain.contains("Secure"), "\(plain)")
         }
     }

@@ -99,10 +99,12 @@ public final class Diagnostics: Sendable {
                 status: 409, code: "device-not-connected",
                 message: "\(device) is \(unavailable.state.rawValue): \(unavailable.reason); try again once it is connected")
         case let rpcError as RPCError:
-            // The device refused the command it was given (its CLI's own message): the request's content is what
-            // it refused, not a gateway failure, so 422, not 5xx.
+            // The device answered: it refused what it was asked (e.g. `% Invalid input detected` for bad arguments),
+            // the request's fault and not a broken upstream (502, which schemathesis rightly flagged). A device too
+            // busy to take it is a conflict to retry.
+            let busy = ["in-use", "lock-denied", "resource-denied"].contains(rpcError.tag)
             return APIError(
-                status: 422, code: "device-refused",
+                status: busy ? 409 : 422, code: busy ? "device-busy" : "device-refused",
                 message: "\(device) refused \(rpc): \(rpcError.message ?? rpcError.tag)")
         case let client as NETCONFClientError where client.code == .rpcTimeout:
             return APIError(

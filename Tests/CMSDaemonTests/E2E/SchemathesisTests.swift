@@ -87,6 +87,8 @@ import Testing
             return true
         }
 
+        // One worker: with two, hypothesis's ast.parse in two threads at once hits CPython 3.11's "AST constructor
+        // recursion depth mismatch" (a SystemError in schemathesis, not an answer of ours; seen 2026-12-08).
         let report = harness.folder.appendingPathComponent("schemathesis")
         let started = ContinuousClock.now
         let run = try await runCapturing(
@@ -95,7 +97,7 @@ import Testing
                 "st", "run", ReconcileHarness.packageRoot.appendingPathComponent("schemas/openapi.yaml").path,
                 "--url", base, "-H", "Authorization: Bearer \(century)",
                 "--checks", "all", "--exclude-checks", Self.excludedChecks.joined(separator: ","),
-                "--max-examples", String(Self.examples), "--max-time", String(Self.maxTime), "--workers", "2",
+                "--max-examples", String(Self.examples), "--max-time", String(Self.maxTime), "--workers", "1",
                 "--phases", "examples,coverage,fuzzing", "--request-timeout", "20", "--seed", "16", "--no-color",
                 "--report", "junit",
                 "--report-dir", report.path,
