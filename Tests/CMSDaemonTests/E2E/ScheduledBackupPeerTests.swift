@@ -81,5 +81,16 @@ import Testing
         let aborted = try #require(try await h.events(.scheduleAborted).first { $0.details["schedule"] == "offsite" })
         #expect(aborted.details["reason"]?.contains("backup.ssh") == true, "\(aborted.details)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: backups).count == 2, "a failure removes nothing")
+
+        // A scheduled backup restores like any other; the restore erases the device syslogs (SPEC §11) and the
+        // device comes back on the restored key and pin.
+        let code = h.codes[0]
+        _ = try await h.daemon.fetchSyslog(FirmwareHarness.tenant, target: .device(code), user: "ops")
+        #expect(try await h.daemon.syslogFiles(FirmwareHarness.tenant, device: code).files.count == 1)
+        let restored = try await h.daemon.restore(
+            FirmwareHarness.tenant, from: "fw-nightly-20270116T030000Z.tgz", checkOnly: false, user: "ops")
+        #expect(restored.restored)
+        #expect(try await h.daemon.syslogFiles(FirmwareHarness.tenant, device: code).files.isEmpty)
+        #expect(await eventuallyTrue(timeout: .seconds(120)) { try await h.connectedCount() == h.count })
     }
 }
