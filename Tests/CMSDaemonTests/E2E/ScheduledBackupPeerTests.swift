@@ -56,7 +56,14 @@ import Testing
         // Three nights: three backups, each named by its due time; the oldest is removed after the third.
         for (night, day) in ["14", "15", "16"].enumerated() {
             #expect(await wall.jump(to: "2027-01-\(day)T03:00:30Z"))
-            #expect(await eventuallyTrue(timeout: .seconds(120)) { try await succeeded().count == night + 1 })
+            let done = await eventuallyTrue(timeout: .seconds(120)) { try await succeeded().count == night + 1 }
+            if !done {
+                let all = try await h.daemon.events.search(EventQuery(tenant: FirmwareHarness.tenant, limit: 100))
+                let lines = all.prefix(30).map { "\($0.type.rawValue) \($0.user ?? "") \($0.details)" }
+                let text = lines.joined(separator: "\n")
+                Issue.record("night \(night + 1): no backup; sleepers \(wall.clock.sleepers); the newest events:\n\(text)")
+                return
+            }
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: backups).sorted()
         #expect(files == ["fw-nightly-20270115T030000Z.tgz", "fw-nightly-20270116T030000Z.tgz"])
