@@ -56,7 +56,7 @@ import Testing
         // Three nights: three backups, each named by its due time; the oldest is removed after the third.
         for (night, day) in ["14", "15", "16"].enumerated() {
             #expect(await wall.jump(to: "2027-01-\(day)T03:00:30Z"))
-            let done = await eventuallyTrue(timeout: .seconds(120)) { try await succeeded().count == night + 1 }
+            let done = await wall.until { try await succeeded().count == night + 1 }
             if !done {
                 let all = try await h.daemon.events.search(EventQuery(tenant: FirmwareHarness.tenant, limit: 100))
                 let lines = all.prefix(30).map { "\($0.type.rawValue) \($0.user ?? "") \($0.details)" }
@@ -80,7 +80,7 @@ import Testing
 
         // The off-site schedule has no `backup.ssh` settings in cmsd.yaml: refused with the reason, twice visible.
         #expect(await wall.jump(to: "2027-01-16T03:30:30Z"))
-        #expect(await eventuallyTrue(timeout: .seconds(60)) {
+        #expect(await wall.until {
             try await h.events(.scheduleAborted).contains { $0.details["schedule"] == "offsite" }
         })
         let failed = try await h.events(.tenantBackupFailed)
