@@ -290,6 +290,14 @@ extension Daemon: BackupControl {
         } catch {
             failure = error
         }
+        // SPEC §11: a restore erases the tenant's device syslogs (they are never in a backup); the controller is
+        // stopped, so no fetch writes meanwhile.
+        if failure == nil {
+            let syslogs = tenantFolder(tenant.code) + "/syslog"
+            if FileManager.default.fileExists(atPath: syslogs) {
+                do { try FileManager.default.removeItem(atPath: syslogs) } catch { failure = error }
+            }
+        }
         // The image store re-reads the restored records (those whose image is on this server).
         if let engine = firmwareEngines[tenant.code] {
             do {

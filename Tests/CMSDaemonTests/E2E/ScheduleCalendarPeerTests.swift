@@ -31,6 +31,17 @@ final class SteppedWall: Sendable {
         await clock.advance(by: .seconds(61))
         return true
     }
+
+    /// Waits until `condition` holds, stepping the schedulers' clock by 61 s between looks: a scheduler that was
+    /// busy (not asleep) when the wall time moved wakes at the next step. The wall time stands still meanwhile, so
+    /// a step fires nothing new — a due time is handled once (the ledger).
+    func until(timeout: Duration = .seconds(120), _ condition: @escaping @Sendable () async throws -> Bool) async -> Bool {
+        await eventuallyTrue(timeout: timeout) {
+            if try await condition() { return true }
+            await self.clock.advance(by: .seconds(61))
+            return try await condition()
+        }
+    }
 }
 
 /// Issue 13's proof on an `nxr-sim` fleet: schedules fire over real NETCONF/SSH at wall-clock times of the tenant's
@@ -102,21 +113,21 @@ final class SteppedWall: Sendable {
 
         // The gap: 02:30 does not exist on 28 March; the schedule fires at 03:00 CEST, once.
         #expect(await wall.jump(to: "2027-03-28T01:00:30Z"))
-        #expect(await eventuallyTrue(timeout: .seconds(120)) { try await Self.fetched(h, by: "gap") == h.count })
+        #expect(await wall.until { try await Self.fetched(h, by: "gap") == h.count })
         #expect(try await Self.fired(h, "gap") == ["2027-03-28T01:00:00Z"])
 
         // Day 31 in March; April has none (nothing due, nothing missed); then May.
         #expect(await wall.jump(to: "2027-03-31T01:00:30Z"))
-        #expect(await eventuallyTrue(timeout: .seconds(120)) { try await Self.fetched(h, by: "month-end") == h.count })
+        #expect(await wall.until { try await Self.fetched(h, by: "month-end") == h.count })
         #expect(await wall.jump(to: "2027-05-31T01:00:30Z"))
-        #expect(await eventuallyTrue(timeout: .seconds(120)) { try await Self.fetched(h, by: "month-end") == 2 * h.count })
+        #expect(await wall.until { try await Self.fetched(h, by: "month-end") == 2 * h.count })
         #expect(try await Self.fired(h, "month-end") == ["2027-03-31T01:00:00Z", "2027-05-31T01:00:00Z"])
         #expect(try await h.events(.scheduleAborted).isEmpty, "nothing skipped or missed in April")
 
         // cmsd "down" from June to the fall-back night: July's and August's 31st are missed (more than the grace
         // ago) — one event that counts 2 (June and September have no 31st); then 02:30 CEST fires.
         #expect(await wall.jump(to: "2027-10-31T00:30:30Z"))
-        #expect(await eventuallyTrue(timeout: .seconds(120)) {
+        #expect(await wall.until {
             let fetched = try await Self.fetched(h, by: "fold")
             let aborted = try await h.events(.scheduleAborted)
             return fetched == h.count && !aborted.isEmpty
@@ -129,7 +140,7 @@ final class SteppedWall: Sendable {
 
         // 02:30 comes again at 01:30Z (CET): no second fire. 03:00 CET (02:00Z) is the month end's.
         #expect(await wall.jump(to: "2027-10-31T02:00:30Z"))
-        #expect(await eventuallyTrue(timeout: .seconds(120)) { try await Self.fetched(h, by: "month-end") == 3 * h.count })
+        #expect(await wall.until { try await Self.fetched(h, by: "month-end") == 3 * h.count })
         #expect(try await Self.fired(h, "fold") == ["2027-10-31T00:30:00Z"], "the overlap fires once")
         #expect(try await Self.fired(h, "month-end") == [
             "2027-03-31T01:00:00Z", "2027-05-31T01:00:00Z", "2027-10-31T02:00:00Z",

@@ -56,7 +56,14 @@ import Testing
         // Three nights: three backups, each named by its due time; the oldest is removed after the third.
         for (night, day) in ["14", "15", "16"].enumerated() {
             #expect(await wall.jump(to: "2027-01-\(day)T03:00:30Z"))
-            #expect(await eventuallyTrue(timeout: .seconds(120)) { try await succeeded().count == night + 1 })
+            let done = await wall.until { try await succeeded().count == night + 1 }
+            if !done {
+                let all = try await h.daemon.events.search(EventQuery(tenant: FirmwareHarness.tenant, limit: 100))
+                let lines = all.prefix(30).map { "\($0.type.rawValue) \($0.user ?? "") \($0.details)" }
+                let text = lines.joined(separator: "\n")
+                Issue.record("night \(night + 1): no backup; sleepers \(wall.clock.sleepers); the newest events:\n\(text)")
+                return
+            }
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: backups).sorted()
         #expect(files == ["fw-nightly-20270115T030000Z.tgz", "fw-nightly-20270116T030000Z.tgz"])
@@ -73,7 +80,7 @@ import Testing
 
         // The off-site schedule has no `backup.ssh` settings in cmsd.yaml: refused with the reason, twice visible.
         #expect(await wall.jump(to: "2027-01-16T03:30:30Z"))
-        #expect(await eventuallyTrue(timeout: .seconds(60)) {
+        #expect(await wall.until {
             try await h.events(.scheduleAborted).contains { $0.details["schedule"] == "offsite" }
         })
         let failed = try await h.events(.tenantBackupFailed)
@@ -81,5 +88,16 @@ import Testing
         let aborted = try #require(try await h.events(.scheduleAborted).first { $0.details["schedule"] == "offsite" })
         #expect(aborted.details["reason"]?.contains("backup.ssh") == true, "\(aborted.details)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: backups).count == 2, "a failure removes nothing")
+
+        // A scheduled backup restores like any other; the restore erases the device syslogs (SPEC §11) and the
+        // device comes back on the restored key and pin.
+        let code = h.codes[0]
+        _ = try await h.daemon.fetchSyslog(FirmwareHarness.tenant, target: .device(code), user: "ops")
+        #expect(try await h.daemon.syslogFiles(FirmwareHarness.tenant, device: code).files.count == 1)
+        let restored = try await h.daemon.restore(
+            FirmwareHarness.tenant, from: "fw-nightly-20270116T030000Z.tgz", checkOnly: false, user: "ops")
+        #expect(restored.restored)
+        #expect(try await h.daemon.syslogFiles(FirmwareHarness.tenant, device: code).files.isEmpty)
+        #expect(await eventuallyTrue(timeout: .seconds(120)) { try await h.connectedCount() == h.count })
     }
 }
