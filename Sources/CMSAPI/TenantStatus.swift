@@ -17,6 +17,8 @@ public struct TenantStatus: Sendable, Hashable, Codable {
     public var ready: Int
     public var reconciling: Int
     public var stalled: Int
+    /// Devices suspended in the repository (sync status `suspended`): neither ready nor stalled.
+    public var suspended: Int
     /// What the revision in force declares that `cmsd` does not carry out yet, each with the issue that will
     /// (`gitops.not-carried-out`); empty when everything it declares is carried out.
     public var notCarriedOut: [String]
@@ -27,7 +29,7 @@ public struct TenantStatus: Sendable, Hashable, Codable {
         tenant: String, condition: SyncCondition, lastAppliedRevision: String? = nil,
         lastAttemptedRevision: String? = nil, lintErrors: [String] = [], lastFetchError: String? = nil,
         lastFetch: Timestamp? = nil, counts: DeviceStateCounts = DeviceStateCounts(), ready: Int = 0,
-        reconciling: Int = 0, stalled: Int = 0, notCarriedOut: [String] = [], timeZone: String? = nil
+        reconciling: Int = 0, stalled: Int = 0, suspended: Int = 0, notCarriedOut: [String] = [], timeZone: String? = nil
     ) {
         self.timeZone = timeZone
         self.tenant = tenant
@@ -41,6 +43,7 @@ public struct TenantStatus: Sendable, Hashable, Codable {
         self.ready = ready
         self.reconciling = reconciling
         self.stalled = stalled
+        self.suspended = suspended
         self.notCarriedOut = notCarriedOut
     }
 }

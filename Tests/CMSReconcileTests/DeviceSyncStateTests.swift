@@ -111,6 +111,23 @@ struct DeviceSyncStateTests {
         #expect(state.condition.since == t0 + .seconds(3))
     }
 
+    @Test("a suspended device is its own status, not stalled; a resume queues it")
+    func suspended() {
+        var state = DeviceSyncState(at: t0)
+        state.failed(record(.failed, "r1", at: 1), errorClass: .retry, nextRetry: t0 + .seconds(5))
+        state.suspended(at: t0 + .seconds(3))
+        #expect(
+            state.condition
+                == SyncCondition(
+                    status: .suspended, reason: "Suspended", message: "suspended in the repository",
+                    since: t0 + .seconds(3)))
+        #expect(state.nextRetry == nil)
+        state.suspended(at: t0 + .seconds(7))
+        #expect(state.condition.since == t0 + .seconds(3), "since moves only when the status changes")
+        state.queued(at: t0 + .seconds(9))
+        #expect(state.condition.status == .reconciling && state.condition.reason == "Queued")
+    }
+
     @Test("history keeps the newest 20 runs, newest first")
     func historyCap() {
         var state = DeviceSyncState(at: t0)

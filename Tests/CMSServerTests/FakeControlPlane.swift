@@ -1,3 +1,4 @@
+import Foundation
 import CMSAPI
 import CMSModel
 
@@ -5,6 +6,8 @@ import CMSModel
 /// real one would, and records what the server asked it, so tests see exactly what crossed the seam.
 actor FakeControlPlane: ControlPlane {
     static let since = Timestamp(iso8601: "2026-11-27T01:02:03Z")!
+    /// This fake's own key in the records its extensions keep (an address may be reused by a later fake).
+    nonisolated let key = UUID()
 
     /// What the server passed in.
     private(set) var deviceQueries: [DeviceListQuery] = []
@@ -29,7 +32,7 @@ actor FakeControlPlane: ControlPlane {
                 code: "nagoya-03", name: "=cmd|' /C calc'!A0", product: "NXR-530", state: .awaitingAddress,
                 sync: .stalled),
             DeviceSummary(
-                code: "fukuoka-04", name: "福岡, \"倉庫\"", product: "NXR-530", state: .suspended, sync: .stalled),
+                code: "fukuoka-04", name: "福岡, \"倉庫\"", product: "NXR-530", state: .suspended, sync: .suspended),
         ],
         "globex": [
             DeviceSummary(code: "gx-1", name: "Globex HQ", product: "NXR-G110", state: .connected, sync: .ready)
@@ -80,7 +83,8 @@ actor FakeControlPlane: ControlPlane {
             lastFetch: Self.since + .seconds(5), counts: DeviceStateCounts(devices.map(\.state)),
             ready: devices.filter { $0.sync == .ready }.count,
             reconciling: devices.filter { $0.sync == .reconciling }.count,
-            stalled: devices.filter { $0.sync == .stalled }.count, timeZone: timeZoneShown)
+            stalled: devices.filter { $0.sync == .stalled }.count,
+            suspended: devices.filter { $0.sync == .suspended }.count, timeZone: timeZoneShown)
     }
 
     func devices(_ tenant: String, query: DeviceListQuery) async throws(APIError) -> DevicePage {
@@ -202,7 +206,7 @@ actor FakeControlPlane: ControlPlane {
     nonisolated func metrics() async -> MetricsSnapshot {
         var snapshot = MetricsSnapshot(
             devicesByState: ["acme": ["connected": 1, "disconnected": 1], "globex": ["connected": 1]],
-            devicesBySync: ["acme": ["ready": 1, "stalled": 2], "globex": ["ready": 1]],
+            devicesBySync: ["acme": ["ready": 1, "stalled": 1, "suspended": 1], "globex": ["ready": 1]],
             reconciles: ["acme": ["applied": 7, "no-changes": 3], "globex": ["failed": 2]],
             reconcileErrors: ["acme": ["retry": 1], "globex": ["terminal": 2]],
             durationBuckets: [0.5, 1, 5], durationCounts: [2, 5, 9], durationSum: 21.25, durationCount: 10,

@@ -43,7 +43,8 @@ import Testing
                 samples.first { $0.name == name && $0.labels == labels }?.value
             }
             #expect(value("cms_devices", ["tenant": "acme", "state": "connected"]) == 1)
-            #expect(value("cms_devices_sync", ["tenant": "acme", "status": "stalled"]) == 2)
+            #expect(value("cms_devices_sync", ["tenant": "acme", "status": "stalled"]) == 1)
+            #expect(value("cms_devices_sync", ["tenant": "acme", "status": "suspended"]) == 1)
             #expect(value("cms_reconciles_total", ["tenant": "acme", "outcome": "no-changes"]) == 3)
             #expect(value("cms_reconcile_errors_total", ["tenant": "globex", "class": "terminal"]) == 2)
             #expect(value("cms_git_fetch_errors_total", ["tenant": "globex"]) == 4)

@@ -8,7 +8,7 @@ import Testing
     @Test(arguments: [
         ("/devices?state=bogus", "state: 'bogus' is not valid; use one of awaiting-address, identifying, connected"),
         ("/devices?state=connected,bogus", "'bogus'"),
-        ("/devices?sync=green", "sync: 'green' is not valid; use one of ready, reconciling, stalled"),
+        ("/devices?sync=green", "sync: 'green' is not valid; use one of ready, reconciling, stalled, suspended"),
         ("/devices?field=colour&value=x", "field: 'colour' is not valid; use one of code, product, name"),
         ("/devices?field=name", "field: give value too"),
         ("/devices?value=x", "value: give field too"),

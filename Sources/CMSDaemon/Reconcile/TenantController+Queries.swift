@@ -15,6 +15,7 @@ extension TenantController {
         let ready = rows.count { $0.condition.status == .ready }
         let stalled = rows.count { $0.condition.status == .stalled }
         let reconciling = rows.count { $0.condition.status == .reconciling }
+        let suspendedSync = rows.count { $0.condition.status == .suspended }
         // A suspended device is the operator's decision and a device that never announced is waiting, not failing:
         // neither keeps the tenant from Ready.
         let suspended = rows.count { $0.state == .suspended }
@@ -81,6 +82,7 @@ extension TenantController {
             lastAttemptedRevision: tracker.lastAttemptedRevision, lintErrors: lintErrors,
             lastFetchError: tracker.lastFetchError, lastFetch: lastFetch,
             counts: DeviceStateCounts(rows.map(\.state)), ready: ready, reconciling: reconciling, stalled: stalled,
+            suspended: suspendedSync,
             notCarriedOut: inForce?.snapshot.map(NotCarriedOut.kinds(in:)) ?? [],
             timeZone: inForce?.snapshot?.tenant.timeZone)
     }

@@ -5,6 +5,9 @@ public enum SyncStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// A reconcile is queued or running, or is waiting for a retry after a transient error.
     case reconciling
     /// Reconciling cannot progress without a change: a terminal error (fix the repo), a blocked host
-    /// key, a suspended or unreachable device, a refused prune.
+    /// key, an unreachable device, a refused prune.
     case stalled
+    /// The operator suspended the device (`suspended: true` in the repository, SPEC §2): nothing is tried, nothing
+    /// failed. Not counted as stalled; it keeps no tenant from `ready`.
+    case suspended
 }

@@ -7,7 +7,8 @@ import CMSModel
 /// - `finished` → `ready` (`Applied`, `NoChanges`, `Drifted`), failures reset to 0;
 /// - `failed` → by ``ErrorClass``: `retry` → `reconciling` / `RetryScheduled`; `wait` → `stalled` /
 ///   `Unreachable`; `terminal` → `stalled` / `Failed`;
-/// - `stalled(reason:…)` for everything else that blocks (host key, suspended, prune refused…).
+/// - `stalled(reason:…)` for everything else that blocks (host key, prune refused…);
+/// - `suspended` — the operator's decision (`suspended: true`): its own status, `suspended` / `Suspended`.
 ///
 /// `condition.since` moves only when the status changes.
 public struct DeviceSyncState: Sendable, Hashable, Codable {
@@ -98,8 +99,14 @@ public struct DeviceSyncState: Sendable, Hashable, Codable {
         }
     }
 
-    /// Reconciling cannot progress until something changes (`HostKeyMismatch`, `Suspended`,
-    /// `Unreachable`, `PruneRefused`…). No retry is scheduled.
+    /// The device is suspended in the repository: `suspended` / `Suspended`, no retry. A resume is a ``queued(at:)``.
+    public mutating func suspended(at time: Timestamp) {
+        nextRetry = nil
+        set(.suspended, .suspended, "suspended in the repository", at: time)
+    }
+
+    /// Reconciling cannot progress until something changes (`HostKeyMismatch`, `Unreachable`, `PruneRefused`…).
+    /// No retry is scheduled.
     public mutating func stalled(reason: String, message: String, at time: Timestamp) {
         nextRetry = nil
         set(.stalled, reason, message, at: time)

@@ -66,7 +66,17 @@ struct APIClient: Sendable {
             throw CLIFailure("\(server) did not answer over HTTP")
         }
         guard !(200..<300).contains(http.statusCode) else { return data }
-        throw failure(status: http.statusCode, body: data)
+        throw await failure(status: http.statusCode, body: data, segments: segments)
+    }
+
+    /// ``failure(status:body:)`` and, for every command that names a device or a group, an unknown one answered
+    /// with the closest names the tenant has (did you mean …?).
+    func failure(status: Int, body: Data, segments: [String]) async -> CLIFailure {
+        let failure = failure(status: status, body: body)
+        guard status == 404, segments.count > 1, segments[0] == "tenants",
+            let unknown = try? JSONDecoder().decode(APIError.self, from: body)
+        else { return failure }
+        return await DidYouMean.unknownName(unknown, failure: failure, client: self, tenant: segments[1])
     }
 
     /// GET and decode JSON.

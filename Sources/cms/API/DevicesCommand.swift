@@ -24,7 +24,7 @@ struct DevicesCommand: AsyncParsableCommand {
     @Option(help: "Only devices in this state; repeatable.")
     var state: [String] = []
 
-    @Option(help: "Only devices with this sync status: ready, reconciling or stalled.")
+    @Option(help: "Only devices with this sync status: ready, reconciling, stalled or suspended.")
     var sync: String?
 
     @Option(help: "Search one field: FIELD=VALUE (exact) or FIELD~VALUE (partial).")

@@ -77,7 +77,7 @@ struct StatusCommand: AsyncParsableCommand {
     /// The documented exit status of a sync status (docs/cli.md).
     static func exitStatus(_ status: SyncStatus) -> Int32 {
         switch status {
-        case .ready: ExitConvention.success
+        case .ready, .suspended: ExitConvention.success  // a tenant is never suspended, only its devices
         case .stalled: ExitConvention.result
         case .reconciling: ExitConvention.unsettled
         }
@@ -101,7 +101,9 @@ struct StatusCommand: AsyncParsableCommand {
         pairs.append(("last fetch", status.lastFetch.map { Output.time($0, zone: zone) + " \(zoneName)" } ?? "-"))
         if let error = status.lastFetchError { pairs.append(("fetch error", error)) }
         pairs.append(("devices", DevicesCommand.countersLine(status.counts)))
-        let sync = "ready \(status.ready) · reconciling \(status.reconciling) · stalled \(status.stalled)"
+        let sync =
+            "ready \(status.ready) · reconciling \(status.reconciling) · stalled \(status.stalled)"
+            + " · suspended \(status.suspended)"
         pairs.append(("sync", sync))
         var text = Output.keyValues(pairs)
         if colour, let paint = Terminal.colour(severity: condition.status.rawValue) {

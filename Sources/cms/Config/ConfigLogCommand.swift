@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMSAPI
+import CMSModel
 import Foundation
 
 /// `cms config log DEVICE` — the archive revisions of a device, newest first.
@@ -15,20 +16,31 @@ struct ConfigLogCommand: AsyncParsableCommand {
     @Option(help: "At most this many revisions.")
     var limit: Int = 20
 
+    @OptionGroup var output: ListOutputOption
+
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
             let client = try api.client()
             let tenant = try await api.tenant(using: client)
             let log: ConfigLog = try await client.get(
                 ["tenants", tenant, "devices", device, "config", "log"], query: [("limit", String(limit))])
-            if log.entries.isEmpty { print("\(device): nothing archived yet") }
-            let formatter = ISO8601DateFormatter()
-            for entry in log.entries {
-                let time = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(entry.time)))
-                print("\(entry.revision.prefix(12))  \(time)  \(entry.author)  \(entry.subject)")
-                print("              files: \(entry.files.joined(separator: ", "))")
-            }
+            Output.write(try Self.listing(log, device: device).render(output.output))
             return 0
         }
+    }
+
+    /// One row per archive revision; `wide` and `csv` keep the whole revision id.
+    static func listing(_ log: ConfigLog, device: String) -> Listing<ConfigLog> {
+        var table = TextTable(headers: ["REVISION", "TIME (UTC)", "AUTHOR", "SUBJECT", "FILES"], flexible: [2, 3, 4])
+        var wide = table
+        for entry in log.entries {
+            let row = [
+                entry.revision, Output.time(Timestamp(microsecondsSince1970: entry.time * 1_000_000)), entry.author,
+                entry.subject, entry.files.joined(separator: " "),
+            ]
+            wide.rows.append(row)
+            table.rows.append([String(entry.revision.prefix(12))] + row.dropFirst())
+        }
+        return Listing(value: log, table: table, wideTable: wide, empty: "\(device): nothing archived yet")
     }
 }

@@ -50,7 +50,9 @@ final class StreamingRequest: NSObject, URLSessionDataDelegate, @unchecked Senda
             (delegate.status, delegate.errorBody, delegate.written, delegate.writeError)
         }
         if let writeError { throw CLIFailure(writeError) }
-        guard (200..<300).contains(status) else { throw client.failure(status: status, body: errorBody) }
+        guard (200..<300).contains(status) else {
+            throw await client.failure(status: status, body: errorBody, segments: segments)
+        }
         return written
     }
 

@@ -57,35 +57,27 @@ struct SyslogSubcommand: AsyncParsableCommand {
         @Argument(help: "The device code.")
         var device: String
 
-        @Option(help: "table or json.")
-        var format: String = "table"
+        @OptionGroup var output: ListOutputOption
 
         func run() async throws {
             try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
                 let client = try api.client()
                 let tenant = try await api.tenant(using: client)
-                let data = try await client.send("GET", ["tenants", tenant, "devices", device, "syslog"])
-                if format == "json" {
-                    FileHandle.standardOutput.write(data)
-                    print()
-                    return 0
-                }
-                let list: SyslogFileList = try client.decode(data)
-                guard !list.files.isEmpty else {
-                    print("no syslog of \(device) kept yet; run `cms syslog fetch \(device)`")
-                    return 0
-                }
-                let formatter = ISO8601DateFormatter()
-                print("N  FETCHED (UTC)         GZIP BYTES  FILE")
-                for file in list.files {
-                    let date = Date(timeIntervalSince1970: Double(file.fetchedAt.microsecondsSince1970) / 1e6)
-                    let size = String(file.compressedBytes)
-                    print(
-                        "\(file.index)  \(formatter.string(from: date))  "
-                            + String(repeating: " ", count: max(0, 10 - size.count)) + size + "  \(file.name)")
-                }
+                let list: SyslogFileList = try await client.get(["tenants", tenant, "devices", device, "syslog"])
+                Output.write(try Self.listing(list, device: device).render(output.output))
                 return 0
             }
+        }
+
+        static func listing(_ list: SyslogFileList, device: String) -> Listing<SyslogFileList> {
+            var table = TextTable(headers: ["N", "FETCHED (UTC)", "GZIP BYTES", "FILE"], flexible: [3])
+            for file in list.files {
+                table.rows.append([
+                    String(file.index), Output.time(file.fetchedAt), String(file.compressedBytes), file.name,
+                ])
+            }
+            return Listing(
+                value: list, table: table, empty: "no syslog of \(device) kept yet; run `cms syslog fetch \(device)`")
         }
     }
 

@@ -41,6 +41,6 @@ extension APIClient {
         }
         guard let http = response as? HTTPURLResponse else { throw CLIFailure("\(server) did not answer over HTTP") }
         guard !(200..<300).contains(http.statusCode) else { return data }
-        throw failure(status: http.statusCode, body: data)
+        throw await failure(status: http.statusCode, body: data, segments: segments)
     }
 }

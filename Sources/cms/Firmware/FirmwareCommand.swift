@@ -50,32 +50,32 @@ struct FirmwareListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the tenant's stored images.")
 
     @OptionGroup var api: APIOptions
-    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json or yaml.")
-    var format: ObjectFormat = .table
+    @OptionGroup var output: ListOutputOption
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
             let client = try api.client()
             let tenant = try await api.tenant(using: client)
             let images: [StoredFirmwareImage] = try await client.get(["tenants", tenant, "firmware", "images"])
-            switch format {
-            case .json: print(try Output.json(images))
-            case .yaml: Output.write(try Output.yaml(images))
-            case .table: print(Self.render(images))
-            }
+            Output.write(try Self.listing(images).render(output.output))
             return 0
         }
     }
 
-    static func render(_ images: [StoredFirmwareImage]) -> String {
-        var table = TextTable(headers: ["PRODUCT", "VERSION", "SIZE", "SHA256", "ADDED", "BY"], flexible: [3])
+    static func listing(_ images: [StoredFirmwareImage]) -> Listing<[StoredFirmwareImage]> {
+        var table = TextTable(headers: ["PRODUCT", "VERSION", "SIZE", "SHA256", "ADDED (UTC)", "BY"], flexible: [3])
         for image in images {
             table.rows.append([
                 image.product, image.version.isEmpty ? "-" : image.version, String(image.size), image.sha256,
                 Output.time(image.added), image.user ?? "-",
             ])
         }
-        return images.isEmpty ? "no images (add one with `cms firmware add FILE --product P`)" : table.render()
+        return Listing(value: images, table: table, empty: "no images (add one with `cms firmware add FILE --product P`)")
+    }
+
+    static func render(_ images: [StoredFirmwareImage]) -> String {
+        let text = (try? listing(images).render(.table)) ?? ""
+        return text.hasSuffix("\n") ? String(text.dropLast()) : text
     }
 }
 

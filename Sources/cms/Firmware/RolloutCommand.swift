@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMSAPI
+import CMSModel
 import Foundation
 
 #if canImport(Glibc)
@@ -22,8 +23,7 @@ struct RolloutStatusCommand: AsyncParsableCommand {
     @Flag(help: "Keep showing until no rollout is active.") var watch = false
     @Option(help: "Seconds between refreshes with --watch.") var interval: Double = 2
     @Flag(help: "Show finished rollouts too.") var all = false
-    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json or yaml.")
-    var format: ObjectFormat = .table
+    @OptionGroup var output: ListOutputOption
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
@@ -33,11 +33,17 @@ struct RolloutStatusCommand: AsyncParsableCommand {
             var last = ""
             while true {
                 let list: RolloutList = try await client.get(["tenants", tenant, "rollouts"])
-                let text =
-                    format == .json ? try Output.json(list) : format == .yaml ? try Output.yaml(list) : Self.render(list, all: all, terminal: terminal)
+                let text: String
+                switch output.output {
+                case .json: text = try Output.json(list)
+                case .yaml: text = try Output.yaml(list)
+                case .csv: text = Self.csv(list, all: all)
+                case .table, .wide: text = Self.render(list, all: all, terminal: terminal, wide: output.output == .wide)
+                }
                 if text != last {
                     // Unbuffered (FileHandle): a --watch piped into another program sees each update at once.
-                    Output.write((watch && terminal ? "\u{1B}[H\u{1B}[2J" : "") + text + "\n")
+                    let end = text.hasSuffix("\n") ? "" : "\n"  // yaml and csv end their own lines
+                    Output.write((watch && terminal ? "\u{1B}[H\u{1B}[2J" : "") + text + end)
                     last = text
                 }
                 let active = list.rollouts.contains { $0.phase != "finished" }
@@ -47,7 +53,28 @@ struct RolloutStatusCommand: AsyncParsableCommand {
         }
     }
 
-    static func render(_ list: RolloutList, all: Bool, terminal: Bool) -> String {
+    /// One RFC 4180 row per rollout shown: its identity, phase and device counts.
+    static func csv(_ list: RolloutList, all: Bool) -> String {
+        let states = ["done", "in-flight", "failed", "pending", "skipped"]
+        var text = EventCSV.line(
+            ["id", "image", "version", "mode", "phase", "group", "user", "revision", "created", "total"] + states
+                + ["reason"])
+        for rollout in shown(list, all: all) {
+            text += EventCSV.line(
+                [
+                    rollout.id, rollout.image, rollout.version, rollout.mode, rollout.phase, rollout.group ?? "",
+                    rollout.user ?? "", rollout.revision ?? "", Output.time(rollout.created), String(rollout.total),
+                ] + states.map { String(rollout.counts[$0] ?? 0) } + [rollout.reason ?? ""])
+        }
+        return text
+    }
+
+    /// The active rollouts (and the newest one), every rollout with `--all`.
+    static func shown(_ list: RolloutList, all: Bool) -> [RolloutStatus] {
+        list.rollouts.filter { all || $0.phase != "finished" || $0 == list.rollouts.last }
+    }
+
+    static func render(_ list: RolloutList, all: Bool, terminal: Bool, wide: Bool = false) -> String {
         var parts: [String] = []
         if list.windowOpen {
             parts.append("window: open")
@@ -56,18 +83,20 @@ struct RolloutStatusCommand: AsyncParsableCommand {
         } else {
             parts.append("window: closed; no window ahead")
         }
-        let shown = list.rollouts.filter { all || $0.phase != "finished" || $0 == list.rollouts.last }
+        let shown = shown(list, all: all)
         if shown.isEmpty { parts.append("no rollouts") }
-        for rollout in shown { parts.append(render(rollout, terminal: terminal)) }
+        for rollout in shown { parts.append(render(rollout, terminal: terminal, wide: wide)) }
         return parts.joined(separator: "\n\n")
     }
 
-    static func render(_ status: RolloutStatus, terminal: Bool) -> String {
+    /// One rollout; `wide` adds each batch's devices and every skipped device with its reason.
+    static func render(_ status: RolloutStatus, terminal: Bool, wide: Bool = false) -> String {
         let total = max(status.total, 1)
         let finished = (status.counts["done"] ?? 0) + (status.counts["failed"] ?? 0) + (status.counts["skipped"] ?? 0)
         var lines: [String] = []
         lines.append(
-            "rollout \(status.id): \(status.image) \(status.version) (\(status.mode)) — \(status.phase)"
+            "rollout \(status.id): \(status.image)\(status.version.isEmpty ? "" : " " + status.version) "
+                + "(\(status.mode)) — \(status.phase)"
                 + (status.group.map { " — policy of group \($0)" } ?? "")
                 + (status.user.map { " — by \($0)" } ?? ""))
         let counts = ["done", "in-flight", "failed", "pending", "skipped"].map { "\($0) \(status.counts[$0] ?? 0)" }
@@ -85,9 +114,15 @@ struct RolloutStatusCommand: AsyncParsableCommand {
             lines.append(
                 "\(marker) batch \(batch.index)\(batch.canary ? " (canary)" : ""): \(batch.devices.count) device(s), "
                     + "done \(batch.done), in-flight \(batch.inFlight), failed \(batch.failed), pending \(batch.pending)")
+            if wide { lines.append("    devices: " + batch.devices.joined(separator: " ")) }
         }
         if let reason = status.reason { lines.append("stopped: \(reason)") }
         for (device, reason) in status.failed.sorted(by: { $0.key < $1.key }) { lines.append("failed \(device): \(reason)") }
+        if wide {
+            for (device, reason) in status.skipped.sorted(by: { $0.key < $1.key }) {
+                lines.append("skipped \(device): \(reason)")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMSAPI
+import CMSModel
 
 /// `cms mail queue` — what is pending (with retries and the last error), the batch waiting, the last sent mails.
 struct MailQueueCommand: AsyncParsableCommand {
@@ -8,24 +9,45 @@ struct MailQueueCommand: AsyncParsableCommand {
 
     @OptionGroup var api: APIOptions
 
-    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json (the MailQueueStatus of the API) or yaml.")
-    var format: ObjectFormat = .table
+    @OptionGroup var output: ListOutputOption
 
     func run() async throws {
         try await CLIFailure.run { () async throws(CLIFailure) -> Int32 in
             let client = try api.client()
             let tenant = try await api.tenant(using: client)
             let status: MailQueueStatus = try await client.get(["tenants", tenant, "mail", "queue"])
-            switch format {
+            switch output.output {
             case .json: print(try Output.json(status))
             case .yaml: Output.write(try Output.yaml(status))
             case .table: print(Self.render(status))
+            case .wide: print(Self.render(status, width: Int.max))
+            case .csv: Output.write(Self.csv(status))
             }
             return 0
         }
     }
 
-    static func render(_ status: MailQueueStatus) -> String {
+    /// Every mail of the queue as one RFC 4180 table, a `queue` column saying pending, sent or dropped.
+    static func csv(_ status: MailQueueStatus) -> String {
+        var text = EventCSV.line([
+            "queue", "created", "sent", "events", "recipients", "attempts", "next", "server", "error", "subject",
+            "message-id",
+        ])
+        let queues = [("pending", status.pending), ("sent", status.recent), ("dropped", status.dropped ?? [])]
+        for (queue, entries) in queues {
+            for entry in entries {
+                text += EventCSV.line([
+                    queue, Output.time(entry.created), entry.sent.map { Output.time($0) } ?? "", String(entry.events),
+                    String(entry.recipients), String(entry.attempts), entry.nextAttempt.map { Output.time($0) } ?? "",
+                    entry.server ?? "", entry.lastError ?? "", entry.subject, entry.messageID,
+                ])
+            }
+        }
+        return text
+    }
+
+    /// The queue's sections; `width` `Int.max` (wide) cuts nothing.
+    static func render(_ status: MailQueueStatus, width: Int = TextTable.terminalWidth) -> String {
         var text = Output.keyValues([
             ("configured", status.configured ? "yes" : "no (no Mail document, server or recipient)"),
             ("monitored devices", String(status.monitored)),
@@ -42,7 +64,7 @@ struct MailQueueCommand: AsyncParsableCommand {
                     Output.time(entry.nextAttempt), entry.lastError ?? "-", entry.messageID,
                 ])
             }
-            text += "\n\nPending\n" + table.render()
+            text += "\n\nPending\n" + table.render(width: width)
         }
         if !status.recent.isEmpty {
             var table = TextTable(headers: ["SENT", "SERVER", "EVENTS", "TO", "SUBJECT"], flexible: [4])
@@ -52,7 +74,7 @@ struct MailQueueCommand: AsyncParsableCommand {
                     entry.subject,
                 ])
             }
-            text += "\n\nRecently sent\n" + table.render()
+            text += "\n\nRecently sent\n" + table.render(width: width)
         }
         if let dropped = status.dropped, !dropped.isEmpty {
             var table = TextTable(headers: ["DROPPED", "EVENTS", "ATTEMPTS", "WHY", "MESSAGE-ID"], flexible: [3])
@@ -62,7 +84,7 @@ struct MailQueueCommand: AsyncParsableCommand {
                     entry.messageID,
                 ])
             }
-            text += "\n\nDropped (no server accepted them in time)\n" + table.render()
+            text += "\n\nDropped (no server accepted them in time)\n" + table.render(width: width)
         }
         return text
     }

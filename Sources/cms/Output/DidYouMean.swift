@@ -49,12 +49,29 @@ enum DidYouMean {
         return page?.devices
     }
 
-    /// A 404 for a device code, with the closest codes the tenant has.
+    /// A 404 for a device code, with the closest codes the tenant has (once: ``APIClient`` already adds them to
+    /// the API's `device-not-found` answers).
     static func unknownDevice(_ code: String, failure: CLIFailure, client: APIClient, tenant: String) async
         -> CLIFailure
     {
-        guard failure.httpStatus == 404, let devices = await devices(client, tenant: tenant) else { return failure }
+        guard failure.httpStatus == 404, !failure.description.contains("did you mean"),
+            let devices = await devices(client, tenant: tenant)
+        else { return failure }
         return CLIFailure(failure.description + hint(for: code, among: devices.map(\.code)), httpStatus: 404)
+    }
+
+    /// The API's `device-not-found` / `group-not-found` (`IPsec group-not-found`) answers name the unknown name
+    /// between quotes: add the closest device codes or group names the tenant has.
+    static func unknownName(_ error: APIError, failure: CLIFailure, client: APIClient, tenant: String) async
+        -> CLIFailure
+    {
+        let isDevice = error.code.hasSuffix("device-not-found")
+        guard isDevice || error.code.hasSuffix("group-not-found") else { return failure }
+        let quoted = error.message.split(separator: "'", omittingEmptySubsequences: false)
+        guard quoted.count >= 3, let devices = await devices(client, tenant: tenant) else { return failure }
+        let name = String(quoted[1])
+        let names = isDevice ? devices.map(\.code) : devices.flatMap(\.groups)
+        return CLIFailure(failure.description + hint(for: name, among: names), httpStatus: failure.httpStatus)
     }
 
     /// A device or group filter that matches nothing the tenant has: say so, with the closest names.

@@ -30,6 +30,12 @@ struct Listing<Value: Encodable> {
     /// The API's answer (json and yaml).
     var value: Value
     var table: TextTable
+    /// The table of `wide` and `csv` when it has more or longer cells than `table` (whole ids); else `table`.
+    var wideTable: TextTable?
+    /// The table of `csv` when its rows must differ (each row self-contained); else ``wideTable`` or `table`.
+    var csvTable: TextTable?
+    /// `key  value` lines before the table (the listing's context), table and wide only.
+    var header: String = ""
     /// Lines after the table (counters, paging), table and wide only.
     var footer: String = ""
     /// What an empty table says.
@@ -42,11 +48,12 @@ struct Listing<Value: Encodable> {
         case .json: return try Output.json(value) + "\n"
         case .yaml: return try Output.yaml(value)
         case .csv:
+            let table = csvTable ?? wideTable ?? table
             var text = EventCSV.line(table.headers.map { $0.lowercased() })
             for row in table.rows { text += EventCSV.line(row) }
             return text
         case .table, .wide:
-            var table = table
+            var table = output == .wide ? wideTable ?? table : table
             if output == .wide {
                 table.flexible = []
                 table.droppable = []
@@ -60,6 +67,7 @@ struct Listing<Value: Encodable> {
                 }
                 text = lines.joined(separator: "\n")
             }
+            if !header.isEmpty { text = header + "\n\n" + text }
             if !footer.isEmpty { text += "\n\n" + footer }
             return text + "\n"
         }

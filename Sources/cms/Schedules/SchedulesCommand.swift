@@ -13,8 +13,7 @@ struct SchedulesCommand: AsyncParsableCommand {
     @Option(help: "How many next fire times per schedule (1-100).")
     var next: Int = 3
 
-    @Option(name: [.customShort("o"), .customLong("output"), .customLong("format")], help: "Output: table, json (the ScheduleList of the API) or yaml.")
-    var format: ObjectFormat = .table
+    @OptionGroup var output: ListOutputOption
 
     func validate() throws {
         guard (1...100).contains(next) else { throw ValidationError("--next must be 1-100, not \(next)") }
@@ -26,17 +25,15 @@ struct SchedulesCommand: AsyncParsableCommand {
             let tenant = try await api.tenant(using: client)
             let list: ScheduleList = try await client.get(
                 ["tenants", tenant, "schedules"], query: [("next", String(next))])
-            switch format {
-            case .json: print(try Output.json(list))
-            case .yaml: Output.write(try Output.yaml(list))
-            case .table: print(Self.render(list))
-            }
+            Output.write(try Self.listing(list).render(output.output))
             return 0
         }
     }
 
-    static func render(_ list: ScheduleList) -> String {
-        var text = Output.keyValues([
+    /// The schedules with their next fire times: one row per fire time (the schedule's columns on its first row
+    /// only in a table; on every row in CSV, so each row stands alone).
+    static func listing(_ list: ScheduleList) -> Listing<ScheduleList> {
+        let header = Output.keyValues([
             ("tenant", list.tenant),
             ("time zone", list.timeZone),
             ("grace", "\(list.graceMinutes) min"),
@@ -46,26 +43,27 @@ struct SchedulesCommand: AsyncParsableCommand {
         var table = TextTable(
             headers: ["SCHEDULE", "COMMAND", "TARGET", "WHEN", "NEXT (\(list.timeZone))", "NEXT (UTC)", "LAST FIRE"],
             flexible: [3])
+        var csv = TextTable(headers: ["SCHEDULE", "COMMAND", "TARGET", "WHEN", "NEXT LOCAL", "NEXT UTC", "LAST FIRE"])
         for schedule in list.schedules {
             var command = schedule.command + (schedule.firmware.map { " " + $0 } ?? "")
             if !schedule.carriedOut { command += " (not carried out)" }
             let when = schedule.when + (schedule.repeat ? "" : " once")
             let last = schedule.lastFire ?? "-"
+            let columns = [schedule.name, command, schedule.target, when]
             if schedule.next.isEmpty {
-                table.rows.append([
-                    schedule.name, command, schedule.target, when, schedule.done ? "done" : "never", "-", last,
-                ])
+                let row = columns + [schedule.done ? "done" : "never", "-", last]
+                table.rows.append(row)
+                csv.rows.append(row)
             }
             for (index, fire) in schedule.next.enumerated() {
                 table.rows.append(
-                    index == 0
-                        ? [schedule.name, command, schedule.target, when, fire.local, fire.utc, last]
-                        : ["", "", "", "", fire.local, fire.utc, ""])
+                    index == 0 ? columns + [fire.local, fire.utc, last] : ["", "", "", "", fire.local, fire.utc, ""])
+                csv.rows.append(columns + [fire.local, fire.utc, last])
             }
         }
-        if !list.schedules.isEmpty { text += "\n\n" + table.render() }
         let reasons = list.schedules.compactMap { schedule in schedule.reason.map { "\(schedule.name): \($0)" } }
-        if !reasons.isEmpty { text += "\n\n" + reasons.joined(separator: "\n") }
-        return text
+        return Listing(
+            value: list, table: table, csvTable: csv, header: header, footer: reasons.joined(separator: "\n"),
+            empty: "no schedules")
     }
 }

@@ -71,7 +71,7 @@ enum Waiter {
                         status: ExitConvention.result,
                         message: "revision \(revision.prefix(12)) is in force but the tenant is stalled "
                             + "(\(status.condition.reason)): \(status.condition.message); see cms devices --sync stalled")
-                case .reconciling: break
+                case .reconciling, .suspended: break  // a tenant is never suspended, only its devices
                 }
             }
             await options.pause()

@@ -130,6 +130,7 @@ import Testing
         let summary = try await harness.summaries().first { $0.code == "iidabashi" }
         #expect(summary?.state == .suspended)
         #expect(await harness.sync("iidabashi")?.condition.reason == "Suspended")
+        #expect(await harness.sync("iidabashi")?.condition.status == .suspended, "its own status, not stalled")
         // The tenant's condition counts failing devices only: shinjuku (its declared host key is not the
         // simulator's, so it is blocked) is one; suspended iidabashi is the operator's choice, not a failure.
         let tenant = try await harness.daemon.tenantStatus(ReconcileHarness.tenant)
