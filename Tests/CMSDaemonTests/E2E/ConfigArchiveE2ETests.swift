@@ -77,12 +77,19 @@ import Testing
         // A change made on the device (console): its notification makes an archive commit, and the diff shows it.
         let sim = try #require(harness.fleet.device("nxr01"))
         #expect(try await sim.changeOutOfBand(Self.describe("changed on the console")).get().isEmpty)
-        #expect(
-            await eventuallyTrue {
-                try await daemon.configLog(Self.tenant, device: "nxr01", limit: 5).entries.first?.subject
-                    == "nxr01: running config changed on the device"
-            })
-        let diff = try await daemon.configDiff(Self.tenant, device: "nxr01", from: nil, to: nil)
+        // (IPsec peers may still settle meanwhile, each an archive commit of its own: the console's commit is the one
+        // named "changed on the device", compared with the device's revision before it.)
+        @Sendable func consoleDiff() async throws -> ConfigDiff? {
+            let entries = try await daemon.configLog(Self.tenant, device: "nxr01", limit: 20).entries
+            for index in entries.indices.dropLast() where entries[index].subject == "nxr01: running config changed on the device" {
+                let diff = try await daemon.configDiff(
+                    Self.tenant, device: "nxr01", from: entries[index + 1].revision, to: entries[index].revision)
+                if diff.text.contains("changed on the console") { return diff }
+            }
+            return nil
+        }
+        #expect(await eventuallyTrue { try await consoleDiff() != nil }, "a device-change commit holds the console's change")
+        let diff = try #require(try await consoleDiff())
         #expect(diff.text.contains("diff --git a/nxr01/"))
         #expect(diff.text.contains("+") && diff.text.contains("changed on the console"), "\(diff.text)")
         #expect(diff.text.contains("-") && diff.text.contains("WAN"), "\(diff.text)")
