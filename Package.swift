@@ -144,7 +144,8 @@ let package = Package(
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdCore", package: "hummingbird"),
                                .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "Logging", package: "swift-log")],
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 swiftSettings: strict),
 
         // ── Executables: thin ──
@@ -209,7 +210,7 @@ let package = Package(
                     dependencies: ["TenantSource", "CMSReconcile", "CMSSchema", "CMSModel", "GitSource"]),
         .testTarget(name: "CMSAPITests", dependencies: ["CMSAPI", "CMSModel"]),
         .testTarget(name: "CMSServerTests",
-                    dependencies: ["TestSupport", "CMSServer", "CMSAPI", "CMSModel", "CMSHooks",
+                    dependencies: ["TestSupport", "CMSServer", "CMSAPI", "CMSModel", "CMSHooks", "CMSDashboard",
                                    .product(name: "Hummingbird", package: "hummingbird"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "CMSDaemonTests",
@@ -219,7 +220,8 @@ let package = Package(
                                    "CMSServer", "CMSHooks", "TenantKeys",
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "NIOCore", package: "swift-nio"),
-                                   .product(name: "NIOPosix", package: "swift-nio")],
+                                   .product(name: "NIOPosix", package: "swift-nio"),
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                     exclude: ["Mail/Scripts"]),
         .testTarget(name: "TenantKeysTests", dependencies: ["TestSupport", "TenantKeys"]),
         .testTarget(
@@ -274,6 +276,11 @@ let package = Package(
         .target(name: "CMSHooks", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         .testTarget(name: "CMSHooksTests", dependencies: ["CMSHooks", .product(name: "Crypto", package: "swift-crypto")]),
+        // The CRP listener under a flood (issue 18, docs/security.md): bench/crp/run.sh.
+        .executableTarget(name: "crp-bench",
+                          dependencies: ["CRP", "CRPTransport", .product(name: "NIOCore", package: "swift-nio"),
+                                         .product(name: "NIOPosix", package: "swift-nio")],
+                          path: "bench/crp/swift", swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -197,6 +197,54 @@ def run(driver):
     check("operations-schedules", sorted(names) == expected and len(names) > 0, page=names, api=expected)
     shot(driver, "operations")
 
+    # Config archive: nxr01's config pulled now from the page; the history is the API's.
+    driver.get(BASE + "/archive?device=nxr01")
+    navigate(driver, "config-pull")
+    rows = [e.get_attribute("data-revision") for e in driver.find_elements(By.CSS_SELECTOR, "#archive-log tbody tr")]
+    log = [e["revision"] for e in api("/devices/nxr01/config/log?limit=50")["entries"]]
+    check("archive-history", rows == log and len(rows) >= 1 and driver.find_elements(By.ID, "error-message") == [],
+          page=rows, api=log)
+    shot(driver, "archive")
+
+    # Backups: one written now from the page; its contents shown.
+    driver.get(BASE + "/backups")
+    navigate(driver, "backup-now")
+    location = driver.find_elements(By.ID, "backup-location")
+    members = driver.find_elements(By.CSS_SELECTOR, "#backup-members tbody tr")
+    check("backup-written", location != [] and location[0].text.endswith(".tgz") and len(members) > 0,
+          location=location[0].text if location else None, members=len(members))
+    name = location[0].text.rsplit("/", 1)[-1] if location else "none.tgz"
+    driver.get(BASE + "/backups")
+    driver.find_element(By.NAME, "source").send_keys(name)
+    navigate(driver, "backup-check")
+    check("backup-checked", driver.find_elements(By.ID, "backup-result") != []
+          and driver.find_elements(By.ID, "error-message") == [])
+    shot(driver, "backups")
+
+    # A phone (390 x 844, touch, device pixels 3): every page fits the width — no sideways scrolling of the page
+    # (wide tables scroll in their own box), every menu entry on screen, text not shrunk.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True})
+    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True})
+    layout = {}
+    for path in ["/", "/devices?pageSize=all", "/devices/nxr01", "/events", "/groups/IPsec-star", "/operations",
+                 "/archive?device=nxr01", "/backups"]:
+        driver.get(BASE + path)
+        layout[path] = driver.execute_script("""
+            const nav = Array.from(document.querySelectorAll('header a, header button'));
+            return {inner: window.innerWidth, width: document.documentElement.scrollWidth,
+                    offscreen: nav.filter(e => { const r = e.getBoundingClientRect();
+                                                 return r.width === 0 || r.left < 0 || r.right > window.innerWidth + 0.5; })
+                              .map(e => e.id || e.textContent),
+                    font: parseFloat(getComputedStyle(document.body).fontSize)};""")
+        if path in ["/", "/devices?pageSize=all", "/groups/IPsec-star"]:
+            shot(driver, "phone-" + (path.strip("/").split("?")[0].replace("/", "-") or "overview"))
+    bad = {p: v for p, v in layout.items()
+           if v["inner"] != 390 or v["width"] > v["inner"] or v["offscreen"] or v["font"] < 12}
+    check("phone-layout", bad == {}, bad=bad)
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+
     # Language switch.
     driver.get(BASE + "/devices")
     english = driver.find_element(By.ID, "nav-devices").text
@@ -237,6 +285,9 @@ def run(driver):
     check("missing-csrf-refused", post("/actions/reconcile", {}, cookie=session) == 403)
     navigate(driver, "reconcile")
     check("reconcile-accepted", driver.current_url.rstrip("/") == BASE
+          and driver.find_elements(By.ID, "error-message") == [], url=driver.current_url)
+    navigate(driver, "refresh")
+    check("refresh-accepted", driver.current_url.rstrip("/") == BASE
           and driver.find_elements(By.ID, "error-message") == [], url=driver.current_url)
     navigate(driver, "logout")
     check("logged-out", driver.current_url.endswith("/login"))

@@ -31,6 +31,7 @@ PKGS=(
   fonts-ipafont-gothic # Japanese glyphs in the dashboard's screenshots
   libmbedtls-dev     # mbed TLS X.509: a private git server's CA (repo.https.caFile), as Debian's libgit2 uses it
   git                # git-shell and git http-backend: the private git servers of the tests (issue 17)
+  nginx-light        # a real TLS-terminating proxy in front of the dashboard (DashboardTLSProxyTests)
 )
 
 missing=()

@@ -356,7 +356,7 @@ public enum SFTPBackupClient {
             _ = path.withCString { libssh2_sftp_unlink_ex(sftp, $0, UInt32(strlen($0))) }
         }
 
-        private func open(_ path: String, flags: UInt, mode: Int) throws(RestoreProblem) -> OpaquePointer {
+        func open(_ path: String, flags: UInt, mode: Int) throws(RestoreProblem) -> OpaquePointer {
             guard let sftp else { throw .failed("no SFTP session") }
             let handle = path.withCString {
                 libssh2_sftp_open_ex(sftp, $0, UInt32(strlen($0)), flags, mode, LIBSSH2_SFTP_OPENFILE)
@@ -372,7 +372,7 @@ public enum SFTPBackupClient {
             return handle
         }
 
-        private func sftpError() -> String {
+        func sftpError() -> String {
             if let sftp, libssh2_session_last_errno(session) == LIBSSH2_ERROR_SFTP_PROTOCOL {
                 switch UInt(libssh2_sftp_last_error(sftp)) {
                 case UInt(LIBSSH2_FX_NO_SUCH_FILE), UInt(LIBSSH2_FX_NO_SUCH_PATH): return "no such file"

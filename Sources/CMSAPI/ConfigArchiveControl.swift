@@ -5,9 +5,13 @@ public protocol ConfigArchiveControl: Sendable {
     func configPull(_ tenant: String, device: String, format: String, user: String?) async throws(APIError)
         -> ConfigFile
     /// Has the device upload its running config in `format` to an external `ssh://account@host:port/path` with
-    /// the password of a secret reference (`env:CMS_<TENANT>_…` or `file:NAME`); nothing is archived.
-    func configPush(_ tenant: String, device: String, format: String, url: String, passwordSecret: String?, user: String?)
-        async throws(APIError) -> ConfigRestoreAccepted
+    /// the password of a secret reference (`env:CMS_<TENANT>_…` or `file:NAME`); or, with an SSH key
+    /// (`keySecret`, the server's `hostKey` pinned), `cmsd` reads it from the device and uploads it itself (the
+    /// device's transfer takes only a password). Nothing is archived.
+    func configPush(
+        _ tenant: String, device: String, format: String, url: String, passwordSecret: String?, keySecret: String?,
+        passphraseSecret: String?, hostKey: String?, user: String?
+    ) async throws(APIError) -> ConfigRestoreAccepted
     /// The archive commits that changed the device's files, newest first.
     func configLog(_ tenant: String, device: String, limit: Int) async throws(APIError) -> ConfigLog
     /// A unified diff of the device's files between two archive revisions (nil: the device's last two).
@@ -18,6 +22,17 @@ public protocol ConfigArchiveControl: Sendable {
     /// Queues a restore (the device reboots into the file); returns at once with what was queued.
     func configRestore(_ tenant: String, device: String, request: ConfigRestoreRequest, user: String?)
         async throws(APIError) -> ConfigRestoreAccepted
+}
+
+extension ConfigArchiveControl {
+    /// The device uploads with a password (no key).
+    public func configPush(
+        _ tenant: String, device: String, format: String, url: String, passwordSecret: String?, user: String?
+    ) async throws(APIError) -> ConfigRestoreAccepted {
+        try await configPush(
+            tenant, device: device, format: format, url: url, passwordSecret: passwordSecret, keySecret: nil,
+            passphraseSecret: nil, hostKey: nil, user: user)
+    }
 }
 
 /// A config file of a device, as archived (content base64: tgz is binary).
@@ -87,25 +102,37 @@ public struct ConfigDiff: Sendable, Hashable, Codable {
 }
 
 /// What to restore: a file sent along (base64), an archive revision, or an external `ssh://` URL the device
-/// downloads with the password of a secret reference (`passwordSecret`: `env:CMS_<TENANT>_…` or `file:NAME`).
+/// downloads with the password of a secret reference (`passwordSecret`: `env:CMS_<TENANT>_…` or `file:NAME`) —
+/// or, with an SSH key (`keySecret`, `passphraseSecret`, the server's `hostKey` pinned), that `cmsd` reads and
+/// restores inline.
 public struct ConfigRestoreRequest: Sendable, Hashable, Codable {
     public var format: String
     public var contentBase64: String?
     public var archiveRevision: String?
     public var url: String?
     public var passwordSecret: String?
+    /// An SSH private key for `url`, as a secret reference; `cmsd` fetches the file with it.
+    public var keySecret: String?
+    /// The key's passphrase, as a secret reference (an encrypted key only).
+    public var passphraseSecret: String?
+    /// The SSH server's host key, `SHA256:…` (required with `keySecret`).
+    public var hostKey: String?
     /// Also store as the startup config (default true: the device boots from it next time too).
     public var save: Bool?
 
     public init(
         format: String, contentBase64: String? = nil, archiveRevision: String? = nil, url: String? = nil,
-        passwordSecret: String? = nil, save: Bool? = nil
+        passwordSecret: String? = nil, keySecret: String? = nil, passphraseSecret: String? = nil,
+        hostKey: String? = nil, save: Bool? = nil
     ) {
         self.format = format
         self.contentBase64 = contentBase64
         self.archiveRevision = archiveRevision
         self.url = url
         self.passwordSecret = passwordSecret
+        self.keySecret = keySecret
+        self.passphraseSecret = passphraseSecret
+        self.hostKey = hostKey
         self.save = save
     }
 }

@@ -132,7 +132,8 @@ public final class Daemon: ControlPlane, Service, Sendable {
                 now: environment.now, jitter: environment.jitter, connect: environment.connect, clock: environment.clock)
             if let mailer = mailers[tenant.code] { context.onEvents = { mailer.observe($0) } }
             let source = TenantRepositorySource(
-                tenant: tenant.code, repository: tenant.repository, dataFolder: data, logger: tenantLogger,
+                tenant: tenant.code, repository: tenant.repository, dataFolder: data,
+                inputLimits: configuration.limits.input, logger: tenantLogger,
                 access: Self.gitAccess(tenant, dataFolder: data))
             let ipsecSecret: [UInt8]
             if let reference = tenant.ipsecSecret {
@@ -174,9 +175,14 @@ public final class Daemon: ControlPlane, Service, Sendable {
         var tenantLogger = logger
         tenantLogger[metadataKey: "tenant"] = "\(code)"
         let scheduler = TenantScheduler(
-            controller: controller, ledger: scheduleLedger, events: events, clock: environment.clock,
-            now: environment.now,
-            runners: .standard(syslog: { [weak self] controller in self?.syslogCollector(for: controller.code) }),
+            controller: controller, ledger: scheduleLedger, events: events,
+            clock: environment.scheduleTime?.clock ?? environment.clock,
+            now: environment.scheduleTime?.now ?? environment.now,
+            runners: .standard(
+                syslog: { [weak self] controller in self?.syslogCollector(for: controller.code) },
+                backup: { [weak self] code, firing in
+                    await self?.scheduledBackup(code, firing: firing) ?? .refused("cmsd is stopping")
+                }),
             logger: tenantLogger)
         let previous = schedulerTable.withLock { table in
             defer { table[code] = scheduler }

@@ -17,6 +17,9 @@ public struct DaemonEnvironment: Sendable {
     public var firmware = FirmwareEngine.Settings()
     /// nil: libcurl on its own thread (``CurlMailSender``).
     public var mailSender: (any MailSender)?
+    /// The clock and wall time the schedulers run on; nil: ``clock`` and ``now``. A test gives the schedulers a
+    /// wall clock it steps across a DST change or a month end while devices talk to the daemon in real time.
+    public var scheduleTime: ScheduleTimeSource?
 
     public init(
         connect: DeviceConnector? = nil, clock: any Clock<Duration> = ContinuousClock(),
@@ -32,4 +35,15 @@ public struct DaemonEnvironment: Sendable {
 
     /// Real sockets, the continuous clock, the system time, a random jitter.
     public static var live: DaemonEnvironment { DaemonEnvironment() }
+}
+
+/// What a tenant's scheduler sleeps on and reads the wall time from (``DaemonEnvironment/scheduleTime``).
+public struct ScheduleTimeSource: Sendable {
+    public var clock: any Clock<Duration>
+    public var now: @Sendable () -> Timestamp
+
+    public init(clock: any Clock<Duration>, now: @escaping @Sendable () -> Timestamp) {
+        self.clock = clock
+        self.now = now
+    }
 }

@@ -16,6 +16,8 @@ public struct Dashboard: Sendable {
     let sessions: DashboardSessions
     let library: MustacheLibrary
     let assets: [String: (type: String, body: Data)]
+    /// The live feed's one reader per tenant, shared by the open pages.
+    let liveHub: LiveHub
 
     static let sessionCookie = "cms_session"
     static let languageCookie = "cms_lang"
@@ -23,12 +25,19 @@ public struct Dashboard: Sendable {
     /// - Parameters:
     ///   - authenticate: the user of a presented API token, nil when the token is not valid.
     ///   - now: the clock of session idle times (tests inject theirs).
+    ///   - clock: the clock of the live feed's reads (tests inject theirs).
     public init(
         controlPlane: any ControlPlane, authenticate: @escaping @Sendable (String) -> DashboardUser?,
         configuration: DashboardConfiguration = DashboardConfiguration(),
-        now: @escaping @Sendable () -> Timestamp = { Timestamp(microsecondsSince1970: Int64(Date().timeIntervalSince1970 * 1e6)) }
+        now: @escaping @Sendable () -> Timestamp = { Timestamp(microsecondsSince1970: Int64(Date().timeIntervalSince1970 * 1e6)) },
+        clock: any Clock<Duration> = ContinuousClock()
     ) throws {
         self.controlPlane = controlPlane
+        self.liveHub = LiveHub(
+            source: LiveHub.Source(
+                events: { query in try await controlPlane.events(query) },
+                devices: { tenant, query in try await controlPlane.devices(tenant, query: query).devices }),
+            interval: configuration.livePollInterval, clock: clock)
         self.authenticate = authenticate
         self.configuration = configuration
         self.now = now
@@ -74,12 +83,21 @@ public struct Dashboard: Sendable {
             return await guarded(request) { try await groupsPage(request, $0, group: group) }
         }
         router.get("/operations") { request, _ in await guarded(request) { try await operationsPage(request, $0) } }
+        router.get("/archive") { request, _ in await guarded(request) { try await archivePage(request, $0) } }
+        router.post("/actions/config-pull") { request, _ in await action(request) { try await configPull($0, $1) } }
+        router.get("/backups") { request, _ in await guarded(request) { try await backupsPage(request, $0) } }
+        router.post("/actions/backup") { request, _ in
+            await formAction(request) { try await backupNow(request, $0, $1) }
+        }
+        router.post("/actions/backup-check") { request, _ in
+            await formAction(request) { try await backupCheck(request, $0, $1) }
+        }
         router.get("/live") { request, _ in await live(request) }
         router.get("/lang/:code") { request, context in
             let code = Language(rawValue: context.parameters.get("code") ?? "") ?? .en
             var response = Response.redirect(to: Self.safeBack(request.uri.queryParameters.get("back")), type: .normal)
             response.setCookie(Cookie(name: Self.languageCookie, value: code.rawValue, maxAge: 365 * 86400, path: "/",
-                                      secure: configuration.secureCookie, httpOnly: true, sameSite: .strict))
+                                      secure: secure(request), httpOnly: true, sameSite: .strict))
             return response
         }
         router.get("/static/:file") { _, context in
@@ -136,6 +154,22 @@ public struct Dashboard: Sendable {
         _ request: Request, needsWrite: Bool = true,
         _ body: @escaping (DashboardSession, [String: String]) async throws -> Void
     ) async -> Response {
+        await formAction(request, needsWrite: needsWrite) { session, form in
+            try await body(session, form)
+            if request.uri.path == "/logout" {
+                var response = Response.redirect(to: "/login", type: .normal)
+                response.setCookie(sessionCookie(request, value: "", maxAge: 0))
+                return response
+            }
+            return Response.redirect(to: Self.safeBack(form["back"]), type: .normal)
+        }
+    }
+
+    /// An action that answers with a page of its own (a backup's contents): the same checks as ``action(_:needsWrite:_:)``.
+    func formAction(
+        _ request: Request, needsWrite: Bool = true,
+        _ body: @escaping (DashboardSession, [String: String]) async throws -> Response
+    ) async -> Response {
         let form = await Self.form(request)
         guard let session = await session(request) else {
             return plain(.unauthorized, "not logged in: open /login first")
@@ -147,19 +181,13 @@ public struct Dashboard: Sendable {
             return plain(.forbidden, "the token '\(session.user.name)' is read-only")
         }
         do {
-            try await body(session, form)
+            return try await body(session, form)
         } catch let error as APIError {
             return await render("error", request, session, active: "", status: .init(code: error.status),
                           ["errorCode": error.code, "errorMessage": error.message])
         } catch {
             return plain(.internalServerError, "\(error)")
         }
-        if request.uri.path == "/logout" {
-            var response = Response.redirect(to: "/login", type: .normal)
-            response.setCookie(sessionCookie(value: "", maxAge: 0))
-            return response
-        }
-        return Response.redirect(to: Self.safeBack(form["back"]), type: .normal)
     }
 
     static func form(_ request: Request) async -> [String: String] {
@@ -174,9 +202,36 @@ public struct Dashboard: Sendable {
         return back
     }
 
-    func sessionCookie(value: String, maxAge: Int? = nil) -> Cookie {
-        Cookie(name: Self.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookie,
+    func sessionCookie(_ request: Request, value: String, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: Self.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: secure(request),
                httpOnly: true, sameSite: .strict)
+    }
+
+    /// Cookies are `Secure` when the browser reached the dashboard over TLS: always when so configured, and for a
+    /// request a TLS-terminating proxy forwarded from an `https` client (`X-Forwarded-Proto: https` or
+    /// `Forwarded: proto=https`, docs/production.md). A client that sends these itself over plain HTTP only makes
+    /// its own cookie unusable there: `Secure` can be added this way, never taken away.
+    func secure(_ request: Request) -> Bool {
+        configuration.secureCookie
+            || Self.forwardedOverTLS(
+                xForwardedProto: request.headers[HTTPField.Name("X-Forwarded-Proto")!],
+                forwarded: request.headers[HTTPField.Name("Forwarded")!])
+    }
+
+    /// Whether the proxy headers say the client's own hop was `https` (the first element: the hop nearest the client).
+    static func forwardedOverTLS(xForwardedProto: String?, forwarded: String?) -> Bool {
+        if let proto = xForwardedProto?.split(separator: ",").first?.trimmingCharacters(in: .whitespaces),
+            proto.lowercased() == "https"
+        {
+            return true
+        }
+        guard let first = forwarded?.split(separator: ",").first else { return false }
+        for pair in first.split(separator: ";") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0].lowercased() == "proto" else { continue }
+            return parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased() == "https"
+        }
+        return false
     }
 
     func loginPage(_ request: Request, failed: Bool, status: HTTPResponse.Status = .ok) async -> Response {
@@ -197,7 +252,7 @@ public struct Dashboard: Sendable {
         await dashboardControl?.recordUserEvent(
             tenant: tenant, type: .userLogin, user: user.name, details: ["via": "dashboard"])
         var response = Response.redirect(to: "/", type: .normal)
-        response.setCookie(sessionCookie(value: session.id))
+        response.setCookie(sessionCookie(request, value: session.id))
         return response
     }
 
@@ -222,7 +277,11 @@ public struct Dashboard: Sendable {
     }
 
     func refresh(_ session: DashboardSession, _ form: [String: String]) async throws {
-        _ = try await controlPlane.refresh(session.tenant)
+        if let control = controlPlane as? any RefreshControl {
+            _ = try await control.refresh(session.tenant, user: session.user.name)
+        } else {
+            _ = try await controlPlane.refresh(session.tenant)
+        }
     }
 
     // MARK: - Rendering

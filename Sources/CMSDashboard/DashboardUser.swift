@@ -18,7 +18,8 @@ public struct DashboardUser: Sendable, Hashable {
 
 /// How the dashboard is set up by `cmsd`.
 public struct DashboardConfiguration: Sendable {
-    /// Sets `Secure` on the session cookie: true when the dashboard is reached over TLS.
+    /// Sets `Secure` on the session cookie for every request (a TLS listener, or a proxy that says nothing); without
+    /// it, a request forwarded by a TLS-terminating proxy (`X-Forwarded-Proto: https`) still gets `Secure`.
     public var secureCookie: Bool
     /// A session unused this long is ended (`user.idle-logout`).
     public var idleTimeout: Duration

@@ -5,10 +5,10 @@ import HTTPTypes
 import Hummingbird
 
 extension Dashboard {
-    /// Server-Sent Events for the open page: `events` (new events, oldest first, each with its id as the SSE id so a
-    /// reconnecting browser resumes after the last one it got), `device` (the row of a device an event named — its
-    /// state changed, a run finished), `counts` (the 7 state counters). It polls the control plane every
-    /// `livePollInterval`, the same reads the pages make; the session is checked each time (a logout ends it).
+    /// Server-Sent Events for the open page: `events` (new events, oldest first, each batch's last id as the SSE id so
+    /// a reconnecting browser resumes after the last one it got), `device` (the row of a device an event named — its
+    /// state changed, a run finished), `counts` (the 7 state counters). The reads are the tenant's one ``LiveHub``
+    /// loop, shared by every open page; the session is checked at each update (a logout or an idle end stops it).
     func live(_ request: Request) async -> Response {
         guard let session = await session(request) else { return plain(.unauthorized, "not logged in") }
         let language = Self.language(request)
@@ -16,7 +16,7 @@ extension Dashboard {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-store"
-        let (controlPlane, sessions, interval, now) = (self.controlPlane, self.sessions, configuration.livePollInterval, self.now)
+        let (controlPlane, sessions, hub, now) = (self.controlPlane, self.sessions, self.liveHub, self.now)
         let cookie = request.cookies[Self.sessionCookie]?.value
         let tenant = session.tenant
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
@@ -27,50 +27,42 @@ extension Dashboard {
                 try await writer.write(ByteBuffer(string: text))
             }
             try await writer.write(ByteBuffer(string: "retry: 1000\n: cmsd live feed\n\n"))
-            // Where the feed starts: after the newest event now (or the one a reconnecting browser names).
-            let newest = try? await controlPlane.events(EventQuery(tenant: tenant, order: .descending, limit: 1)).first
-            var lastID = resumeAfter ?? newest?.id ?? 0
-            var lastTime = newest?.time ?? Timestamp(microsecondsSince1970: 0)
-            if resumeAfter != nil { lastTime = lastTime - .seconds(300) }
+            let (id, updates) = hub.join(tenant)
+            defer { hub.leave(tenant, id: id) }
+            var lastID: Int64 = 0
+            // A reconnecting browser first gets what it missed (the newest 1000 at most), then the shared feed.
+            if let resumeAfter {
+                lastID = resumeAfter
+                let newest = (try? await controlPlane.events(EventQuery(tenant: tenant, order: .descending, limit: 1000))) ?? []
+                let missed = Array(newest.filter { ($0.id ?? 0) > resumeAfter }.reversed())
+                if let last = missed.last {
+                    lastID = last.id ?? lastID
+                    try await send("events", missed.map(LiveEvent.init), id: lastID)
+                }
+            }
             var lastCounts: [String: Int] = [:]
-            var tick = 0
-            while !Task.isCancelled {
+            var ticks = 0
+            for await update in updates {
                 guard case .active(let current) = sessions.lookup(cookie, now: now()), current.tenant == tenant else {
                     try await send("end", ["reason": "session"])
                     break
                 }
-                var fresh: [Event] = []
-                var query = EventQuery(tenant: tenant, order: .ascending, limit: 1000)
-                query.from = lastTime
-                if let found = try? await controlPlane.events(query) {
-                    fresh = found.filter { ($0.id ?? 0) > lastID }
-                }
-                if let last = fresh.last {
+                switch update {
+                case .events(let events):
+                    let fresh = events.filter { ($0.id ?? 0) > lastID }
+                    guard let last = fresh.last else { continue }
                     lastID = last.id ?? lastID
-                    lastTime = last.time
                     try await send("events", fresh.map(LiveEvent.init), id: lastID)
-                    for code in Set(fresh.compactMap(\.device)).sorted() {
-                        let query = DeviceListQuery(field: .code, value: code, exact: true)
-                        if let row = try? await controlPlane.devices(tenant, query: query).devices.first {
-                            try await send("device", LiveDevice(row, language))
-                        }
-                    }
+                case .devices(let rows):
+                    for row in rows { try await send("device", LiveDevice(row, language)) }
+                case .counts(let counts):
+                    guard counts != lastCounts else { continue }
+                    lastCounts = counts
+                    try await send("counts", counts)
+                case .tick:
+                    ticks += 1
+                    if ticks % 25 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
                 }
-                if !fresh.isEmpty || tick % 10 == 0 {
-                    var counts: [String: Int] = [:]
-                    for state in DeviceState.allCases { counts[state.rawValue] = 0 }
-                    for device in (try? await controlPlane.devices(tenant, query: DeviceListQuery()))?.devices ?? [] {
-                        counts[device.state.rawValue, default: 0] += 1
-                    }
-                    if counts != lastCounts {
-                        lastCounts = counts
-                        try await send("counts", counts)
-                    } else if tick % 25 == 0 {
-                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    }
-                }
-                tick += 1
-                try await Task.sleep(for: interval)
             }
             try await writer.finish(nil)
         })

@@ -387,14 +387,19 @@ struct CrossChecker {
             }
             for (other, otherDocument, otherTargets) in checked {
                 guard ScheduleOverlap.timesIntersect(schedule.when, other.when) else { continue }
-                if schedule.command == other.command, schedule.target == other.target, schedule.when == other.when {
+                if schedule.command == other.command, schedule.target == other.target, schedule.when == other.when,
+                    schedule.backup?.to == other.backup?.to
+                {
                     report(
                         .scheduleIdentical, document, "name",
                         "schedule `\(schedule.name)` has the same command, target and time as `\(other.name)`",
                         hint: "\(other.name) is in \(otherDocument.file); remove one")
                     continue
                 }
-                if ScheduleOverlap.devicesIntersect(targets, otherTargets, allCount: devices.count) {
+                // A tenant backup acts on no device: it overlaps nothing (it runs in its turn, like any fire).
+                if !schedule.command.isTenantWide, !other.command.isTenantWide,
+                    ScheduleOverlap.devicesIntersect(targets, otherTargets, allCount: devices.count)
+                {
                     report(
                         .scheduleOverlap, document, "when",
                         "schedule `\(schedule.name)` runs on the same devices at the same time as `\(other.name)`",

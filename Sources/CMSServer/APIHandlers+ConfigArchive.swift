@@ -13,13 +13,16 @@ extension APIHandlers {
     func registerConfigArchive(on router: Router<Context>) {
         let base = "\(CMSServerInfo.apiPrefix)/tenants/:tenant/devices/:code/config"
         router.post("\(base)/pull") { request, context in
-            let scope = try await scope(request, context, allowed: ["format", "url", "passwordSecret"])
+            let scope = try await scope(request, context, allowed: ["format", "url", "passwordSecret", "keySecret", "passphraseSecret", "hostKey"])
             let code = try Self.pathParameter(context, "code")
             let format = try scope.query.single("format") ?? "xml"
             if let url = try scope.query.single("url") {
                 let accepted = try await archiveControl().configPush(
                     scope.tenant, device: code, format: format, url: url,
-                    passwordSecret: try scope.query.single("passwordSecret"), user: scope.grant.name)
+                    passwordSecret: try scope.query.single("passwordSecret"),
+                    keySecret: try scope.query.single("keySecret"),
+                    passphraseSecret: try scope.query.single("passphraseSecret"),
+                    hostKey: try scope.query.single("hostKey"), user: scope.grant.name)
                 return APIResponses.json(accepted)
             }
             return APIResponses.json(

@@ -44,6 +44,9 @@ struct APIHandlers: Sendable {
         }
         router.post("\(prefix)/tenants/:tenant/refresh") { request, context in
             let scope = try await scope(request, context, allowed: [])
+            if let control = controlPlane as? any RefreshControl {  // recorded with the token's name
+                return APIResponses.json(try await control.refresh(scope.tenant, user: scope.grant.name))
+            }
             return APIResponses.json(try await controlPlane.refresh(scope.tenant))
         }
         router.get("\(prefix)/tenants/:tenant/events") { request, context in try await events(request, context) }

@@ -50,7 +50,20 @@ public enum CRPCodec {
     ) throws(CRPError) -> DecodedAnnouncement {
         let size = bytes.count
         guard size <= CRPWire.maxMessageSize else { throw .oversize(size: size) }
-        let m = Array(bytes)
+        // Decoded in place when the bytes are contiguous (a received buffer, an array): no copy.
+        let result: Result<DecodedAnnouncement, CRPError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(CRPError) in try decode(message: UnsafeRawBufferPointer(buffer), secretFor: secretFor) }
+        }
+        if let result { return try result.get() }
+        return try Array(bytes).withUnsafeBytes { message in
+            Result { () throws(CRPError) in try decode(message: message, secretFor: secretFor) }
+        }.get()
+    }
+
+    /// The decoder proper, on the message's bytes (at most ``CRPWire/maxMessageSize``).
+    private static func decode(
+        message m: UnsafeRawBufferPointer, secretFor: (String) -> [UInt8]?
+    ) throws(CRPError) -> DecodedAnnouncement {
         guard m.count >= CRPWire.headerSize else { throw .truncated(size: m.count) }
         guard m[0..<4].elementsEqual(CRPWire.magic) else { throw .badMagic }
         guard m[4] == CRPWire.version else { throw .unsupportedVersion(m[4]) }
@@ -63,8 +76,8 @@ public enum CRPCodec {
         let tlvEnd = m.count - (signed ? CRPWire.signatureSize : 0)
         guard tlvEnd >= CRPWire.headerSize else { throw .truncated(size: m.count) }
 
-        // TLV framing walk.
-        var values: [CRPField: ArraySlice<UInt8>] = [:]
+        // TLV framing walk: where each known field's value lies, indexed by its type (1...8).
+        var found = Fields()
         var skipped: [UInt8] = []
         var offset = CRPWire.headerSize
         while offset < tlvEnd {
@@ -73,9 +86,9 @@ public enum CRPCodec {
             let length = Int(m[offset + 1])
             let start = offset + 2
             guard tlvEnd - start >= length else { throw .truncatedTLV(offset: offset) }
-            if let field = CRPField(rawValue: type) {
-                guard values[field] == nil else { throw .duplicateTLV(type: type) }
-                values[field] = m[start..<(start + length)]
+            if CRPField(rawValue: type) != nil {
+                guard found[type] == nil else { throw .duplicateTLV(type: type) }
+                found[type] = start..<(start + length)
             } else if type & CRPWire.criticalBit != 0 {
                 throw .unknownCriticalTLV(type: type)
             } else {
@@ -83,39 +96,43 @@ public enum CRPCodec {
             }
             offset = start + length
         }
+        func value(_ field: CRPField) -> Slice<UnsafeRawBufferPointer>? {
+            found[field.rawValue].map { m[$0] }
+        }
 
         // Tenant first: it selects the secret.
-        guard let customerBytes = values[.customerID] else { throw .missingField(.customerID) }
-        guard CRPRules.isTenantCode(Array(customerBytes)) else { throw .invalidCustomerID }
+        guard let customerBytes = value(.customerID) else { throw .missingField(.customerID) }
+        guard CRPRules.isTenantCode(customerBytes) else { throw .invalidCustomerID }
         let customerID = ascii(customerBytes)
 
         var authenticated = false
         if let secret = secretFor(customerID) {
             guard signed else { throw .signatureRequired }
             let valid = HMAC<SHA256>.isValidAuthenticationCode(
-                m[tlvEnd...], authenticating: m[0..<tlvEnd], using: SymmetricKey(data: secret))
+                UnsafeRawBufferPointer(rebasing: m[tlvEnd...]),
+                authenticating: UnsafeRawBufferPointer(rebasing: m[0..<tlvEnd]), using: SymmetricKey(data: secret))
             guard valid else { throw .badSignature }
             authenticated = true
         }
 
         // Identity.
         let cpeID = try identity(
-            values[.cpeID], field: .cpeID, flagged: flags.contains(.hasCPEID),
+            value(.cpeID), field: .cpeID, flagged: flags.contains(.hasCPEID),
             rule: CRPRules.isDeviceCode, invalid: .invalidCPEID)
         let serial = try identity(
-            values[.serial], field: .serial, flagged: flags.contains(.hasSerial),
+            value(.serial), field: .serial, flagged: flags.contains(.hasSerial),
             rule: CRPRules.isSerial, invalid: .invalidSerial)
         if cpeID == nil && serial == nil { throw .missingIdentity }
 
-        guard let productBytes = values[.product] else { throw .missingField(.product) }
-        guard CRPRules.isProduct(Array(productBytes)) else { throw .invalidProduct }
+        guard let productBytes = value(.product) else { throw .missingField(.product) }
+        guard CRPRules.isProduct(productBytes) else { throw .invalidProduct }
 
-        let endpoint = try advertise(values[.advertise])
+        let endpoint = try advertise(value(.advertise))
 
-        let keepalive = UInt32(try integer(values[.keepalive], field: .keepalive, bytes: 4))
+        let keepalive = UInt32(try integer(value(.keepalive), field: .keepalive, bytes: 4))
         guard keepalive <= CRPWire.maxKeepalive else { throw .invalidKeepalive(keepalive) }
-        let bootID = UInt32(try integer(values[.bootID], field: .bootID, bytes: 4))
-        let sequence = try integer(values[.sequence], field: .sequence, bytes: 8)
+        let bootID = UInt32(try integer(value(.bootID), field: .bootID, bytes: 4))
+        let sequence = try integer(value(.sequence), field: .sequence, bytes: 8)
 
         let announcement = Announcement(
             customerID: customerID, cpeID: cpeID, serial: serial, product: ascii(productBytes),
@@ -123,28 +140,62 @@ public enum CRPCodec {
         return DecodedAnnouncement(announcement: announcement, authenticated: authenticated, skippedTLVTypes: skipped)
     }
 
+    /// The value ranges of the known fields (types 1...8), without a heap allocation.
+    private struct Fields {
+        private var ranges: (
+            Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?
+        ) = (nil, nil, nil, nil, nil, nil, nil, nil)
+
+        subscript(type: UInt8) -> Range<Int>? {
+            get {
+                switch type {
+                case 1: ranges.0
+                case 2: ranges.1
+                case 3: ranges.2
+                case 4: ranges.3
+                case 5: ranges.4
+                case 6: ranges.5
+                case 7: ranges.6
+                default: ranges.7
+                }
+            }
+            set {
+                switch type {
+                case 1: ranges.0 = newValue
+                case 2: ranges.1 = newValue
+                case 3: ranges.2 = newValue
+                case 4: ranges.3 = newValue
+                case 5: ranges.4 = newValue
+                case 6: ranges.5 = newValue
+                case 7: ranges.6 = newValue
+                default: ranges.7 = newValue
+                }
+            }
+        }
+    }
+
     private static func identity(
-        _ value: ArraySlice<UInt8>?, field: CRPField, flagged: Bool,
-        rule: ([UInt8]) -> Bool, invalid: CRPError
+        _ value: Slice<UnsafeRawBufferPointer>?, field: CRPField, flagged: Bool,
+        rule: (Slice<UnsafeRawBufferPointer>) -> Bool, invalid: CRPError
     ) throws(CRPError) -> String? {
         switch (value, flagged) {
         case (nil, false): return nil
         case (nil, true): throw .missingField(field)
         case (.some, false): throw .flagMismatch(field)
         case (.some(let bytes), true):
-            guard rule(Array(bytes)) else { throw invalid }
+            guard rule(bytes) else { throw invalid }
             return ascii(bytes)
         }
     }
 
-    private static func advertise(_ value: ArraySlice<UInt8>?) throws(CRPError) -> Announcement.Endpoint {
-        guard let value else { throw .missingField(.advertise) }
-        let v = Array(value)
+    private static func advertise(_ value: Slice<UnsafeRawBufferPointer>?) throws(CRPError) -> Announcement.Endpoint {
+        guard let v = value else { throw .missingField(.advertise) }
         guard let first = v.first else { throw .badFieldLength(.advertise, length: 0) }
         guard let family = IPAddress.Family(rawValue: first) else { throw .invalidFamily(first) }
         guard v.count == 3 + family.byteCount else { throw .badFieldLength(.advertise, length: v.count) }
-        let port = UInt16(v[1]) << 8 | UInt16(v[2])
-        guard let address = IPAddress(bytes: Array(v[3...])) else {
+        let base = v.startIndex
+        let port = UInt16(v[base + 1]) << 8 | UInt16(v[base + 2])
+        guard let address = IPAddress(bytes: Array(v[(base + 3)...])) else {
             throw .badFieldLength(.advertise, length: v.count)
         }
         let endpoint = Announcement.Endpoint(address: address, port: port)
@@ -152,13 +203,15 @@ public enum CRPCodec {
         return endpoint
     }
 
-    private static func integer(_ value: ArraySlice<UInt8>?, field: CRPField, bytes: Int) throws(CRPError) -> UInt64 {
+    private static func integer(
+        _ value: Slice<UnsafeRawBufferPointer>?, field: CRPField, bytes: Int
+    ) throws(CRPError) -> UInt64 {
         guard let value else { throw .missingField(field) }
         guard value.count == bytes else { throw .badFieldLength(field, length: value.count) }
         return value.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    private static func ascii(_ bytes: ArraySlice<UInt8>) -> String {
+    private static func ascii(_ bytes: Slice<UnsafeRawBufferPointer>) -> String {
         String(decoding: bytes, as: UTF8.self)
     }
 

@@ -49,6 +49,12 @@ public struct CRPListenerConfiguration: Sendable {
     public var unauthenticatedQueueShare = 0.5
     /// `SO_RCVBUF` of the socket (the kernel caps it at `net.core.rmem_max`): room for bursts.
     public var receiveBufferBytes = 4 << 20
+    /// Datagrams taken from the socket per system call (`recvmmsg`, Linux); 1 or less reads them one
+    /// by one (`recvmsg`). A flood costs one system call per batch instead of one per datagram.
+    public var vectorReadCount = 64
+    /// Socket reads (each of up to ``vectorReadCount`` datagrams) per readiness event before the event
+    /// loop polls again.
+    public var readsPerEvent = 16
     /// Drops are logged here at debug level (`crp.source`, `crp.reason`); never the payload.
     public var logger = Logger(label: "cms.crp.listener")
 
@@ -92,6 +98,15 @@ public final class CRPListener: Sendable {
         // No SO_REUSEADDR/SO_REUSEPORT: a second listener on the port must fail, never split the announcements.
         let channel = try await DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.receiveBufferBytes))
+            .channelOption(.maxMessagesPerRead, value: UInt(max(configuration.readsPerEvent, 1)))
+            .channelOption(
+                .datagramVectorReadMessageCount, value: configuration.vectorReadCount > 1 ? configuration.vectorReadCount : 0)
+            // One slot per datagram of the batch, each larger than any CRP datagram may be (a longer one
+            // arrives truncated to the slot and is still refused as oversize).
+            .channelOption(
+                .recvAllocator,
+                value: FixedSizeRecvByteBufferAllocator(
+                    capacity: max(configuration.vectorReadCount, 1) * Self.slotBytes))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
@@ -106,6 +121,9 @@ public final class CRPListener: Sendable {
         }
         return CRPListener(channel: channel, localAddress: local, announcements: stream, state: state)
     }
+
+    /// Receive-buffer bytes per datagram of a vector read: above ``CRPWire/maxMessageSize``.
+    static let slotBytes = 2048
 
     /// A snapshot of the counters.
     public var counters: CRPCounters { state.withLockedValue { $0.counters } }

@@ -106,9 +106,17 @@ public struct TenantFilesPart: BackupPart {
                 continue
             }
             if item.isFolder {
-                let found = try FileIO.regularFiles(under: live).filter { !$0.contains(".tmp-") && !$0.hasSuffix(".lock") }
+                let listing = { try FileIO.regularFiles(under: live).filter { !$0.contains(".tmp-") && !$0.hasSuffix(".lock") } }
                 let late = { (relative: String) in copyLast.contains { (item.path + "/" + relative).hasPrefix($0) } }
-                for relative in found.filter({ !late($0) }) + found.filter(late) {
+                // The late files (a git repository's objects) are listed only once the others (its refs) are copied:
+                // a commit that lands meanwhile writes its objects before its ref, so every copied ref finds its
+                // objects. Listed up front, a ref copied after a racing push named objects never listed (CI).
+                for relative in try listing().filter({ !late($0) }) {
+                    let path = item.path + "/" + relative
+                    let mode = try FileIO.copy(live + "/" + relative, to: folder + "/" + path)
+                    files.append(PartFile(path: path, sealed: isSecret(path), mode: mode))
+                }
+                for relative in try listing().filter(late) {
                     let path = item.path + "/" + relative
                     let mode = try FileIO.copy(live + "/" + relative, to: folder + "/" + path)
                     files.append(PartFile(path: path, sealed: isSecret(path), mode: mode))

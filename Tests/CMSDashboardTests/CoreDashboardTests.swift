@@ -112,6 +112,17 @@ struct CoreDashboardTests {
         #expect(Dashboard.safeBack(back) == expected)
     }
 
+    @Test(arguments: [
+        (nil, nil, false), ("https", nil, true), ("HTTPS", nil, true), ("http", nil, false),
+        ("https, http", nil, true), ("http, https", nil, false), (" https ", nil, true),
+        (nil, "proto=https", true), (nil, "for=192.0.2.43;proto=https;host=cms.example", true),
+        (nil, "for=192.0.2.43; Proto=\"https\"", true), (nil, "proto=http, proto=https", false),
+        (nil, "for=192.0.2.43", false), ("http", "proto=https", true), (nil, "proto", false),
+    ] as [(String?, String?, Bool)])
+    func cookiesAreSecureWhenAProxyForwardedAnHTTPSClient(xForwardedProto: String?, forwarded: String?, secure: Bool) {
+        #expect(Dashboard.forwardedOverTLS(xForwardedProto: xForwardedProto, forwarded: forwarded) == secure)
+    }
+
     @Test func deviceListQueryFromThePageParameters() {
         let (query, problem) = Dashboard.listQuery([
             "state": ["connected", "disconnected"], "field": ["name"], "value": ["市"], "match": ["exact"],

@@ -9,11 +9,13 @@ import Testing
     struct Curl {
         let base: String
         let jar: String
+        /// More curl options (`-k` for a test's own certificate).
+        var extra: [String] = []
         /// Runs curl; returns the status code and the body (and the headers when asked).
         func callAsFunction(_ path: String, form: [String: String]? = nil, cookies: Bool = true, headers: Bool = false)
             throws -> (status: Int, body: String)
         {
-            var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}"]
+            var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}"] + extra
             if headers { arguments.append("-i") }
             if cookies { arguments += ["-b", jar, "-c", jar] }
             if let form {
@@ -46,7 +48,6 @@ import Testing
     }
 
     @Test func loginActionsWithCSRFAndLogoutAreRecordedWithTheTokenName() async throws {
-        dashboardUserEvents.withLock { $0.removeAll() }
         try await TestServer.with { server in
             let jar = FileManager.default.temporaryDirectory.appendingPathComponent("jar-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: jar) }
@@ -61,7 +62,7 @@ import Testing
             let setCookie = login.body.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: cms_session=") }
             let cookie = try #require(setCookie.map(String.init))
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"))
-            #expect(dashboardUserEvents.withLock { $0.map { "\($0.tenant) \($0.type.rawValue) \($0.user)" } }
+            #expect(server.fake.userEvents.map { "\($0.tenant) \($0.type.rawValue) \($0.user)" }
                 == ["acme user.login acme-ci"])
             let overview = try curl("/")
             #expect(overview.status == 200 && overview.body.contains("acme-ci"))
@@ -72,12 +73,19 @@ import Testing
             #expect(try curl("/actions/reconcile", form: ["csrf": csrf, "device": "tokyo-01", "back": "/devices"]).status == 303)
             let reconciles = await server.fake.reconciles
             #expect(reconciles.count == 1 && reconciles.first?.user == "acme-ci" && reconciles.first?.device == "tokyo-01")
+            // Fetch now: asked with the token's name as the user, like a refresh through the API.
+            #expect(try curl("/actions/refresh", form: ["csrf": csrf, "back": "/"]).status == 303)
+            #expect(try curl("/actions/refresh", form: ["csrf": String(repeating: "0", count: 64)]).status == 403)
+            let api = try await server.request("POST", "/api/v1/tenants/acme/refresh", token: Tokens.acme)
+            #expect(api.status == 200)
+            let refreshes = userRefreshes.withLock { $0[server.fake.key] }
+            #expect(refreshes == ["acme acme-ci", "acme acme-ci"])
             // A tenant token cannot switch to another tenant.
             #expect(try curl("/tenant", form: ["csrf": csrf, "tenant": "globex"]).status == 403)
             // Logout ends the session: the old cookie no longer works.
             #expect(try curl("/logout", form: ["csrf": csrf]).status == 303)
             #expect(try curl("/").status == 303)
-            #expect(dashboardUserEvents.withLock { $0.map(\.type) } == [.userLogin, .userLogout])
+            #expect(server.fake.userEvents.map(\.type) == [.userLogin, .userLogout])
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import CMSAPI
 import CMSModel
 
@@ -5,6 +6,8 @@ import CMSModel
 /// real one would, and records what the server asked it, so tests see exactly what crossed the seam.
 actor FakeControlPlane: ControlPlane {
     static let since = Timestamp(iso8601: "2026-11-27T01:02:03Z")!
+    /// This fake's own key in the records its extensions keep (an address may be reused by a later fake).
+    nonisolated let key = UUID()
 
     /// What the server passed in.
     private(set) var deviceQueries: [DeviceListQuery] = []

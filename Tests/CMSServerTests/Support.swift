@@ -81,18 +81,10 @@ struct TestServer {
             configuration: APIServerConfiguration(host: "127.0.0.1", port: 0, tokens: Tokens.all, limits: limits),
             logger: logs.logger(), connections: connections,
             onServerRunning: { port in continuation.yield(port) })
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
+        return try await APIServer.serving(app, logger: logs.logger()) {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
-            do {
-                let result = try await body(TestServer(port: port, fake: fake, logs: logs, connections: connections))
-                group.cancelAll()
-                return result
-            } catch {
-                group.cancelAll()
-                throw error
-            }
+            return try await body(TestServer(port: port, fake: fake, logs: logs, connections: connections))
         }
     }
 

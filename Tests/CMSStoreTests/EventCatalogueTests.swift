@@ -126,6 +126,7 @@ struct EventCatalogueTests {
         ("kinds the linter accepts that cmsd does not carry out yet (issue 10)", "gitops.not-carried-out"),
         ("signed push webhook accepted: refresh or ignored (issue 17)", "gitops.webhook.received"),
         ("webhook delivery refused: unsigned, wrong signature, too large (issue 17)", "gitops.webhook.rejected"),
+        ("a user asked to fetch the repository now, with the outcome (issue 16)", "gitops.refresh.requested"),
         ("host key pinned", "device.host-key.pinned"),
         ("host key mismatch", "device.host-key.mismatch"),
         ("firmware: device verified on the new version (issue 11)", "firmware.update.succeeded"),

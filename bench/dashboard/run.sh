@@ -51,7 +51,7 @@ done
 JAR="$WORK/cookies"
 curl -s -c "$JAR" -o /dev/null -d "token=$TOKEN" "$BASE/login"
 echo "dashboard pages, $DEVICES devices, $CONFIG build, $RUNS runs each (bytes, median / max seconds to last byte):"
-for page in / "/devices" "/devices?pageSize=all" "/devices.csv" "/devices/b00001" "/events" "/groups"; do
+for page in / "/devices" "/devices?pageSize=all" "/devices.csv" "/devices/b00001" "/events" "/groups" "/operations" "/archive?device=b00001" "/backups"; do
     times=()
     for _ in $(seq 1 "$RUNS"); do
         out=$(curl -s -b "$JAR" -o /dev/null -w '%{size_download} %{time_total} %{http_code}' "$BASE$page")

@@ -29,7 +29,8 @@ extension Daemon: ConfigArchiveControl {
     }
 
     public func configPush(
-        _ tenant: String, device: String, format: String, url: String, passwordSecret: String?, user: String?
+        _ tenant: String, device: String, format: String, url: String, passwordSecret: String?, keySecret: String?,
+        passphraseSecret: String?, hostKey: String?, user: String?
     ) async throws(APIError) -> ConfigRestoreAccepted {
         let (controller, archiver) = try await archiver(tenant)
         let target: SSHTarget
@@ -38,10 +39,21 @@ extension Daemon: ConfigArchiveControl {
         } catch {
             throw APIError.badRequest("url: \(error.description)")
         }
+        let revision = await controller.inForce?.commit
+        if let relay = try ConfigRelay.make(
+            target: target, keySecret: keySecret, passphraseSecret: passphraseSecret, hostKey: hostKey,
+            passwordSecret: passwordSecret, tenant: tenant, dataFolder: configuration.dataFolder)
+        {
+            let archiveFormat = try Self.format(format)
+            try await archiver.relayUpload(
+                device, format: archiveFormat, target: target, relay: relay, user: user, revision: revision)
+            return ConfigRestoreAccepted(
+                device: device, format: format, source: target.description,
+                message: "\(device)'s \(format) config written to \(target) by cmsd (SSH key)")
+        }
         let password = try passwordSecret.map { reference throws(APIError) in
             try Self.secret(reference, tenant: tenant, dataFolder: configuration.dataFolder)
         }
-        let revision = await controller.inForce?.commit
         try await archiver.upload(
             device, format: try Self.format(format), target: target, password: password, user: user, revision: revision)
         return ConfigRestoreAccepted(
@@ -99,11 +111,30 @@ extension Daemon: ConfigArchiveControl {
             } catch {
                 throw APIError.badRequest("url: \(error.description)")
             }
-            source.url = target.description
-            if let reference = request.passwordSecret {
-                source.password = try Self.secret(reference, tenant: tenant, dataFolder: configuration.dataFolder)
-            }
             described = target.description
+            if let relay = try ConfigRelay.make(
+                target: target, keySecret: request.keySecret, passphraseSecret: request.passphraseSecret,
+                hostKey: request.hostKey, passwordSecret: request.passwordSecret, tenant: tenant,
+                dataFolder: configuration.dataFolder)
+            {
+                // The device cannot use a key: cmsd reads the file and restores it inline (docs/config-archive.md).
+                do {
+                    source.content = try await relay.read()
+                } catch {
+                    await archiver.record(
+                        .configRestoreFailed, device: device,
+                        note: ArchiveNote(reason: .request, user: user, revision: await controller.inForce?.commit),
+                        details: ["file": described, "format": format.rawValue, "error": error.description])
+                    throw APIError(
+                        status: error.code == .tooLarge ? 413 : 502, code: "config-transfer-failed",
+                        message: error.description)
+                }
+            } else {
+                source.url = target.description
+                if let reference = request.passwordSecret {
+                    source.password = try Self.secret(reference, tenant: tenant, dataFolder: configuration.dataFolder)
+                }
+            }
         default:
             throw APIError.badRequest("give exactly one of the file (contentBase64), an archive revision, or an ssh:// url")
         }
@@ -120,25 +151,31 @@ extension Daemon: ConfigArchiveControl {
 
     /// Reads a password given as `env:CMS_<TENANT>_…` or `file:NAME` (inside the tenant's secrets folder).
     static func secret(_ reference: String, tenant: String, dataFolder: String) throws(APIError) -> String {
+        let value = try secretValue(reference, field: "passwordSecret", tenant: tenant, dataFolder: dataFolder)
+            .trimmingCharacters(in: .newlines)
+        guard (1...255).contains(value.count) else {
+            throw APIError.badRequest("passwordSecret: the password must be 1 to 255 characters")
+        }
+        return value
+    }
+
+    /// Reads the value of a secret reference given as `env:CMS_<TENANT>_…` or `file:NAME` (inside the tenant's
+    /// secrets folder); the error names `field`, never the value.
+    static func secretValue(_ reference: String, field: String, tenant: String, dataFolder: String) throws(APIError)
+        -> String
+    {
         let ref: SecretRef
         if reference.hasPrefix("env:") {
             ref = .env(String(reference.dropFirst(4)))
         } else if reference.hasPrefix("file:") {
             ref = .file(String(reference.dropFirst(5)))
         } else {
-            throw APIError.badRequest("passwordSecret: give env:CMS_\(tenant.uppercased())_NAME or file:NAME, never the password")
+            throw APIError.badRequest("\(field): give env:CMS_\(tenant.uppercased())_NAME or file:NAME, never the secret")
         }
         do {
-            let value = try SecretReader.read(ref, field: "passwordSecret", tenant: tenant, dataFolder: dataFolder)
-                .trimmingCharacters(in: .newlines)
-            guard (1...255).contains(value.count) else {
-                throw APIError.badRequest("passwordSecret: the password must be 1 to 255 characters")
-            }
-            return value
-        } catch let error as APIError {
-            throw error
+            return try SecretReader.read(ref, field: field, tenant: tenant, dataFolder: dataFolder)
         } catch {
-            throw APIError.badRequest("passwordSecret: \(error)")
+            throw APIError.badRequest("\(field): \(error)")
         }
     }
 }

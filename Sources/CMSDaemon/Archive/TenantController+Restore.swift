@@ -27,15 +27,24 @@ extension TenantController {
                 status: 404, code: "device-not-found", message: "no managed device '\(restore.device)' in this tenant")
         }
         let operation = DisruptiveOperation(
-            name: restore.autoConfig ? "auto-config" : "config-restore", user: restore.user
-        ) { [weak self] agent in
-            await self?.performRestore(restore, source: source, agent: agent)
-        }
+            name: restore.autoConfig ? "auto-config" : "config-restore", user: restore.user,
+            run: { [weak self] agent in await self?.performRestore(restore, source: source, agent: agent) },
+            cancelled: { [weak self] reason in await self?.restoreCancelled(restore, reason: reason) })
         guard submitDisruptive(restore.device, operation) else {
             throw APIError(
                 status: 409, code: "operation-pending",
                 message: "another disruptive operation already waits for \(restore.device); try again when it has run")
         }
+    }
+
+    /// The restore never had its turn (``DisruptiveOperation/cancelled``): its failure event, nothing was sent.
+    func restoreCancelled(_ restore: ArchiveJournal.PendingRestore, reason: String) async {
+        let details = ["file": restore.source, "format": restore.format.rawValue, "error": reason]
+        await append([
+            Event(
+                time: now(), tenant: code, type: restore.autoConfig ? .autoConfigFailed : .configRestoreFailed,
+                device: restore.device, user: restore.user, revision: inForce?.commit, details: details)
+        ])
     }
 
     /// The queue step: journal, events, the RPC, the expected reboot. Waiting for the device is not done here.

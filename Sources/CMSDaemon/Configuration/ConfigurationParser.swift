@@ -37,7 +37,8 @@ struct ConfigurationParser {
             }
         }
         if let node = top["limits"] {
-            let limits = try mapping(node, "limits", allowed: ["maxDevices", "concurrency", "apiConnections"])
+            let limits = try mapping(node, "limits", allowed: ["maxDevices", "concurrency", "apiConnections", "input"])
+            if let value = limits["input"] { configuration.limits.input = try inputLimits(value, "limits.input") }
             if let value = limits["maxDevices"] {
                 configuration.limits.maxDevices = try integer(value, "limits.maxDevices", range: 1...1_000_000)
             }
@@ -53,7 +54,7 @@ struct ConfigurationParser {
                 node, "timing",
                 allowed: [
                     "retryBase", "retryCap", "confirmTimeout", "connectTimeout", "rpcTimeout", "apiHeaderTimeout",
-                    "apiIdleTimeout",
+                    "apiIdleTimeout", "requestWait",
                 ])
             if let value = timing["retryBase"] { configuration.timing.retryBase = try duration(value, "timing.retryBase") }
             if let value = timing["retryCap"] { configuration.timing.retryCap = try duration(value, "timing.retryCap") }
@@ -72,6 +73,12 @@ struct ConfigurationParser {
             }
             if let value = timing["apiIdleTimeout"] {
                 configuration.timing.apiIdleTimeout = try duration(value, "timing.apiIdleTimeout")
+            }
+            if let value = timing["requestWait"] {
+                configuration.timing.requestWait = try duration(value, "timing.requestWait")
+                if configuration.timing.requestWait < .seconds(1) {
+                    throw error(value, "timing.requestWait", "must be at least 1s")
+                }
             }
         }
         if let node = top["diagnostics"] {

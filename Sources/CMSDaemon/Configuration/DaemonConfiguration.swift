@@ -9,7 +9,8 @@ import Yams
 /// ```yaml
 /// dataFolder: /var/lib/cms            # relative paths are relative to this file's folder
 /// listen: {crp: "0.0.0.0:10625", api: "127.0.0.1:8610"}
-/// limits: {maxDevices: 10000, concurrency: 256, apiConnections: 256}
+/// limits: {maxDevices: 10000, concurrency: 256, apiConnections: 256,
+///          input: {maxFileBytes: 8MiB, maxRevisionBytes: 128MiB, lintTimeout: 60s}}   # ConfigurationParser+InputLimits
 /// timing: {retryBase: 2s, retryCap: 5m, confirmTimeout: 60s, connectTimeout: 15s, rpcTimeout: 60s,
 ///          apiHeaderTimeout: 10s, apiIdleTimeout: 60s}
 /// apiTokens: [{name: admin, secret: {env: CMS_ADMIN_TOKEN}}]     # valid for every tenant

@@ -99,8 +99,10 @@ public final class Diagnostics: Sendable {
                 status: 409, code: "device-not-connected",
                 message: "\(device) is \(unavailable.state.rawValue): \(unavailable.reason); try again once it is connected")
         case let rpcError as RPCError:
+            // The device refused the command it was given (its CLI's own message): the request's content is what
+            // it refused, not a gateway failure, so 422, not 5xx.
             return APIError(
-                status: 502, code: "device-error",
+                status: 422, code: "device-refused",
                 message: "\(device) refused \(rpc): \(rpcError.message ?? rpcError.tag)")
         case let client as NETCONFClientError where client.code == .rpcTimeout:
             return APIError(

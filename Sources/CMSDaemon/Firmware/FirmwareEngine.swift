@@ -400,10 +400,18 @@ public actor FirmwareEngine {
 
     func submit(_ device: String, rollout: FirmwareRollout, image: FirmwareImage) {
         guard let controller else { return }
-        let operation = DisruptiveOperation(name: "firmware-update", user: rollout.user) { [weak self] agent in
-            await self?.flash(device, rollout: rollout.id, image: image, mode: rollout.mode, agent: agent)
-        }
         let id = rollout.id
+        let operation = DisruptiveOperation(
+            name: "firmware-update", user: rollout.user,
+            run: { [weak self] agent in
+                await self?.flash(device, rollout: rollout.id, image: image, mode: rollout.mode, agent: agent)
+            },
+            cancelled: { [weak self] reason in
+                await self?.emit(
+                    .firmwareUpdateFailed, device: device, user: rollout.user,
+                    details: ["version": image.version, "error": reason])
+                await self?.finish(device, rollout: id, .failed(reason))
+            })
         Task {
             if !(await controller.submitDisruptive(device, operation)) {
                 await self.finish(device, rollout: id, .failed("another disruptive operation is waiting for the device"))

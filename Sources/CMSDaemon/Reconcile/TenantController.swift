@@ -46,6 +46,8 @@ public actor TenantController {
     var inFlight: [String: Int] = [:]
     /// Disruptive operations waiting for their turn on the queue, one per device (``submitDisruptive(_:_:)``).
     var pendingOperations: [String: DisruptiveOperation] = [:]
+    /// The wait timer of each pending operation (``DaemonTiming/requestWait``), cancelled when it runs.
+    var pendingWaits: [String: (id: UUID, timer: Task<Void, Never>)] = [:]
     /// The tenant's config archive (``attachArchive(dataFolder:)``); nil until attached.
     var archiver: TenantArchiver?
     /// Baseline parts of the revision in force, parsed once per device and revision (not on every run and drift tick).
@@ -185,6 +187,8 @@ public actor TenantController {
         stopped = true
         for task in loops { task.cancel() }
         for task in retryTimers.values { task.cancel() }
+        for wait in pendingWaits.values { wait.timer.cancel() }
+        pendingWaits = [:]
         loops = []
         retryTimers = [:]
         await firmware?.shutdown()

@@ -46,12 +46,32 @@ public struct ScheduleRunners: Sendable {
 
     /// What `cmsd` carries out: exactly `ScheduleCommands.carriedOut` (every command of SPEC §8). `syslog` gives a
     /// tenant controller's syslog collector (``Daemon/syslogCollector(for:)``).
-    public static func standard(syslog: @escaping @Sendable (TenantController) -> SyslogCollector?) -> ScheduleRunners {
+    /// `backup` carries out a tenant backup (``Daemon/scheduledBackup(_:firing:)``); nil: every `tenant-backup`
+    /// fire is refused with that reason (never silent).
+    public static func standard(
+        syslog: @escaping @Sendable (TenantController) -> SyslogCollector?,
+        backup: (@Sendable (String, ScheduleFiring) async -> ScheduleDeviceOutcome)? = nil
+    ) -> ScheduleRunners {
         ScheduleRunners([
             .reboot: RebootRunner(), .fetchSyslog: SyslogFetchRunner(collector: syslog),
             .restoreConfig: ConfigRestoreRunner(), .switchAutoConfig: AutoConfigSwitchRunner(),
             .firmwareUpdate: FirmwareScheduleRunner(), .firmwareUpdateNoReboot: FirmwareScheduleRunner(),
+            .tenantBackup: TenantBackupRunner(backup: backup),
         ])
+    }
+}
+
+/// `tenant-backup`: one backup of the whole tenant (docs/backup.md#by-schedule), the schedule as the user of its
+/// `tenant.backup.*` events. Its outcome is keyed by the tenant's code (no device is acted on).
+public struct TenantBackupRunner: ScheduleCommandRunner {
+    public var includesDisconnected: Bool { true }
+    let backup: (@Sendable (String, ScheduleFiring) async -> ScheduleDeviceOutcome)?
+
+    public init(backup: (@Sendable (String, ScheduleFiring) async -> ScheduleDeviceOutcome)?) { self.backup = backup }
+
+    public func run(_ firing: ScheduleFiring, controller: TenantController) async -> [String: ScheduleDeviceOutcome] {
+        guard let backup else { return [controller.code: .refused("no tenant backup in this cmsd")] }
+        return [controller.code: await backup(controller.code, firing)]
     }
 }
 

@@ -17,9 +17,9 @@ func runDisruptive(
     let results = OutcomeBox()
     var submitted: [String] = []
     for device in devices {
-        let operation = DisruptiveOperation(name: name, user: user) { agent in
-            await results.set(agent.code, await step(agent))
-        }
+        let operation = DisruptiveOperation(
+            name: name, user: user, run: { agent in await results.set(agent.code, await step(agent)) },
+            cancelled: { reason in await results.set(device, .refused(reason)) })
         if await controller.submitDisruptive(device, operation) {
             submitted.append(device)
         } else {

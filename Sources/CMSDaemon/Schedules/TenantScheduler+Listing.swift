@@ -26,7 +26,7 @@ extension TenantScheduler {
             }
             return ScheduleListing(
                 name: schedule.name, command: schedule.command.rawValue, firmware: schedule.firmware,
-                target: Self.describe(schedule.target), repeat: schedule.repeat, when: Self.describe(schedule.when),
+                target: schedule.command.isTenantWide ? "tenant" : Self.describe(schedule.target), repeat: schedule.repeat, when: Self.describe(schedule.when),
                 note: schedule.note, carriedOut: runners.byCommand[schedule.command] != nil,
                 reason: runners.byCommand[schedule.command] == nil
                     ? ScheduleCommands.notCarriedOutReason(schedule.command)

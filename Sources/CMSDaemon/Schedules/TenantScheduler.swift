@@ -240,7 +240,8 @@ public actor TenantScheduler {
     func fire(_ schedule: Schedule, due: Timestamp, skipped: Int, revision: Revision, snapshot: TenantSnapshot) async {
         fires += 1
         var details = [
-            "due": Self.iso(due), "command": schedule.command.rawValue, "target": Self.describe(schedule.target),
+            "due": Self.iso(due), "command": schedule.command.rawValue,
+            "target": schedule.command.isTenantWide ? "tenant" : Self.describe(schedule.target),
         ]
         if skipped > 0 { details["folded"] = String(skipped) }
         await append([event(.scheduleFired, schedule.name, revision: revision, details: details)])
@@ -251,7 +252,10 @@ public actor TenantScheduler {
             await append([event(.scheduleAborted, schedule.name, revision: revision, details: ["reason": reason])])
             return
         }
-        let (preparing, allStarted) = Self.eventTypes(schedule.command)
+        guard let (preparing, allStarted) = Self.eventTypes(schedule.command) else {
+            await fireTenantWide(schedule, due: due, runner: runner, revision: revision)
+            return
+        }
         await append([event(preparing, schedule.name, revision: revision, details: details)])
         var targets = Self.targets(of: schedule, in: snapshot)
         var skips: [Event] = []
@@ -300,6 +304,20 @@ public actor TenantScheduler {
                 "schedule": "\(schedule.name)", "due": "\(Self.iso(due))", "started": "\(started)",
                 "skipped": "\(skips.count)", "refused": "\(refused.count)",
             ])
+    }
+
+    /// A command on the tenant as a whole (`tenant-backup`): no device targets and no skips; its own events
+    /// (`tenant.backup.*`, the schedule as user) say how it went, and a failure is also a `schedule.aborted`.
+    func fireTenantWide(_ schedule: Schedule, due: Timestamp, runner: any ScheduleCommandRunner, revision: Revision) async {
+        let firing = ScheduleFiring(schedule: schedule, due: due, devices: [], revision: revision.commit)
+        let outcome = await runner.run(firing, controller: controller)[tenant] ?? .refused("no outcome")
+        if case .refused(let reason) = outcome {
+            await append([
+                event(.scheduleAborted, schedule.name, revision: revision, details: ["reason": reason, "due": Self.iso(due)])
+            ])
+        }
+        logger.info(
+            "schedule fired", metadata: ["schedule": "\(schedule.name)", "due": "\(Self.iso(due))", "outcome": "\(outcome)"])
     }
 
     // MARK: - Status
@@ -363,7 +381,8 @@ public actor TenantScheduler {
         }
     }
 
-    static func eventTypes(_ command: Schedule.Command) -> (preparing: EventType, allStarted: EventType) {
+    /// The command's `preparing` / `all-started` pair (SPEC §9's per-command events); nil for a tenant-wide command.
+    static func eventTypes(_ command: Schedule.Command) -> (preparing: EventType, allStarted: EventType)? {
         switch command {
         case .fetchSyslog: return (.scheduleSyslogFetchPreparing, .scheduleSyslogFetchAllStarted)
         case .reboot: return (.scheduleRebootPreparing, .scheduleRebootAllStarted)
@@ -371,6 +390,7 @@ public actor TenantScheduler {
         case .restoreConfig: return (.scheduleConfigRestorePreparing, .scheduleConfigRestoreAllStarted)
         case .firmwareUpdate, .firmwareUpdateNoReboot:
             return (.scheduleFirmwareUpdatePreparing, .scheduleFirmwareUpdateAllStarted)
+        case .tenantBackup: return nil
         }
     }
 

@@ -506,6 +506,8 @@ extension EventType {
             EventDescriptor(.info, .gitops, "Webhook from {forge}: {event} to {ref} ({after}): {action}")
         case .gitWebhookRejected:
             EventDescriptor(.warning, .gitops, "Webhook delivery refused ({status}): {reason}")
+        case .gitRefreshRequested:
+            EventDescriptor(.info, .gitops, "{user} asked to fetch the repository now: {outcome}")
         }
     }
 }

@@ -168,6 +168,9 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable {
     case gitWebhookReceived = "gitops.webhook.received"
     /// A webhook delivery was refused: no signature, a wrong one, too large, or the secret cannot be read.
     case gitWebhookRejected = "gitops.webhook.rejected"
+    /// A user (an API token's name, on the API or the dashboard) asked to fetch the repository now; the details say
+    /// what came of it (a new revision, nothing new, or the fetch error).
+    case gitRefreshRequested = "gitops.refresh.requested"
 
     /// Severity of events of this type.
     public var severity: EventSeverity { descriptor.severity }

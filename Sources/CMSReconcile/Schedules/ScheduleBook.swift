@@ -56,10 +56,15 @@ public enum ScheduleBook {
         case .all: target = "all"
         case .group(let group): target = "group:" + group
         }
-        return [
+        var fields = [
             schedule.command.rawValue, schedule.firmware ?? "-", target, schedule.repeat ? "repeat" : "once",
             "\(schedule.when)",
-        ].joined(separator: "|")
+        ]
+        // Only where it is set: the fingerprints of schedules without it stay what earlier versions stored.
+        if let backup = schedule.backup {
+            fields.append("backup:\(backup.to ?? "-"):\(backup.includeEvents ? "events" : "-"):\(backup.keep)")
+        }
+        return fields.joined(separator: "|")
     }
 
     /// A revision was put in force: schedules new or changed in it start counting from the revision's time (so one

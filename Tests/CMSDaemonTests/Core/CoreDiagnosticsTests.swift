@@ -89,7 +89,7 @@ import Testing
         #expect(idle?.0 == 409 && idle?.1.contains("star_center is awaiting-address") == true, "\(String(describing: idle))")
         // The device refuses what its CLI does not know.
         let refused = await status(ExecCommand(kind: .show, arguments: "no such thing"), "nxr01")
-        #expect(refused?.0 == 502 && refused?.1.contains("% Invalid input detected: show no such thing") == true)
+        #expect(refused?.0 == 422 && refused?.1.contains("% Invalid input detected: show no such thing") == true)
         let failures = try await harness.events(.deviceExecFailed)
         #expect(failures.map(\.device) == ["star_center", "nxr01"])
         #expect(failures.allSatisfy { $0.user == "bob" })

@@ -38,7 +38,8 @@ final class CoreHarness: Sendable {
     /// - Parameters:
     ///   - drift: the tenant's drift (and IPsec status) interval.
     ///   - ipsec: whether the tenant has an IPsec secret (policies are compiled and distributed).
-    init(drift: Duration = .seconds(60), ipsec: Bool = true) async throws {
+    ///   - requestWait: how long a disruptive operation may wait for its turn (`timing.requestWait`).
+    init(drift: Duration = .seconds(60), ipsec: Bool = true, requestWait: Duration = .seconds(3600)) async throws {
         var files = try Self.exampleFiles()
         for code in Self.managed where code != "ebisu" {
             files["devices/\(code).yaml", default: ""] += "configs:\n  - file: baseline.xml\n    type: xml\n    enforce: true\n"
@@ -82,7 +83,8 @@ final class CoreHarness: Sendable {
                 username: "admin", driftInterval: drift, pruneMaxFraction: 0.25),
             source: source, events: events, state: state, directory: directory, context: context,
             work: WorkQueue(globalLimit: 8),
-            timing: DaemonTiming(retryBase: .seconds(2), retryCap: .seconds(16), confirmTimeout: .seconds(20)),
+            timing: DaemonTiming(
+                retryBase: .seconds(2), retryCap: .seconds(16), confirmTimeout: .seconds(20), requestWait: requestWait),
             logger: logger, now: now, ipsecSecret: ipsec ? Array(repeating: 0x5a, count: 32) : nil)
     }
 

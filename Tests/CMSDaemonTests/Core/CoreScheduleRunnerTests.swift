@@ -226,7 +226,13 @@ import Testing
         #expect(restoreStarted.map(\.device) == ["nxr01"])
         #expect(restoreStarted.first?.user == "schedule:restore" && restoreStarted.first?.details["file"] == "sched.xml")
         #expect(try await rig.events(.configRestoreSucceeded).count == 1)
-        // Back: the running config is compared with the file and archived with the verdict.
+        // Back: the running config is compared with the file and archived with the verdict. The announcement goes
+        // out once the daemon has seen the reboot end the session (on a loaded machine an announcement that arrives
+        // while the agent still holds its old session is, rightly, no reason to reconnect).
+        #expect(await rig.harness.settle {
+            let state = await rig.harness.controller.deviceState("nxr01")
+            return state != .connected && state != .communicating
+        })
         try await rig.harness.announce("nxr01")
         #expect(await rig.harness.settle {
             (try? await rig.events(.configBackupSucceeded))?.contains { $0.details["reason"] == "restore" } == true

@@ -9,8 +9,9 @@ import Testing
 /// The dashboard in a real browser: headless Chromium (Debian's chromium + chromium-driver, driven by
 /// python3-selenium: scripts/dashboard_browser.py) against a live `cmsd` process and an nxr-sim fleet on loopback.
 /// The script logs in, compares the overview's counters with the API, searches and pages, reads the IPsec SVGs of
-/// the guide's mesh and star, switches the language, watches a device go DOWN without a reload, and checks that
-/// actions without the cookie or with a forged CSRF token are refused. Its screenshots go to
+/// the guide's mesh and star, pulls a config and writes a backup from their pages, lays every page out on a phone
+/// viewport, switches the language, watches a device go DOWN without a reload, and checks that actions without the
+/// cookie or with a forged CSRF token are refused. Its screenshots go to
 /// `CMS_DASHBOARD_SCREENSHOTS` (docs/dashboard; `make dashboard-screenshots`) or a temporary folder.
 @Suite(.serialized, .tags(.peer)) struct DashboardBrowserTests {
     static let script = ReconcileHarness.packageRoot.appendingPathComponent("scripts/dashboard_browser.py").path
@@ -39,6 +40,7 @@ import Testing
         setenv("CMS_DASH_ALICE_TOKEN", tokens.alice, 1)
         setenv("CMS_DASH_VIEWER_TOKEN", tokens.viewer, 1)
         setenv("CMS_DASH_OPS_TOKEN", tokens.ops, 1)
+        setenv("CMS_CENTURY_BACKUP_KEY", Data((0..<32).map { UInt8($0 * 7 % 256) }).base64EncodedString(), 1)
         let crpPort = try LoopbackPort.free()
         let apiPort = try LoopbackPort.free()
         let config = harness.folder.appendingPathComponent("cmsd.yaml")
@@ -56,6 +58,7 @@ import Testing
                 apiTokens:
                   - {name: alice, secret: {env: CMS_DASH_ALICE_TOKEN}}
                   - {name: viewer, secret: {env: CMS_DASH_VIEWER_TOKEN}, readOnly: true}
+                backup: {key: {env: CMS_CENTURY_BACKUP_KEY}}
             """.write(to: config, atomically: true, encoding: .utf8)
         let credentials = try TenantCredentials.load(dataFolder: harness.data, tenant: ReconcileHarness.tenant)
         let authorized = try AuthorizedKeys(parsing: credentials.publicKeyLine, source: "tenant key")
@@ -143,7 +146,8 @@ import Testing
             "redirected-to-login", "bad-token-refused", "logged-in", "cookie-flags", "overview-counts-match-api",
             "overview-revision", "paging", "search-partial", "search-exact", "search-other-field", "device-csv",
             "device-detail", "events-search", "events-csv", "ipsec-mesh-svg", "ipsec-star-svg", "ipsec-edge-colours",
-            "operations-schedules", "language-switch", "live-down-within-2s", "no-cookie-refused", "forged-csrf-refused", "missing-csrf-refused",
+            "operations-schedules", "archive-history", "backup-written", "backup-checked", "phone-layout",
+            "refresh-accepted", "language-switch", "live-down-within-2s", "no-cookie-refused", "forged-csrf-refused", "missing-csrf-refused",
             "reconcile-accepted", "logged-out", "old-cookie-refused-after-logout", "read-only-no-buttons",
             "read-only-refused", "all-tenant-login",
         ]
@@ -160,6 +164,9 @@ import Testing
         }
         #expect(has("user.login", "alice") && has("user.logout", "alice"))
         #expect(has("user.login", "viewer") && has("user.login", "ops") && has("user.logout", "ops"))
+        // The page's actions with the token's name: the config pull, the backup, the fetch now.
+        #expect(has("config.backup.succeeded", "alice") && has("tenant.backup.succeeded", "alice"))
+        #expect(has("gitops.refresh.requested", "alice"))
     }
 }
 

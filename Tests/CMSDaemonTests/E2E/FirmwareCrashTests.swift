@@ -57,7 +57,11 @@ import Testing
              "\(api)/firmware/images?product=NXR-230"])
         #expect(upload.status == 0, "\(upload.stderr)")
         let stored = try JSONDecoder().decode(StoredFirmwareImage.self, from: Data(upload.stdout.utf8))
-        try h.writeTenant(rollout: "maxConcurrent: 4\nbatchSize: 25%\nmaxFailures: 0\nrebootDeadline: 30s")
+        // rebootDeadline: after the last restart every device must be seen back within it, and on a loaded 2-core
+        // machine a debug cmsd restarting and reconnecting 16 devices may take longer than 30 s (a CI run under load
+        // stopped after the first batch — probably an updated device not seen back in time, failed, maxFailures 0;
+        // the diagnosis printed on failure now says which).
+        try h.writeTenant(rollout: "maxConcurrent: 4\nbatchSize: 25%\nmaxFailures: 0\nrebootDeadline: 120s")
         try h.desire(image: "v6", version: "6.0.1", sha256: stored.sha256)
         try h.commit("firmware 6.0.1")
 
@@ -80,9 +84,12 @@ import Testing
                 config: config.path, log: h.folder.appendingPathComponent("cmsd-\(round).log"))
         }
         #expect(midRollout >= 3, "kills landed while the rollout was under way (\(midRollout) of \(round))")
-        #expect(await eventuallyTrue(timeout: .seconds(240)) {
+        let allUpdated = await eventuallyTrue(timeout: .seconds(240)) {
             try await h.snapshots().values.allSatisfy { $0.identity.firmwareVersion == "6.0.1" }
-        })
+        }
+        // On failure, what cmsd thinks: the rollouts and the firmware events (the test folder is removed after).
+        let diagnosis = allUpdated ? "" : Self.diagnosis(api: api, token: token)
+        #expect(allUpdated, "\(diagnosis)")
         let sims = try await h.snapshots()
         for code in h.codes {
             #expect(sims[code]?.firmwareFlashes == 1, "\(code) flashed \(sims[code]?.firmwareFlashes ?? -1) times")
@@ -94,5 +101,14 @@ import Testing
             return list.rollouts.allSatisfy { $0.phase == "finished" }
                 && list.rollouts.reduce(0) { $0 + ($1.counts["done"] ?? 0) } == h.count
         })
+    }
+
+    static func diagnosis(api: String, token: String) -> String {
+        let auth = ["-s", "-H", "Authorization: Bearer \(token)"]
+        let rollouts = (try? runProcess("/usr/bin/curl", auth + ["\(api)/rollouts"]).stdout) ?? "?"
+        let events = (try? runProcess("/usr/bin/curl", auth + ["\(api)/events?limit=200"]).stdout) ?? "?"
+        let firmware = events.split(separator: "}").filter { $0.contains("firmware") || $0.contains("reboot") }
+        return "rollouts: \(rollouts)\nfirmware/reboot events (newest first):\n"
+            + firmware.prefix(40).joined(separator: "}\n")
     }
 }

@@ -25,6 +25,9 @@ final class FirmwareHarness: @unchecked Sendable {
     var daemon: Daemon!
     var fleet: Fleet!
     var authorized: AuthorizedKeys!
+    /// The schedulers' clock and wall time (nil: the daemon's own), and the tenant's `backup:` settings.
+    var scheduleTime: ScheduleTimeSource?
+    var backupSettings: BackupConfiguration?
 
     var codes: [String] { (1...count).map { "fw\($0)" } }
 
@@ -118,7 +121,8 @@ final class FirmwareHarness: @unchecked Sendable {
             tenants: [
                 TenantConfiguration(
                     code: Self.tenant, repository: .init(url: repo.path, branch: "main"),
-                    pollInterval: .milliseconds(300), username: "admin", driftInterval: .seconds(3600))
+                    pollInterval: .milliseconds(300), username: "admin", driftInterval: .seconds(3600),
+                    backup: backupSettings)
             ])
         configuration.firmwareListen = HostPort(host: "127.0.0.1", port: 0)
         return configuration
@@ -133,6 +137,7 @@ final class FirmwareHarness: @unchecked Sendable {
         logger.logLevel = .critical
         var environment = DaemonEnvironment()
         environment.firmware = Self.fast
+        environment.scheduleTime = scheduleTime
         daemon = try Daemon(configuration: configuration(), logger: logger, environment: environment)
         try await daemon.start()
     }

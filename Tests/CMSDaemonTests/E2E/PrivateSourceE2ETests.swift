@@ -5,6 +5,7 @@ import CMSModel
 import CMSServer
 import Foundation
 import Logging
+import ServiceLifecycle
 import TenantKeys
 import TestSupport
 import Testing
@@ -30,6 +31,7 @@ struct PrivateSourceE2ETests {
         let daemon: Daemon
         let port: Int
         let server: Task<Void, any Error>
+        let group: ServiceGroup
 
         init(yaml: String, folder: URL) async throws {
             let configuration = try DaemonConfiguration.parse(yaml, file: "cmsd.yaml", relativeTo: folder.path)
@@ -42,14 +44,17 @@ struct PrivateSourceE2ETests {
                 controlPlane: daemon,
                 configuration: APIServerConfiguration(host: "127.0.0.1", port: 0, tokens: [:]),
                 logger: logger, onServerRunning: { continuation.yield($0) })
-            server = Task { try await app.run() }
+            // Stopped gracefully (stop()), never by cancelling: see APIServer.serving.
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: app)], logger: logger))
+            self.group = group
+            server = Task { try await group.run() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw GitPeers.Failure("the API server did not start") }
             self.port = port
         }
 
         func stop() async {
-            server.cancel()
+            await group.triggerGracefulShutdown()
             _ = await server.result
             await daemon.shutdown()
         }

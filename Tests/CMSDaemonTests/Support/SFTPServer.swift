@@ -33,8 +33,11 @@ final class SFTPServer: @unchecked Sendable {
     /// sshd's pid: started with posix_spawn, not Foundation's Process, whose Linux monitor thread
     /// blocks on a long-lived daemon and then misses other children's exits (Shell.run would hang).
     var pid: pid_t = 0
+    /// The server's host key as `ssh-keygen -l -E sha256` prints it (`SHA256:…`), for pinning.
+    let hostKeyFingerprint: String
 
-    init() throws {
+    /// `authorizedKey`: an OpenSSH public key line the user may also log in with (public-key authentication on).
+    init(authorizedKey: String? = nil) throws {
         self.password = try Self.userSetup.get()
         let fm = FileManager.default
         self.directory = fm.temporaryDirectory.appendingPathComponent("cms-sftp-\(UUID().uuidString.prefix(8))")
@@ -47,6 +50,12 @@ final class SFTPServer: @unchecked Sendable {
         let keygen = try runProcess(
             "/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "host", "-f", "\(path)/host_ed25519"])
         guard keygen.status == 0 else { throw HarnessError("ssh-keygen: \(keygen.stderr)") }
+        let listed = try runProcess("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", "\(path)/host_ed25519.pub"])
+        guard listed.status == 0, let fingerprint = listed.stdout.split(separator: " ").first(where: { $0.hasPrefix("SHA256:") })
+        else { throw HarnessError("ssh-keygen -l: \(listed.stderr)") }
+        self.hostKeyFingerprint = String(fingerprint)
+        try ((authorizedKey ?? "") + "\n").write(toFile: "\(path)/authorized_keys", atomically: true, encoding: .utf8)
+        chmod("\(path)/authorized_keys", 0o644)
         self.port = try Self.freeLoopbackPort()
         let config = """
             ListenAddress 127.0.0.1
@@ -58,7 +67,8 @@ final class SFTPServer: @unchecked Sendable {
             PermitRootLogin no
             PasswordAuthentication yes
             KbdInteractiveAuthentication no
-            PubkeyAuthentication no
+            PubkeyAuthentication \(authorizedKey == nil ? "no" : "yes")
+            AuthorizedKeysFile \(path)/authorized_keys
             AllowUsers \(Self.user)
             LogLevel VERBOSE
             Subsystem sftp internal-sftp
