@@ -41,7 +41,8 @@ struct TextTable {
             let candidates = flexible.filter {
                 $0 < widths.count && widths[$0] > max(Self.displayWidth(cells[0][$0]), 8)
             }
-            guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
+            // Ties go to the rightmost column: the same cut every run (a Set's order is not).
+            guard let widest = candidates.max(by: { (widths[$0], $0) < (widths[$1], $1) }) else { break }
             widths[widest] -= 1
         }
         var lines: [String] = []

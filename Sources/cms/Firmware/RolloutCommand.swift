@@ -42,7 +42,8 @@ struct RolloutStatusCommand: AsyncParsableCommand {
                 }
                 if text != last {
                     // Unbuffered (FileHandle): a --watch piped into another program sees each update at once.
-                    let end = text.hasSuffix("\n") ? "" : "\n"  // yaml and csv end their own lines
+                    // yaml and csv end their own lines (bytes: "\r\n" is one Character, not a "\n" suffix).
+                    let end = text.utf8.last == UInt8(ascii: "\n") ? "" : "\n"
                     Output.write((watch && terminal ? "\u{1B}[H\u{1B}[2J" : "") + text + end)
                     last = text
                 }
