@@ -27,7 +27,8 @@ extension FakeControlPlane: ConfigArchiveControl {
     }
 
     func configPush(
-        _ tenant: String, device: String, format: String, url: String, passwordSecret: String?, user: String?
+        _ tenant: String, device: String, format: String, url: String, passwordSecret: String?, keySecret: String?,
+        passphraseSecret: String?, hostKey: String?, user: String?
     ) async throws(APIError) -> ConfigRestoreAccepted {
         _ = try archived(tenant, device)
         return ConfigRestoreAccepted(device: device, format: format, source: url, message: "uploading")
