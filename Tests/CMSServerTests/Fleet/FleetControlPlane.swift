@@ -172,7 +172,8 @@ actor FleetControlPlane: ControlPlane, FirmwareControl, ConfigArchiveControl, Sc
     }
 
     func configPush(
-        _ tenant: String, device: String, format: String, url: String, passwordSecret: String?, user: String?
+        _ tenant: String, device: String, format: String, url: String, passwordSecret: String?, keySecret: String?,
+        passphraseSecret: String?, hostKey: String?, user: String?
     ) async throws(APIError) -> ConfigRestoreAccepted { throw unsupported() }
 
     func configDiff(_ tenant: String, device: String, from: String?, to: String?) async throws(APIError) -> ConfigDiff {
