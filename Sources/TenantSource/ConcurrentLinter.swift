@@ -35,6 +35,20 @@ public enum ConcurrentLinter {
         }
     }
 
+    /// How long a lint runs at normal priority.
+    static let yieldAfter: Duration = .milliseconds(200)
+
+    /// Nice 10 for the calling thread, once per thread (Linux keeps the nice value per thread: `setpriority` of
+    /// "this process" changes only the calling thread, see setpriority(2), NOTES).
+    static func lowerThisThreadsPriority() {
+        let key = "cms.lint.yielded"
+        guard Thread.current.threadDictionary[key] == nil else { return }
+        Thread.current.threadDictionary[key] = true
+        #if os(Linux)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
+    }
+
     /// A budget of `seconds` from now on the monotonic clock.
     static func deadline(seconds: Double) -> @Sendable () -> Bool {
         let end = ContinuousClock.now.advanced(by: .milliseconds(Int64(seconds * 1000)))
@@ -42,9 +56,17 @@ public enum ConcurrentLinter {
     }
 
     /// The whole lint on the calling thread, parse chunks on helper threads joined before the cross checks.
-    static func lintHere(_ input: RepositoryInput, limits: Limits, expired: @escaping @Sendable () -> Bool)
+    static func lintHere(_ input: RepositoryInput, limits: Limits, expired budget: @escaping @Sendable () -> Bool)
         -> LintResult
     {
+        // A lint that runs long (a hostile or huge revision) gives way: each of its threads lowers its own
+        // scheduling priority once it is past `yieldAfter`, so other tenants' work (their fetch, lint, applies)
+        // keeps the cores. The budget check runs on the lint's threads at every file and every 4,096 events.
+        let began = ContinuousClock.now
+        let expired: @Sendable () -> Bool = {
+            if ContinuousClock.now - began > yieldAfter { lowerThisThreadsPriority() }
+            return budget()
+        }
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let chunkSize = max(64, (input.files.count + workers - 1) / workers)
         let chunks = stride(from: 0, to: input.files.count, by: chunkSize).map {
