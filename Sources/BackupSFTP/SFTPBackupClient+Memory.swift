@@ -14,19 +14,8 @@ extension SFTPBackupClient {
     public static func write(_ bytes: [UInt8], to location: BackupTarget.SSHLocation, credentials: SFTPCredentials)
         async throws
     {
-        let _: Bool = try await onOwnThread {
-            let connection = try Connection.open(location, credentials)
-            defer { connection.close() }
-            try connection.makeParents(of: location.path)
-            let temporary = location.path + ".part-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            do {
-                try connection.write(bytes, to: temporary)
-                try connection.rename(temporary, to: location.path)
-            } catch {
-                connection.remove(temporary)
-                throw error
-            }
-            return true
+        try await putAtomically(location, credentials: credentials) { connection, temporary in
+            try connection.write(bytes, to: temporary)
         }
     }
 
@@ -35,24 +24,10 @@ extension SFTPBackupClient {
     public static func read(_ location: BackupTarget.SSHLocation, maxBytes: Int, credentials: SFTPCredentials)
         async throws -> [UInt8]
     {
-        try await onOwnThread {
+        try await onThread {
             let connection = try Connection.open(location, credentials)
             defer { connection.close() }
             return try connection.read(location.path, maxBytes: maxBytes)
-        }
-    }
-
-    private static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let thread = Thread {
-                do {
-                    continuation.resume(returning: try body())
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-            thread.name = "cmsd config sftp"
-            thread.start()
         }
     }
 }

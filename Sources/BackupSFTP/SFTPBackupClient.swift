@@ -43,18 +43,8 @@ public enum SFTPBackupClient {
     public static func upload(_ localFile: String, to location: BackupTarget.SSHLocation, credentials: SFTPCredentials)
         async throws
     {
-        try await onThread {
-            let connection = try Connection.open(location, credentials)
-            defer { connection.close() }
-            try connection.makeParents(of: location.path)
-            let temporary = location.path + ".part-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            do {
-                try connection.upload(localFile, to: temporary)
-                try connection.rename(temporary, to: location.path)
-            } catch {
-                connection.remove(temporary)
-                throw error
-            }
+        try await putAtomically(location, credentials: credentials) { connection, temporary in
+            try connection.upload(localFile, to: temporary)
         }
     }
 
@@ -69,17 +59,39 @@ public enum SFTPBackupClient {
         }
     }
 
-    private static func onThread(_ body: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    /// Writes through `put` to `path.part-*` (folders made), renamed over `path` when complete, removed on failure:
+    /// a reader never sees half a file under the final name.
+    static func putAtomically(
+        _ location: BackupTarget.SSHLocation, credentials: SFTPCredentials,
+        _ put: @escaping @Sendable (Connection, String) throws -> Void
+    ) async throws {
+        let _: Bool = try await onThread {
+            let connection = try Connection.open(location, credentials)
+            defer { connection.close() }
+            try connection.makeParents(of: location.path)
+            let temporary = location.path + ".part-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            do {
+                try put(connection, temporary)
+                try connection.rename(temporary, to: location.path)
+            } catch {
+                connection.remove(temporary)
+                throw error
+            }
+            return true
+        }
+    }
+
+    /// Runs `body` on a thread of its own (libssh2 blocks), never on the concurrency pool.
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let thread = Thread {
                 do {
-                    try body()
-                    continuation.resume()
+                    continuation.resume(returning: try body())
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
-            thread.name = "cmsd backup sftp"
+            thread.name = "cmsd sftp"
             thread.start()
         }
     }
