@@ -106,7 +106,13 @@ public struct TenantFilesPart: BackupPart {
                 continue
             }
             if item.isFolder {
-                let listing = { try FileIO.regularFiles(under: live).filter { !$0.contains(".tmp-") && !$0.hasSuffix(".lock") } }
+                // Temporary files are left out: ours (`.tmp-`), locks, and git's quarantine of a push in progress
+                // (`objects/tmp_objdir-incoming-*`, moved into place before the push updates a ref).
+                let listing = {
+                    try FileIO.regularFiles(under: live).filter {
+                        !$0.contains(".tmp-") && !$0.hasSuffix(".lock") && !$0.contains("tmp_objdir-")
+                    }
+                }
                 let late = { (relative: String) in copyLast.contains { (item.path + "/" + relative).hasPrefix($0) } }
                 // The late files (a git repository's objects) are listed only once the others (its refs) are copied:
                 // a commit that lands meanwhile writes its objects before its ref, so every copied ref finds its
@@ -118,7 +124,12 @@ public struct TenantFilesPart: BackupPart {
                 }
                 for relative in try listing().filter(late) {
                     let path = item.path + "/" + relative
-                    let mode = try FileIO.copy(live + "/" + relative, to: folder + "/" + path)
+                    let mode: Int
+                    do {
+                        mode = try FileIO.copy(live + "/" + relative, to: folder + "/" + path)
+                    } catch where !FileManager.default.fileExists(atPath: live + "/" + relative) {
+                        continue  // gone since the listing (a loose object packed meanwhile): not needed by the refs
+                    }
                     files.append(PartFile(path: path, sealed: isSecret(path), mode: mode))
                 }
             } else if info.st_mode & S_IFMT == S_IFREG {
