@@ -22,33 +22,12 @@ struct ConfigPullCommand: AsyncParsableCommand {
     @Option(help: "Have the device upload it to ssh://account@host:port/path instead (nothing is archived).")
     var url: String?
 
-    @Option(help: "The URL's password as a secret reference: env:CMS_<TENANT>_NAME or file:NAME (never the password).")
-    var passwordSecret: String?
-
-    @Option(
-        help: """
-            Instead of a password: an SSH private key as a secret reference (env:CMS_<TENANT>_NAME or file:NAME); \
-            cmsd then transfers the file itself (the device's transfer takes only a password).
-            """)
-    var keySecret: String?
-
-    @Option(help: "The key's passphrase as a secret reference (an encrypted key only).")
-    var passphraseSecret: String?
-
-    @Option(help: "With --key-secret: the SSH server's host key, SHA256:… (ssh-keygen -l -E sha256 -f its key).")
-    var hostKey: String?
+    @OptionGroup var transfer: TransferCredentialOptions
 
     func validate() throws {
         if format == .tgz, out == nil, url == nil { throw ValidationError("a tgz config is binary: give --out FILE") }
         if url != nil, out != nil { throw ValidationError("--url and --out exclude each other") }
-        if passwordSecret != nil, url == nil { throw ValidationError("--password-secret goes with --url") }
-        if keySecret != nil || passphraseSecret != nil || hostKey != nil {
-            guard url != nil else { throw ValidationError("--key-secret, --passphrase-secret and --host-key go with --url") }
-            guard keySecret != nil, hostKey != nil else {
-                throw ValidationError("with a key, give --key-secret and --host-key SHA256:… (the server's pinned host key)")
-            }
-            guard passwordSecret == nil else { throw ValidationError("give --password-secret or --key-secret, not both") }
-        }
+        try transfer.validate(url: url)
     }
 
     func run() async throws {
@@ -57,10 +36,10 @@ struct ConfigPullCommand: AsyncParsableCommand {
             let tenant = try await api.tenant(using: client)
             if let url {
                 var query = [("format", format.rawValue), ("url", url)]
-                if let passwordSecret { query.append(("passwordSecret", passwordSecret)) }
-                if let keySecret { query.append(("keySecret", keySecret)) }
-                if let passphraseSecret { query.append(("passphraseSecret", passphraseSecret)) }
-                if let hostKey { query.append(("hostKey", hostKey)) }
+                if let passwordSecret = transfer.passwordSecret { query.append(("passwordSecret", passwordSecret)) }
+                if let keySecret = transfer.keySecret { query.append(("keySecret", keySecret)) }
+                if let passphraseSecret = transfer.passphraseSecret { query.append(("passphraseSecret", passphraseSecret)) }
+                if let hostKey = transfer.hostKey { query.append(("hostKey", hostKey)) }
                 let data = try await client.send(
                     "POST", ["tenants", tenant, "devices", device, "config", "pull"], query: query)
                 let done: ConfigRestoreAccepted = try client.decode(data)

@@ -22,21 +22,7 @@ struct ConfigRestoreCommand: AsyncParsableCommand {
     @Option(help: "Have the device download ssh://account@host:port/path instead.")
     var url: String?
 
-    @Option(help: "The URL's password as a secret reference: env:CMS_<TENANT>_NAME or file:NAME (never the password).")
-    var passwordSecret: String?
-
-    @Option(
-        help: """
-            Instead of a password: an SSH private key as a secret reference (env:CMS_<TENANT>_NAME or file:NAME); \
-            cmsd then transfers the file itself (the device's transfer takes only a password).
-            """)
-    var keySecret: String?
-
-    @Option(help: "The key's passphrase as a secret reference (an encrypted key only).")
-    var passphraseSecret: String?
-
-    @Option(help: "With --key-secret: the SSH server's host key, SHA256:… (ssh-keygen -l -E sha256 -f its key).")
-    var hostKey: String?
+    @OptionGroup var transfer: TransferCredentialOptions
 
     @Option(help: "xml, show-config or tgz (default: from the file name, else xml).")
     var format: ConfigFormatOption?
@@ -50,14 +36,7 @@ struct ConfigRestoreCommand: AsyncParsableCommand {
     func validate() throws {
         let sources = [file != nil, archive != nil, url != nil].filter { $0 }.count
         guard sources == 1 else { throw ValidationError("give exactly one of FILE, --archive REV or --url ssh://…") }
-        if passwordSecret != nil, url == nil { throw ValidationError("--password-secret goes with --url") }
-        if keySecret != nil || passphraseSecret != nil || hostKey != nil {
-            guard url != nil else { throw ValidationError("--key-secret, --passphrase-secret and --host-key go with --url") }
-            guard keySecret != nil, hostKey != nil else {
-                throw ValidationError("with a key, give --key-secret and --host-key SHA256:… (the server's pinned host key)")
-            }
-            guard passwordSecret == nil else { throw ValidationError("give --password-secret or --key-secret, not both") }
-        }
+        try transfer.validate(url: url)
     }
 
     var resolvedFormat: ConfigFormatOption {
@@ -77,10 +56,10 @@ struct ConfigRestoreCommand: AsyncParsableCommand {
             }
             request.archiveRevision = archive
             request.url = url
-            request.passwordSecret = passwordSecret
-            request.keySecret = keySecret
-            request.passphraseSecret = passphraseSecret
-            request.hostKey = hostKey
+            request.passwordSecret = transfer.passwordSecret
+            request.keySecret = transfer.keySecret
+            request.passphraseSecret = transfer.passphraseSecret
+            request.hostKey = transfer.hostKey
             if !yes {
                 FileHandle.standardError.write(
                     Data(
